@@ -1,0 +1,2 @@
+// Placeholder: replaced by the Kafka/Postgres harness.
+module.exports = async () => {};
