@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// `npm test`: installs what the test suite needs where it is missing, then runs Jest over the workspace.
+// Extra arguments go to Jest (`npm test -- libs/bus -t relay`). Exits with Jest's code.
+'use strict';
+const { execFileSync, spawn, spawnSync } = require('node:child_process');
+const path = require('node:path');
+
+const repo = path.resolve(__dirname, '..');
+
+// ---- Debian packages the suite runs for real (BGP peers, HAProxy, ...) --------------------------------
+// Add one line per tool: { bin: '<executable looked up on PATH>', pkg: '<Debian package>' }.
+// Missing ones are installed with apt-get (as root, or through sudo when available).
+const DEBIAN_PACKAGES = [
+  // { bin: 'gobgpd', pkg: 'gobgpd' },
+  // { bin: 'bird', pkg: 'bird2' },
+];
+
+function onPath(bin) {
+  return spawnSync('sh', ['-c', `command -v "${bin}"`], { stdio: 'ignore' }).status === 0;
+}
+
+function ensureDebianPackages() {
+  const missing = DEBIAN_PACKAGES.filter((p) => !onPath(p.bin)).map((p) => p.pkg);
+  if (missing.length === 0) return;
+  const asRoot = process.getuid && process.getuid() === 0;
+  const apt = asRoot ? ['apt-get'] : ['sudo', '-n', 'apt-get'];
+  console.error(`test: installing Debian packages: ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync(apt[0], [...apt.slice(1), 'update', '-qq'], { stdio: 'inherit', env });
+  execFileSync(apt[0], [...apt.slice(1), 'install', '-y', '-qq', '--no-install-recommends', ...missing], {
+    stdio: 'inherit',
+    env,
+  });
+}
+
+// ---- Kafka broker jars from Maven Central (scripts/kafka/pom.xml), only when missing or incomplete ------
+function ensureKafkaJars() {
+  execFileSync(path.join(repo, 'scripts/kafka/fetch-jars.sh'), { stdio: 'inherit' });
+}
+
+function main() {
+  ensureDebianPackages();
+  ensureKafkaJars();
+
+  const args = process.argv.slice(2);
+  // One worker: on the 2-core machines the suite is dominated by Postgres/Kafka round trips and a second
+  // worker mostly competes with the broker JVM for CPU. `npm test -- -w 2` overrides.
+  const chooses = args.some((a) => /^(-i|--runInBand|-w|--maxWorkers)(=|$)/.test(a));
+  const jest = require.resolve('jest/bin/jest', { paths: [repo] });
+  const child = spawn(process.execPath, [jest, ...(chooses ? [] : ['--runInBand']), ...args], {
+    cwd: repo,
+    stdio: 'inherit',
+  });
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + 1 : 1)));
+}
+
+main();
