@@ -1,0 +1,9 @@
+/**
+ * @skein/xmpp — the agent ↔ control-node XMPP codec (routing.md part D). No sockets: bytes in, typed
+ * stanzas out, and strings back. See README.md.
+ */
+export * from './constants';
+export * from './errors';
+export * from './xml';
+export * from './stream';
+export * from './stream-parser';
