@@ -124,3 +124,79 @@ export const formats: Readonly<Record<StringFormat, (s: string) => boolean>> = O
   'route-target': isRouteTarget,
   hex: isHex,
 });
+
+// ---- address arithmetic (for TF's SubnetType normalisation) ----
+
+function ipv4ToInt(s: string): number {
+  return s.split('.').reduce((acc, p) => acc * 256 + Number(p), 0);
+}
+
+function intToIpv4(n: number): string {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
+/** Eight 16-bit groups of a valid IPv6 text. */
+function ipv6Groups(s: string): number[] {
+  let text = s;
+  const tail: number[] = [];
+  if (s.includes('.')) {
+    const last = s.lastIndexOf(':');
+    const v4 = ipv4ToInt(s.slice(last + 1));
+    tail.push(Math.floor(v4 / 65536), v4 % 65536);
+    // keep a trailing `::`, drop a single trailing `:`
+    text = s.slice(0, last + 1);
+    if (!text.endsWith('::')) text = text.slice(0, -1);
+  }
+  const [head, rest] = text.includes('::') ? text.split('::') : [text, undefined];
+  const h = head ? head.split(':').map((g) => parseInt(g, 16)) : [];
+  const r = rest ? rest.split(':').map((g) => parseInt(g, 16)) : [];
+  const fill = rest === undefined ? [] : new Array(8 - h.length - r.length - tail.length).fill(0);
+  return [...h, ...fill, ...r, ...tail];
+}
+
+/**
+ * RFC 5952 text: lower-case, no leading zeros, the longest run (≥ 2) of zero groups as `::`, and IPv4-mapped
+ * addresses as `::ffff:a.b.c.d` (as netaddr prints them).
+ */
+function formatIpv6(groups: number[]): string {
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    return `::ffff:${intToIpv4(groups[6] * 65536 + groups[7])}`;
+  }
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (best < 0) return hex.join(':');
+  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+}
+
+/**
+ * The network address of `ip`/`len` (host bits cleared), as TF stores SubnetType.ip_prefix
+ * (`str(netaddr.IPNetwork(cidr).network)`). Returns `ip` itself when it already is the network address.
+ */
+export function networkAddress(ip: string, len: number): string {
+  if (isIPv4(ip)) {
+    const n = ipv4ToInt(ip);
+    const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
+    const net = (n & mask) >>> 0;
+    return net === n ? ip : intToIpv4(net);
+  }
+  const groups = ipv6Groups(ip);
+  const net = groups.map((g, i) => {
+    const bits = Math.min(16, Math.max(0, len - i * 16));
+    return bits === 16 ? g : g & ((0xffff << (16 - bits)) & 0xffff);
+  });
+  return net.every((g, i) => g === groups[i]) ? ip : formatIpv6(net);
+}

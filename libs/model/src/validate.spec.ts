@@ -661,6 +661,67 @@ describe('validateValue normalisation and integers', () => {
     });
   });
 
+  it('normalises SubnetType to its network address and checks the length per family, like TF', () => {
+    const subnet: FieldType = { kind: 'struct', name: 'SubnetType' };
+    expect(validateValue(subnet, { ip_prefix: '10.1.1.5', ip_prefix_len: 24 }, 's')).toEqual({
+      ip_prefix: '10.1.1.0',
+      ip_prefix_len: 24,
+    });
+    expect(validateValue(subnet, { ip_prefix: '10.1.1.5', ip_prefix_len: 32 }, 's')).toEqual({
+      ip_prefix: '10.1.1.5',
+      ip_prefix_len: 32,
+    });
+    expect(validateValue(subnet, { ip_prefix: '0.0.0.0', ip_prefix_len: 0 }, 's')).toEqual({
+      ip_prefix: '0.0.0.0',
+      ip_prefix_len: 0,
+    });
+    expect(validateValue(subnet, { ip_prefix: 'fd14:0:0:0:0:0:0:1', ip_prefix_len: 64 }, 's')).toEqual({
+      ip_prefix: 'fd14::',
+      ip_prefix_len: 64,
+    });
+    expect(validateValue(subnet, { ip_prefix: '2001:db8:1:2:3:4:5:6', ip_prefix_len: 52 }, 's')).toEqual({
+      ip_prefix: '2001:db8:1::',
+      ip_prefix_len: 52,
+    });
+    expect(validateValue(subnet, { ip_prefix: '::ffff:10.1.2.3', ip_prefix_len: 120 }, 's')).toEqual({
+      ip_prefix: '::ffff:10.1.2.0',
+      ip_prefix_len: 120,
+    });
+    expect400(
+      () => validateValue(subnet, { ip_prefix: '10.1.1.0', ip_prefix_len: 33 }, 's'),
+      'INVALID_FIELD',
+      's.ip_prefix_len',
+    );
+    const out = validateRefAttr(
+      'virtual-network',
+      'network-ipam',
+      { ipam_subnets: [{ subnet: { ip_prefix: '10.1.1.7', ip_prefix_len: 24 } }] },
+      'a',
+    ) as any;
+    expect(out.ipam_subnets[0].subnet.ip_prefix).toBe('10.1.1.0');
+  });
+
+  it('limits active-standby allowed address pairs to /24 (IPv4) and /120 (IPv6), like TF', () => {
+    const aap = (ip_prefix: string, ip_prefix_len: number, address_mode = 'active-standby') => ({
+      allowed_address_pair: [{ ip: { ip_prefix, ip_prefix_len }, address_mode }],
+    });
+    const prop = 'virtual_machine_interface_allowed_address_pairs';
+    expect(validateProp('virtual-machine-interface', prop, aap('10.0.0.0', 24))).toBeTruthy();
+    expect(
+      validateProp('virtual-machine-interface', prop, aap('10.0.0.0', 16, 'active-active')),
+    ).toBeTruthy();
+    expect400(
+      () => validateProp('virtual-machine-interface', prop, aap('10.0.0.0', 16)),
+      'INVALID_FIELD',
+      `${prop}.allowed_address_pair[0].ip.ip_prefix_len`,
+    );
+    expect400(
+      () => validateProp('virtual-machine-interface', prop, aap('fd14::', 64)),
+      'INVALID_FIELD',
+      `${prop}.allowed_address_pair[0].ip.ip_prefix_len`,
+    );
+  });
+
   it('accepts decimal strings for integers, like TF int(value)', () => {
     expect(validateProp('global-system-config', 'autonomous_system', '64512')).toBe(64512);
     expect(validateProp('global-system-config', 'autonomous_system', 64512)).toBe(64512);

@@ -4,7 +4,8 @@
  * integers, bad formats and unknown struct keys at any depth are 400s naming the full field path.
  *
  * Normalisation: `null` inside a struct means "absent" and is dropped; integers given as decimal strings
- * (TF does `int(value)`) become numbers. Nothing else is rewritten.
+ * (TF does `int(value)`) become numbers; a SubnetType's `ip_prefix` becomes its network address (TF's
+ * `_validate_subnet_type`). Nothing else is rewritten.
  *
  * Integer precision: JSON numbers above 2^53 arrive already rounded when the body was parsed with JSON.parse.
  * The validator never loses more: a `bigint` (from a lossless parser) or a decimal string is range-checked exactly
@@ -14,7 +15,7 @@
  */
 import { U64_MAX } from './complex-types/dsl';
 import { invalidField, SkeinError } from './errors';
-import { formats } from './formats';
+import { formats, isIPv4, networkAddress } from './formats';
 import { complexType, getType, refDef } from './registry';
 import type { FieldType } from './schema';
 
@@ -70,6 +71,33 @@ function checkInteger(t: { min?: number; max?: number }, value: unknown, path: s
   return out;
 }
 
+/**
+ * Cross-field checks TF's api-server applies to every occurrence of a complex type, wherever it appears
+ * (`_validate_subnet_type`, `_validate_allowed_address_pair_prefix_len`). They see the already-checked struct.
+ */
+const structChecks: Record<string, (v: Record<string, any>, path: string) => void> = {
+  SubnetType(v, path) {
+    if (typeof v.ip_prefix !== 'string' || typeof v.ip_prefix_len !== 'number') return;
+    if (isIPv4(v.ip_prefix) && v.ip_prefix_len > 32) {
+      fail(`${path}.ip_prefix_len`, 'value must be in 0..32 for an IPv4 prefix', v.ip_prefix_len);
+    }
+    v.ip_prefix = networkAddress(v.ip_prefix, v.ip_prefix_len);
+  },
+  AllowedAddressPair(v, path) {
+    const ip = v.ip;
+    if (v.address_mode !== 'active-standby' || typeof ip?.ip_prefix !== 'string') return;
+    if (typeof ip.ip_prefix_len !== 'number') return;
+    const min = isIPv4(ip.ip_prefix) ? 24 : 120;
+    if (ip.ip_prefix_len < min) {
+      fail(
+        `${path}.ip.ip_prefix_len`,
+        `at least ${min} expected for an active-standby address pair`,
+        ip.ip_prefix_len,
+      );
+    }
+  },
+};
+
 function check(type: FieldType, value: unknown, path: string): unknown {
   switch (type.kind) {
     case 'string': {
@@ -123,6 +151,7 @@ function check(type: FieldType, value: unknown, path: string): unknown {
         if (v === null || v === undefined) continue;
         out[key] = check(field.type, v, p);
       }
+      structChecks[type.name]?.(out, path);
       return out;
     }
   }
