@@ -205,6 +205,15 @@ describe('registry: the §1.3 table', () => {
     expect(p('access-control-list', 'access_control_list_entries')).toMatchObject({ system: true });
     expect(p('loadbalancer', 'loadbalancer_provider')).toMatchObject({ immutable: true });
     expect(p('virtual-router', 'virtual_router_ip_address')).toMatchObject({ required: true });
+    const requiredProps = types.flatMap((t) =>
+      Object.entries(t.props)
+        .filter(([, d]) => d.required)
+        .map(([n]) => `${t.name}.${n}`),
+    );
+    expect(requiredProps.sort()).toEqual([
+      'loadbalancer-healthmonitor.loadbalancer_healthmonitor_properties',
+      'virtual-router.virtual_router_ip_address',
+    ]);
     expect(p('application-policy-set', 'all_applications')).toMatchObject({ system: true });
     expect(p('firewall-rule', 'match_tag_types')).toMatchObject({ system: true, operations: 'R' });
     expect(p('tag', 'tag_value')).toMatchObject({ immutable: true });

@@ -501,7 +501,7 @@ describe('validateValue rejects, naming the field path', () => {
     expect400(
       () =>
         validateProp('route-table', 'routes', {
-          route: [{ community_attributes: { community_attribute: ['64512:70000'] } }],
+          route: [{ community_attributes: { community_attribute: ['70000:1'] } }],
         }),
       'INVALID_FIELD',
       'routes.route[0].community_attributes.community_attribute[0]',

@@ -122,9 +122,12 @@ export const DraftModeState = enumOf('created', 'updated', 'deleted');
 /** TF checks `management|left|right|other[0-9]*` (`_validate_serviceinterface_type`). */
 export const ServiceInterfaceType = pattern('^(management|left|right|other[0-9]*)$');
 const U16 = '(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4})';
-/** A well-known community name, or `<0..65535>:<0..65535>` (TF `_validate_communityattribute_type`). */
+/**
+ * A well-known community name, or `<asn 0..65535>:<number>` (TF `_validate_communityattribute_type` bounds only
+ * the ASN part).
+ */
 export const CommunityAttribute = pattern(
-  `^(no-export|accept-own|no-advertise|no-export-subconfed|no-reoriginate|${U16}:${U16})$`,
+  `^(no-export|accept-own|no-advertise|no-export-subconfed|no-reoriginate|${U16}:[0-9]+)$`,
 );
 /** TF's bgp:SequenceNumberType: an ordering string, e.g. "00001.0" (compared lexicographically). */
 export const SequenceNumberType = str();

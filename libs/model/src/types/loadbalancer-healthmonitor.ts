@@ -7,6 +7,7 @@ export const loadbalancerHealthmonitor: TypeDef = {
   parents: ['project'],
   refs: {},
   props: {
-    loadbalancer_healthmonitor_properties: prop(struct('LoadbalancerHealthmonitorType')),
+    // The one property TF's api-server requires on create (_MANDATORY_PROPS).
+    loadbalancer_healthmonitor_properties: prop(struct('LoadbalancerHealthmonitorType'), { required: true }),
   },
 };
