@@ -1,0 +1,77 @@
+import { DataSource } from 'typeorm';
+import type { Pool, PoolClient } from 'pg';
+import { Core1763700000000 } from './migrations/1763700000000-core';
+import { Ipam1763700000500 } from './migrations/1763700000500-ipam';
+
+/** What the write path and the allocators need from a connection: pg's client satisfies it. */
+export interface SqlClient {
+  query<R = any>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
+}
+
+export interface DbOptions {
+  url: string;
+  /** Connections in the pool; PGlite serves one connection, so all-in-one on PGlite uses 1. */
+  poolSize?: number;
+  /** Extra TypeORM migrations registered by other libs (run after the core ones, in order). */
+  migrations?: Function[];
+  applicationName?: string;
+}
+
+/**
+ * The store handle. TypeORM owns the connection pool and the migrations; the hot path talks to pg
+ * directly through the same pool, because a control-plane write is a handful of set-based statements
+ * and the ORM's entity layer would only add allocations per row.
+ */
+export class Db {
+  private constructor(
+    readonly dataSource: DataSource,
+    private readonly pool: Pool,
+  ) {}
+
+  static async open(opts: DbOptions): Promise<Db> {
+    const ds = new DataSource({
+      type: 'postgres',
+      url: opts.url,
+      migrations: [Core1763700000000, Ipam1763700000500, ...(opts.migrations ?? [])],
+      migrationsTableName: 'skein_migrations',
+      migrationsTransactionMode: 'each',
+      poolSize: opts.poolSize ?? 16,
+      applicationName: opts.applicationName ?? 'skein',
+      logging: false,
+      extra: { connectionTimeoutMillis: 5000 },
+    });
+    await ds.initialize();
+    await ds.runMigrations();
+    const pool = (ds.driver as any).master as Pool;
+    return new Db(ds, pool);
+  }
+
+  query<R = any>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }> {
+    return this.pool.query(text, values as any[]) as any;
+  }
+
+  /** Runs fn in one transaction; rolls back on any error and rethrows it. */
+  async tx<T>(fn: (c: SqlClient) => Promise<T>, isolation?: 'REPEATABLE READ' | 'SERIALIZABLE'): Promise<T> {
+    const client: PoolClient = await this.pool.connect();
+    try {
+      await client.query(isolation ? `BEGIN ISOLATION LEVEL ${isolation}` : 'BEGIN');
+      const result = await fn(client as SqlClient);
+      await client.query('COMMIT');
+      return result;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** A dedicated connection (LISTEN, long reads). */
+  connect(): Promise<PoolClient> {
+    return this.pool.connect();
+  }
+
+  async close(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}

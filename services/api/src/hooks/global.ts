@@ -1,0 +1,25 @@
+import { findByFqName, type SqlClient } from '@skein/store';
+
+export const GSC_FQ = ['default-global-system-config'];
+export const DEFAULT_ASN = 64512;
+
+export interface GlobalAsn {
+  asn: number;
+  fourByte: boolean;
+}
+
+/** The global ASN and 4-byte flag, read in the caller's transaction (they key route-target numbers). */
+export async function globalAsn(c: SqlClient): Promise<GlobalAsn> {
+  const { rows } = await c.query(
+    `SELECT props->'autonomous_system' AS asn, props->'enable_4byte_as' AS four FROM objects WHERE type = 'global-system-config' LIMIT 1`,
+  );
+  if (!rows.length) return { asn: DEFAULT_ASN, fourByte: false };
+  return { asn: Number(rows[0].asn ?? DEFAULT_ASN), fourByte: rows[0].four === true };
+}
+
+/** Route-target numbers the API allocates (config-api.md §6). */
+export function rtRange(g: GlobalAsn): { lo: number; hi: number } {
+  return g.fourByte ? { lo: 8000, hi: 8000 + 2 ** 15 - 1 } : { lo: 8_000_000, hi: 8_000_000 + 2 ** 24 - 1 };
+}
+
+export { findByFqName };

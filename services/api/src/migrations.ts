@@ -1,0 +1,4 @@
+import { ConfigEventsNotify1763700001000 } from '@skein/bus';
+
+/** Migrations beyond the store's own (core and allocators), in timestamp order. */
+export const API_MIGRATIONS: Function[] = [ConfigEventsNotify1763700001000];

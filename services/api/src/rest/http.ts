@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { badRequest, SkeinError } from '@skein/model';
+
+export const MAX_REQUEST_SIZE = 1_024_000; // TF's max_request_size
+
+/**
+ * Reads POST/PUT bodies ourselves: VNC clients expect 415 for a non-JSON type, 413 over the TF limit and a
+ * plain-text 400 naming the JSON error, all before any handler runs.
+ */
+export function jsonBody(req: Request, res: Response, next: NextFunction): void {
+  const rid = (req.headers['x-request-id'] as string | undefined) ?? `req-${randomUUID()}`;
+  (req as any).requestId = rid;
+  res.setHeader('X-Request-Id', rid);
+  if (req.method !== 'POST' && req.method !== 'PUT') return next();
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_REQUEST_SIZE) {
+    req.resume();
+    return sendError(req, res, new SkeinError(413, 'PAYLOAD_TOO_LARGE', `Request body of ${declared} bytes exceeds ${MAX_REQUEST_SIZE}`));
+  }
+  const ctype = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let failed = false;
+  req.on('data', (c: Buffer) => {
+    if (failed) return;
+    size += c.length;
+    if (size > MAX_REQUEST_SIZE) {
+      failed = true;
+      sendError(req, res, new SkeinError(413, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${MAX_REQUEST_SIZE} bytes`));
+      return;
+    }
+    chunks.push(c);
+  });
+  req.on('end', () => {
+    if (failed) return;
+    if (size === 0) {
+      (req as any).body = undefined;
+      return next();
+    }
+    if (ctype !== 'application/json' && !ctype.endsWith('+json')) {
+      return sendError(req, res, new SkeinError(415, 'UNSUPPORTED_MEDIA_TYPE', `Unsupported content type ${ctype || '(none)'}; use application/json`));
+    }
+    try {
+      (req as any).body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch (e: any) {
+      return sendError(req, res, badRequest(`Malformed JSON: ${e.message}`));
+    }
+    next();
+  });
+  req.on('error', (e) => next(e));
+}
+
+/** JSON errors when the client prefers application/json (not via * / *), TF's plain text otherwise. */
+export function wantsJson(req: Request): boolean {
+  const accept = String(req.headers.accept ?? '');
+  const first = accept.split(',').map((s) => s.split(';')[0].trim().toLowerCase())[0];
+  return first === 'application/json';
+}
+
+export function sendError(req: Request, res: Response, e: unknown): void {
+  const err =
+    e instanceof SkeinError
+      ? e
+      : new SkeinError(500, 'INTERNAL', 'Internal error');
+  if (!(e instanceof SkeinError)) (req as any).log?.error?.({ err: e }, 'unhandled error');
+  if (res.headersSent) return void res.end();
+  res.status(err.status);
+  if (wantsJson(req)) {
+    res.json({ code: err.code, message: err.message, details: err.details });
+  } else {
+    res.type('text/plain').send(err.message);
+  }
+}
+
+/** The body of a write: an object with exactly the URL's type as its one key. */
+export function envelope(body: unknown, type: string): Record<string, any> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('Request body must be a JSON object');
+  const keys = Object.keys(body);
+  if (keys.length !== 1 || keys[0] !== type) {
+    throw badRequest(`Request body must be {"${type}": {...}}; got keys ${JSON.stringify(keys)}`);
+  }
+  const inner = (body as any)[type];
+  if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) throw badRequest(`"${type}" must be a JSON object`);
+  return inner;
+}
+
+export function baseUrl(req: Request): string {
+  return `${req.protocol}://${req.headers.host ?? 'localhost'}`;
+}
+
+/** Serialises a response body, writing id_perms uuid halves as exact unsigned 64-bit numbers. */
+export function sendJson(res: Response, body: unknown, status = 200): void {
+  const text = JSON.stringify(body).replace(/"(uuid_[ml]slong)":"(\d+)"/g, '"$1":$2');
+  res.status(status).type('application/json').send(text);
+}

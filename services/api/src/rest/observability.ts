@@ -1,0 +1,56 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import type { NextFunction, Request, Response } from 'express';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ConfigService } from '../engine/config-service';
+import { CONFIG_SERVICE } from './tokens';
+
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry, prefix: 'skein_api_' });
+const requests = new Counter({ name: 'skein_api_requests_total', help: 'REST requests by method, route kind and status', labelNames: ['method', 'status'], registers: [registry] });
+const latency = new Histogram({
+  name: 'skein_api_request_seconds',
+  help: 'REST request latency',
+  labelNames: ['method'],
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+  registers: [registry],
+});
+
+export function metricsMiddleware(req: Request, res: Response, next: NextFunction) {
+  const end = latency.startTimer({ method: req.method });
+  res.on('finish', () => {
+    end();
+    requests.inc({ method: req.method, status: String(res.statusCode) });
+  });
+  next();
+}
+
+@Controller()
+export class ObservabilityController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicator: HealthIndicatorService,
+    @Inject(CONFIG_SERVICE) private readonly svc: ConfigService,
+  ) {}
+
+  @Get('health')
+  @HealthCheck()
+  check() {
+    return this.health.check([
+      async () => {
+        const i = this.indicator.check('database');
+        try {
+          const seq = await this.svc.head();
+          return i.up({ head_seq: seq });
+        } catch (e: any) {
+          return i.down({ message: e.message });
+        }
+      },
+    ]);
+  }
+
+  @Get('metrics')
+  async metrics(@Res() res: Response) {
+    res.type(registry.contentType).send(await registry.metrics());
+  }
+}

@@ -1,0 +1,115 @@
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { ConfigEvent, EventLog, EventSubscription } from '@skein/events';
+import { badRequest, getType, notFound } from '@skein/model';
+import { loadObjects, listObjects } from '@skein/store';
+import type { AuthService } from '../auth/auth.service';
+import { can, PERM_R } from '../auth/identity';
+import type { ConfigService } from '../engine/config-service';
+import { restShape } from '../engine/rest-shape';
+import { baseUrl } from '../rest/http';
+import { AUTH_SERVICE, CONFIG_SERVICE, EVENT_LOG } from '../rest/tokens';
+
+const KEEPALIVE_MS = 60_000;
+
+const frameOf: Record<string, string> = {
+  CREATE: 'create',
+  UPDATE: 'update',
+  REF_ADD: 'update',
+  REF_DELETE: 'update',
+  PROP_COLLECTION: 'update',
+  DELETE: 'delete',
+};
+
+/**
+ * GET /watch as server-sent events (config-api.md §3.4): `init` with the current objects, then one frame per
+ * change with `id: <seq>` so `Last-Event-ID` resumes exactly after it.
+ */
+@Controller()
+export class WatchController {
+  constructor(
+    @Inject(CONFIG_SERVICE) private readonly svc: ConfigService,
+    @Inject(AUTH_SERVICE) private readonly auth: AuthService,
+    @Inject(EVENT_LOG) private readonly events: EventLog,
+  ) {}
+
+  @Get('watch')
+  async watch(@Req() req: Request, @Res() res: Response) {
+    const identity = this.auth.identify(req.headers);
+    const rt = req.query.resource_type;
+    if (typeof rt !== 'string' || !rt) throw badRequest('resource_type is required', { field: 'resource_type' });
+    const types = rt.split(',').map((t) => t.trim().replace(/_/g, '-'));
+    for (const t of types) if (!getType(t)) throw notFound(`Unknown resource type ${t}`);
+    const fieldsOf = new Map<string, Set<string> | undefined>();
+    for (const t of types) {
+      const f = req.query[`${t.replace(/-/g, '_')}_fields`];
+      fieldsOf.set(t, typeof f === 'string' && f ? new Set(f.split(',')) : undefined);
+    }
+    const base = baseUrl(req);
+    const visible = (perms2: any) => identity.admin || can(identity, perms2, PERM_R);
+    const shape = (t: string, o: any) => restShape(o, { base, fields: fieldsOf.get(t), excludeBackRefs: true, excludeChildren: true });
+
+    res.status(200);
+    res.setHeader('Content-Type', 'text/event-stream');
+    res.setHeader('Cache-Control', 'no-cache');
+    res.setHeader('Connection', 'keep-alive');
+    res.flushHeaders();
+    const send = (event: string, data: unknown, id?: number) => {
+      res.write(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+
+    let after: number;
+    const lastId = req.headers['last-event-id'];
+    if (lastId !== undefined && /^\d+$/.test(String(lastId))) {
+      after = Number(lastId);
+    } else {
+      const { value, seq } = await this.svc.snapshot(async (c) => {
+        const out: Record<string, unknown[]> = {};
+        for (const t of types) {
+          const rows = await listObjects(c, { type: t });
+          const full = await loadObjects(c, rows.map((r) => r.uuid));
+          out[`${t}s`] = full.filter((o) => visible(o.perms2)).map((o) => shape(t, o));
+        }
+        return out;
+      });
+      after = seq;
+      send('init', value);
+    }
+
+    const wanted = new Set(types);
+    let sub: EventSubscription | undefined;
+    const keepalive = setInterval(() => res.write(':\n\n'), KEEPALIVE_MS);
+    const close = () => {
+      clearInterval(keepalive);
+      void sub?.stop();
+    };
+    req.on('close', close);
+    sub = this.events.subscribe(after, async (batch: ConfigEvent[]) => {
+      for (const e of batch) {
+        if (!wanted.has(e.type) || !visible((e.object as any).perms2)) continue;
+        send(frameOf[e.oper] ?? 'update', { [e.type]: shape(e.type, { ...toStoredLike(e.object), type: e.type }) }, e.seq);
+      }
+    });
+    sub.done.catch((err) => {
+      send('stop', { message: String(err?.message ?? err) });
+      res.end();
+      close();
+    });
+  }
+}
+
+/** Event objects are already in REST shape; re-shape only to apply field masks and hrefs. */
+function toStoredLike(o: Record<string, any>) {
+  const props: Record<string, unknown> = {};
+  const refs: any[] = [];
+  for (const [k, v] of Object.entries(o)) {
+    if (['uuid', 'fq_name', 'name', 'parent_type', 'parent_uuid', 'id_perms', 'perms2'].includes(k)) continue;
+    if (k.endsWith('_refs') && Array.isArray(v)) {
+      const type = k.slice(0, -5).replace(/_/g, '-');
+      for (const r of v) refs.push({ to_uuid: r.uuid, to_type: type, to_fq_name: r.to, attr: r.attr, relaxed: false });
+      continue;
+    }
+    props[k] = v;
+  }
+  return { uuid: o.uuid, fq_name: o.fq_name, parent_uuid: o.parent_uuid ?? null, parent_type: o.parent_type, props, id_perms: o.id_perms, perms2: o.perms2, refs };
+}
