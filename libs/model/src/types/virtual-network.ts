@@ -46,7 +46,8 @@ export const virtualNetwork: TypeDef = {
     external_ipam: prop(bool),
     flood_unknown_unicast: prop(bool, { default: false }),
     multi_policy_service_chains_enabled: prop(bool),
-    address_allocation_mode: prop(AddressAllocationModeType),
+    // TF's AddressAllocationModeType default; the IPAM code treats an absent mode the same way.
+    address_allocation_mode: prop(AddressAllocationModeType, { default: 'user-defined-subnet-preferred' }),
     mac_learning_enabled: prop(bool, { default: false }),
     mac_limit_control: prop(struct('MACLimitControlType')),
     mac_move_control: prop(struct('MACMoveLimitControlType')),
