@@ -80,3 +80,9 @@ export class Doorbell {
     }
   }
 }
+
+/** Resolves when `signal` aborts (at once if it already has). */
+export function whenAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}

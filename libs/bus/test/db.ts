@@ -1,0 +1,96 @@
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { createTestDatabase, type TestDatabase } from '@skein/testing';
+import type { StoredEnvelope } from '@skein/events';
+import { Core1763700000000 } from '../../store/src/migrations/1763700000000-core';
+import { ConfigEventsNotify1763700001000 } from '../src/migrations/1763700001000-config-events-notify';
+
+/** A fresh database with the core schema and the bus migration applied. */
+export async function migratedDatabase(prefix = 'skein_bus'): Promise<TestDatabase> {
+  const db = await createTestDatabase(prefix);
+  const ds = new DataSource({
+    type: 'postgres',
+    url: db.url,
+    migrations: [Core1763700000000, ConfigEventsNotify1763700001000],
+    logging: false,
+  });
+  await ds.initialize();
+  try {
+    await ds.runMigrations();
+  } finally {
+    await ds.destroy();
+  }
+  return db;
+}
+
+export function envelope(n: number): StoredEnvelope {
+  const uuid = `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+  return {
+    id: `10000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
+    oper: 'CREATE',
+    type: 'virtual-network',
+    uuid,
+    fq_name: ['default-domain', 'default-project', `vn-${n}`],
+    version: 1,
+    object: { uuid, display_name: `vn-${n}` },
+    actor: 'test',
+    request_id: `req-${n}`,
+  };
+}
+
+let counter = 0;
+
+/**
+ * Inserts `count` events the way the API writer does (seq from nextval inside the INSERT), on a client
+ * whose transaction the caller controls. Like the writer, which writes an object row first, it makes
+ * sure the transaction has an xid before allocating seqs.
+ */
+export async function insertEvents(c: pg.ClientBase, count: number): Promise<number[]> {
+  const envs = Array.from({ length: count }, () => envelope(++counter));
+  await c.query('SELECT pg_current_xact_id()');
+  const { rows } = await c.query(
+    `INSERT INTO config_events (seq, oper, type, uuid, envelope)
+     SELECT nextval('config_events_seq'), e->>'oper', e->>'type', (e->>'uuid')::uuid, e
+       FROM (SELECT e FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS a(e, n) ORDER BY n) s
+     RETURNING seq`,
+    [JSON.stringify(envs)],
+  );
+  return rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
+}
+
+/** Commits `count` events in one transaction. */
+export async function appendEvents(pool: pg.Pool, count: number): Promise<number[]> {
+  const c = await pool.connect();
+  try {
+    await c.query('BEGIN');
+    const seqs = await insertEvents(c, count);
+    await c.query('COMMIT');
+    return seqs;
+  } catch (e) {
+    await c.query('ROLLBACK').catch(() => {});
+    throw e;
+  } finally {
+    c.release();
+  }
+}
+
+/** Allocates `count` seqs in a transaction that rolls back: permanent holes. */
+export async function rollbackEvents(pool: pg.Pool, count: number): Promise<number[]> {
+  const c = await pool.connect();
+  try {
+    await c.query('BEGIN');
+    const seqs = await insertEvents(c, count);
+    await c.query('ROLLBACK');
+    return seqs;
+  } finally {
+    c.release();
+  }
+}
+
+/** A client with an open transaction, for late-commit scenarios. */
+export async function openTx(url: string): Promise<pg.Client> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  await c.query('BEGIN');
+  return c;
+}
