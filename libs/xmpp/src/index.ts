@@ -7,3 +7,7 @@ export * from './errors';
 export * from './xml';
 export * from './stream';
 export * from './stream-parser';
+export * from './addresses';
+export * from './node-names';
+export * from './route-item';
+export * from './validate';
