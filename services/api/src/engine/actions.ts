@@ -1,4 +1,4 @@
-import { isDeepStrictEqual } from 'node:util';
+import { jsonClone, jsonEqual } from './names';
 import { badRequest, forbidden, getType, notFound, validateValue } from '@skein/model';
 import { loadObject } from '@skein/store';
 import { accessBits, can, isOwner, noDashes, PERM_W } from '../auth/identity';
@@ -82,7 +82,7 @@ export class Actions {
       const cur = await loadObject(w.c, uuid, { forUpdate: true });
       if (!cur) throw notFound(`No object found for id ${uuid}`, { uuid });
       if (!ctx.identity.admin && !can(ctx.identity, cur.perms2, PERM_W)) throw forbidden(`Permission denied to update ${uuid}`);
-      const next = { ...cur, props: structuredClone(cur.props) };
+      const next = { ...cur, props: jsonClone(cur.props) };
       const fieldsChanged = new Set<string>();
       (b.updates as unknown[]).forEach((u0, i) => {
         const u = obj(u0, `updates[${i}]`);
@@ -121,7 +121,7 @@ export class Actions {
         }
         fieldsChanged.add(field);
       });
-      if (isDeepStrictEqual(next.props, cur.props)) return;
+      if (jsonEqual(next.props, cur.props)) return;
       await this.svc.writer.queueUpdate(w, cur, next, 'PROP_COLLECTION', { updates: b.updates, changed: { props: [...fieldsChanged], refs: {} } });
     });
     return { body: {}, seq: r.seq };
@@ -210,7 +210,7 @@ export class Actions {
         throw forbidden(`Permission denied to change permissions of ${uuid}`, { uuid });
       }
       const perms2 = f(cur.perms2);
-      if (isDeepStrictEqual(perms2, cur.perms2)) return;
+      if (jsonEqual(perms2, cur.perms2)) return;
       const next = { ...cur, perms2, props: { ...cur.props } };
       // is_shared follows global_access (config-api.md §1.3 VN hook, §3.4 chmod).
       if (getType(cur.type)?.props.is_shared) next.props.is_shared = perms2.global_access !== 0;

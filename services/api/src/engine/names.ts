@@ -58,3 +58,20 @@ export function uuidHalves(uuid: string): { uuid_mslong: string; uuid_lslong: st
 export function tfTimestamp(d = new Date()): string {
   return d.toISOString().replace('Z', '').replace(/\.(\d{3})$/, '.$1000');
 }
+
+/** Structural equality of JSON values (key order and object prototypes do not matter). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((x, i) => jsonEqual(x, bb[i]));
+  }
+  const ka = Object.keys(a).filter((k) => (a as any)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as any)[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => jsonEqual((a as any)[k], (b as any)[k]));
+}
+
+/** A deep copy of a JSON value. */
+export const jsonClone = <T>(v: T): T => (v === undefined ? v : JSON.parse(JSON.stringify(v)));

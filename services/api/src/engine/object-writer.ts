@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
 import {
   badRequest,
   childTypesOf,
@@ -25,7 +24,7 @@ import {
 } from '@skein/store';
 import { can, isOwner, noDashes, PERM_W, type Identity } from '../auth/identity';
 import type { TypeHooks } from '../hooks/types';
-import { checkFqName, checkUuid, childrenField, isUuid, refsField, tfTimestamp, uuidHalves } from './names';
+import { checkFqName, checkUuid, childrenField, isUuid, jsonClone, jsonEqual, refsField, tfTimestamp, uuidHalves } from './names';
 import { parseRefField, refFieldsOf, resolveRefs, type RefInput } from './refs';
 import { hrefOf } from './rest-shape';
 import type { WriteTx } from './write-tx';
@@ -51,7 +50,7 @@ export interface CreateSpec {
   hidden?: boolean;
 }
 
-const clone = <T>(v: T): T => (v === undefined ? v : structuredClone(v));
+const clone = jsonClone;
 
 function defaultFqOf(type: string): string[] {
   // TF's default parent chain: default-domain, default-domain:default-project, ...
@@ -270,7 +269,7 @@ export class ObjectWriter {
     for (const [k, v] of Object.entries(patch)) {
       if (IDENTITY_KEYS.has(k)) {
         const current = k === 'name' ? cur.fq_name[cur.fq_name.length - 1] : k === 'parent_uuid' ? cur.parent_uuid : (cur as any)[k];
-        if (v !== undefined && !isDeepStrictEqual(v, current)) throw badRequest(`${k} cannot be updated`, { field: k }, 'IMMUTABLE_FIELD');
+        if (v !== undefined && !jsonEqual(v, current)) throw badRequest(`${k} cannot be updated`, { field: k }, 'IMMUTABLE_FIELD');
         continue;
       }
       if (IGNORED_KEYS.has(k) || k.endsWith('_back_refs') || this.isChildField(td, k)) continue;
@@ -281,7 +280,7 @@ export class ObjectWriter {
         if (ip.enable !== undefined) upd.enable = ip.enable;
         if (ip.description !== undefined) upd.description = ip.description;
         if (ip.user_visible !== undefined && (w.ctx.identity.admin || opts.internal)) upd.user_visible = ip.user_visible;
-        if (!isDeepStrictEqual(upd, next.id_perms)) {
+        if (!jsonEqual(upd, next.id_perms)) {
           before.id_perms = cur.id_perms;
           next.id_perms = upd;
           changed.add('id_perms');
@@ -293,7 +292,7 @@ export class ObjectWriter {
         const p = validateValue({ kind: 'struct', name: 'PermType2' }, v, k) as any;
         const np: Perms2 = { owner: p.owner, owner_access: p.owner_access ?? 7, global_access: p.global_access ?? 0, share: p.share ?? [] };
         if (who && noDashes(np.owner) !== cur.perms2.owner && !isOwner(who, cur.perms2)) throw forbidden('Only the owner may change the owner');
-        if (!isDeepStrictEqual(np, cur.perms2)) {
+        if (!jsonEqual(np, cur.perms2)) {
           before.perms2 = cur.perms2;
           next.perms2 = np;
           changed.add('perms2');
@@ -310,7 +309,7 @@ export class ObjectWriter {
       if (!pd) throw badRequest(`Unknown field: ${k}`, { field: k }, k.endsWith('_refs') ? 'UNKNOWN_FIELD' : 'UNKNOWN_FIELD');
       const value = v === null ? clone(pd.default) : validateValue(pd.type, v, k);
       const old = cur.props[k];
-      if (isDeepStrictEqual(value, old)) continue;
+      if (jsonEqual(value, old)) continue;
       if (pd.immutable && !opts.internal) throw badRequest(`${k} cannot be updated`, { field: k }, 'IMMUTABLE_FIELD');
       this.checkWritable(w, k, pd, opts, 'update');
       before[k] = old ?? null;
@@ -360,10 +359,10 @@ export class ObjectWriter {
     for (const r of cur.refs) if (!newByTo.has(r.to_uuid)) w.cs.refDeletes.push({ from_uuid: cur.uuid, to_uuid: r.to_uuid });
     next.refs.forEach((r, i) => {
       const o = oldByTo.get(r.to_uuid);
-      if (!o || !isDeepStrictEqual(o.attr, r.attr) || o.relaxed !== r.relaxed || cur.refs.indexOf(o) !== i) w.cs.refUpserts.push(refRow(next, r, i));
+      if (!o || !jsonEqual(o.attr, r.attr) || o.relaxed !== r.relaxed || cur.refs.indexOf(o) !== i) w.cs.refUpserts.push(refRow(next, r, i));
     });
     w.emit(oper, next, extra);
-    const added = next.refs.filter((r) => { const o = oldByTo.get(r.to_uuid); return !o || !isDeepStrictEqual(o.attr, r.attr); });
+    const added = next.refs.filter((r) => { const o = oldByTo.get(r.to_uuid); return !o || !jsonEqual(o.attr, r.attr); });
     const removed = cur.refs.filter((r) => !newByTo.has(r.to_uuid));
     await this.mirrorSymmetric(w, next, added, removed);
   }
@@ -492,7 +491,7 @@ export class ObjectWriter {
       throw e;
     }
     resolved.relaxed = relax || (existing?.relaxed ?? false);
-    if (existing && isDeepStrictEqual(existing.attr, resolved.attr) && existing.relaxed === resolved.relaxed) return false;
+    if (existing && jsonEqual(existing.attr, resolved.attr) && existing.relaxed === resolved.relaxed) return false;
     const refs = existing ? cur.refs.map((r) => (r === existing ? resolved : r)) : [...cur.refs, resolved];
     if (def.max !== undefined && refs.filter((r) => r.to_type === refType).length > def.max) {
       throw badRequest(`${refsField(refType)} takes at most ${def.max} reference(s)`, { field: refsField(refType) }, 'INVALID_FIELD');
@@ -636,7 +635,7 @@ function diffRefs(oldRefs: StoredRef[], newRefs: StoredRef[]) {
   return {
     added: newRefs.filter((r) => !o.has(r.to_uuid)).map((r) => r.to_uuid),
     removed: oldRefs.filter((r) => !n.has(r.to_uuid)).map((r) => r.to_uuid),
-    attr_changed: newRefs.filter((r) => o.has(r.to_uuid) && !isDeepStrictEqual(o.get(r.to_uuid)!.attr, r.attr)).map((r) => r.to_uuid),
+    attr_changed: newRefs.filter((r) => o.has(r.to_uuid) && !jsonEqual(o.get(r.to_uuid)!.attr, r.attr)).map((r) => r.to_uuid),
   };
 }
 

@@ -1,5 +1,5 @@
+import { jsonClone, jsonEqual } from '../engine/names';
 import { randomUUID } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
 import { badRequest, conflict, forbidden } from '@skein/model';
 import { allocateId, freeId, releaseOwner, reserveId } from '@skein/ipam';
 import type { StoredObject } from '@skein/store';
@@ -86,7 +86,7 @@ export const securityGroupHooks: TypeHooks = {
     await assignSgId(w, obj);
   },
   async beforeUpdate(w, before, after, changed) {
-    if (!w.internal && !isDeepStrictEqual(after.props.security_group_id, before.props.security_group_id)) {
+    if (!w.internal && !jsonEqual(after.props.security_group_id, before.props.security_group_id)) {
       throw forbidden('Cannot set the security group id', { field: 'security_group_id' });
     }
     if (changed.has('security_group_entries')) checkRules(after.props.security_group_entries, 'security_group_entries', 'security-group', before.props.security_group_entries);

@@ -1,4 +1,4 @@
-import { isDeepStrictEqual } from 'node:util';
+import { jsonClone, jsonEqual } from '../engine/names';
 import { badRequest, forbidden } from '@skein/model';
 import { allocateId, freeId, normalizeIpamSubnets, reserveId, syncSubnets, type IpamSubnetType } from '@skein/ipam';
 import { identify, loadObjects, type StoredObject } from '@skein/store';
@@ -100,7 +100,7 @@ export const virtualNetworkHooks: TypeHooks = {
       throw forbidden('Cannot set the virtual network ID', { field: 'virtual_network_network_id' });
     }
     syncShared(after, changed);
-    if (!isDeepStrictEqual(after.perms2, before.perms2)) changed.add('perms2');
+    if (!jsonEqual(after.perms2, before.perms2)) changed.add('perms2');
     if (after.props.is_shared !== before.props.is_shared) changed.add('is_shared');
     if ([...changed].some((c) => c.endsWith('route_target_list'))) await checkRouteTargets(w, after);
     if (changed.has('virtual_network_properties')) await checkVxlanId(w, after);
