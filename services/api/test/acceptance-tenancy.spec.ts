@@ -2,8 +2,6 @@
 import { create, DP, read } from './fixtures';
 import { httpClient, startTestApi, type Http, type TestApi } from './harness';
 
-const hex32 = (u: string) => u.replace(/-/g, '');
-
 describe('config API acceptance: tags, VMIs (§9 checks 35–37) and conditional requests (42)', () => {
   let api: TestApi;
   beforeAll(async () => {
@@ -172,4 +170,3 @@ describe('config API acceptance: tenancy (§9 checks 38–41)', () => {
   });
 });
 
-export { hex32 };
