@@ -11,3 +11,8 @@ export * from './addresses';
 export * from './node-names';
 export * from './route-item';
 export * from './validate';
+export * from './stanzas';
+export * from './route-message';
+export * from './publish-pairing';
+export * from './config';
+export * from './uve';

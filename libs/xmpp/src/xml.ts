@@ -45,7 +45,6 @@ export function childText(el: XmlElement, name: string): string | undefined {
 
 // XML 1.0 §2.2 Char, minus what we refuse to write: C0 controls other than TAB/LF/CR, lone surrogates,
 // U+FFFE/U+FFFF. Received text never contains them (saxes rejects them), so only encoders can trip here.
-// eslint-disable-next-line no-control-regex
 const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function checkChars(s: string, what: string): void {
