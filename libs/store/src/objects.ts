@@ -3,7 +3,7 @@ import type { LinkedObject, Perms2, StoredObject, StoredRef } from './stored';
 import { fqKey } from './stored';
 
 const OBJ_COLS = 'o.uuid::text AS uuid, o.type, o.fq_name, o.parent_uuid::text AS parent_uuid, o.parent_type, o.props, o.id_perms, o.perms2, o.version';
-const REFS_COL = `(SELECT coalesce(json_agg(json_build_array(r.to_uuid, r.to_type, t.fq_name, r.attr, r.relaxed) ORDER BY r.position), '[]')
+const REFS_COL = `(SELECT coalesce(json_agg(json_build_array(r.to_uuid, r.to_type, t.fq_name, r.attr, r.relaxed) ORDER BY r.to_type, r.position), '[]')
      FROM refs r JOIN objects t ON t.uuid = r.to_uuid WHERE r.from_uuid = o.uuid) AS refs`;
 const LINK = (alias: string) =>
   `json_build_array(${alias}.uuid, ${alias}.type, ${alias}.fq_name, ${alias}.perms2, coalesce((${alias}.id_perms->>'user_visible')::boolean, true)`;

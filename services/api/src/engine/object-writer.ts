@@ -357,10 +357,11 @@ export class ObjectWriter {
     const oldByTo = new Map(cur.refs.map((r) => [r.to_uuid, r]));
     const newByTo = new Map(next.refs.map((r) => [r.to_uuid, r]));
     for (const r of cur.refs) if (!newByTo.has(r.to_uuid)) w.cs.refDeletes.push({ from_uuid: cur.uuid, to_uuid: r.to_uuid });
-    next.refs.forEach((r, i) => {
+    for (const r of next.refs) {
       const o = oldByTo.get(r.to_uuid);
-      if (!o || !jsonEqual(o.attr, r.attr) || o.relaxed !== r.relaxed || cur.refs.indexOf(o) !== i) w.cs.refUpserts.push(refRow(next, r, i));
-    });
+      const row = refRow(next, r);
+      if (!o || !jsonEqual(o.attr, r.attr) || o.relaxed !== r.relaxed || refRow(cur, o).position !== row.position) w.cs.refUpserts.push(row);
+    }
     w.emit(oper, next, extra);
     const added = next.refs.filter((r) => { const o = oldByTo.get(r.to_uuid); return !o || !jsonEqual(o.attr, r.attr); });
     const removed = cur.refs.filter((r) => !newByTo.has(r.to_uuid));
@@ -625,7 +626,13 @@ function w_childFields(type: string): Set<string> {
   return s;
 }
 
-export function refRow(from: StoredObject, r: StoredRef, position: number) {
+/** A refs-table row; position is the index among the object's refs of the same target type (the REST list order). */
+export function refRow(from: StoredObject, r: StoredRef, _index?: number) {
+  let position = 0;
+  for (const x of from.refs) {
+    if (x === r || x.to_uuid === r.to_uuid) break;
+    if (x.to_type === r.to_type) position++;
+  }
   return { from_uuid: from.uuid, from_type: from.type, to_uuid: r.to_uuid, to_type: r.to_type, attr: r.attr ?? null, relaxed: r.relaxed, position };
 }
 

@@ -8,6 +8,8 @@ export interface ShapeOptions {
   excludeBackRefs?: boolean;
   excludeChildren?: boolean;
   excludeHrefs?: boolean;
+  /** Event payloads also carry the relaxed flag of refs (so a replay reproduces the refs table). */
+  events?: boolean;
   /** Drops refs, back-refs and children the caller may not read. */
   visible?: (l: { uuid: string; perms2: any; user_visible: boolean }) => boolean;
 }
@@ -45,6 +47,7 @@ export function restShape(o: FullObject, opts: ShapeOptions = {}): Record<string
     const item: Record<string, unknown> = { to: r.to_fq_name, uuid: r.to_uuid };
     if (base) item.href = hrefOf(base, r.to_type, r.to_uuid);
     item.attr = r.attr ?? null;
+    if (opts.events && r.relaxed) item.relaxed = true;
     ((out[f] as unknown[]) ??= []).push(item);
   }
   const links = (list: LinkedObject[] | undefined, field: (t: string) => string, withAttr: boolean) => {
@@ -65,5 +68,5 @@ export function restShape(o: FullObject, opts: ShapeOptions = {}): Record<string
 
 /** The object as events carry it: after the change, no back-refs, children or hrefs. */
 export function eventShape(o: StoredObject): Record<string, unknown> {
-  return restShape({ ...o, back_refs: undefined, children: undefined }, {});
+  return restShape({ ...o, back_refs: undefined, children: undefined }, { events: true });
 }
