@@ -176,6 +176,9 @@ async function registerSubnet(c: SqlClient, owner: SubnetOwner, s: NormalizedSub
     ],
   );
   await insertReserved(c, poolId, s);
+  // The first chunk becomes visible with the subnet itself, so concurrent first allocations never queue
+  // behind the transaction that would otherwise fill it.
+  await c.query(`SELECT ipam_fill($1::bigint, true)`, [poolId]);
 }
 
 async function assertRemovable(c: SqlClient, row: SubnetRow): Promise<void> {
@@ -240,6 +243,7 @@ async function updateSubnet(
     ]);
     await c.query(`DELETE FROM ipam_used WHERE pool_id = $1::bigint AND kind = 'r'`, [row.pool_id]);
     await insertReserved(c, row.pool_id, s);
+    await c.query(`SELECT ipam_fill($1::bigint, true)`, [row.pool_id]);
   }
   await c.query(
     `UPDATE ipam_subnet SET subnet_uuid = $2, owner_label = $3, position = $4, name = $5, dns = $6::numeric,

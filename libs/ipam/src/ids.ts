@@ -48,6 +48,19 @@ export async function allocateId(c: SqlClient, pool: string, range: IdRange, own
   return Number(id);
 }
 
+/**
+ * Creates the pool and fills its first chunk of candidates. Run it once in its own transaction (at
+ * bootstrap): otherwise the first allocation creates the pool, and until that transaction commits, other
+ * first allocations of the same pool wait for it.
+ */
+export async function prepareIdPool(c: SqlClient, pool: string, range: IdRange): Promise<void> {
+  await c.query(`SELECT ipam_fill(ipam_id_pool($1, $2::numeric, $3::numeric), true)`, [
+    pool,
+    checkId(range.lo, 'range'),
+    checkId(range.hi, 'range'),
+  ]);
+}
+
 /** Takes a specific id for `owner`; 409 CONFLICT when another owner holds it (re-reserving is a no-op). */
 export async function reserveId(c: SqlClient, pool: string, id: bigint | number, owner: string): Promise<void> {
   const value = checkId(id, pool);

@@ -126,11 +126,11 @@ BEGIN
     -- While we queued for the row lock, the previous filler may have committed its chunk.
     IF pr.descending THEN
       PERFORM 1 FROM ipam_free
-        WHERE pool_id = p_pool AND NOT recycled AND (pr.scan_from IS NULL OR value <= pr.scan_from)
+        WHERE pool_id = p_pool AND NOT recycled AND value <= coalesce(pr.scan_from, 'Infinity')
         ORDER BY value DESC LIMIT 1 FOR UPDATE SKIP LOCKED;
     ELSE
       PERFORM 1 FROM ipam_free
-        WHERE pool_id = p_pool AND NOT recycled AND (pr.scan_from IS NULL OR value >= pr.scan_from)
+        WHERE pool_id = p_pool AND NOT recycled AND value >= coalesce(pr.scan_from, '-Infinity')
         ORDER BY value LIMIT 1 FOR UPDATE SKIP LOCKED;
     END IF;
     IF FOUND THEN RETURN 'available'; END IF;
@@ -167,7 +167,7 @@ BEGIN
       END IF;
     END LOOP;
     SELECT f.value INTO best FROM ipam_free f
-     WHERE f.pool_id = p_pool AND NOT f.recycled AND (pr.scan_from IS NULL OR f.value <= pr.scan_from)
+     WHERE f.pool_id = p_pool AND NOT f.recycled AND f.value <= coalesce(pr.scan_from, 'Infinity')
      ORDER BY f.value DESC LIMIT 1;
   ELSE
     FOR i IN 1..nr LOOP
@@ -191,7 +191,7 @@ BEGIN
       END IF;
     END LOOP;
     SELECT f.value INTO best FROM ipam_free f
-     WHERE f.pool_id = p_pool AND NOT f.recycled AND (pr.scan_from IS NULL OR f.value >= pr.scan_from)
+     WHERE f.pool_id = p_pool AND NOT f.recycled AND f.value >= coalesce(pr.scan_from, '-Infinity')
      ORDER BY f.value LIMIT 1;
   END IF;
 
@@ -223,11 +223,11 @@ BEGIN
     -- Freed values first, but only those inside the filled part: beyond the cursor they would jump the order.
     IF pr.descending THEN
       SELECT f.value INTO v FROM ipam_free f
-       WHERE f.pool_id = p_pool AND f.recycled AND (pr.fill_cursor IS NULL OR f.value > pr.fill_cursor)
+       WHERE f.pool_id = p_pool AND f.recycled AND f.value > coalesce(pr.fill_cursor, '-Infinity')
        ORDER BY f.value DESC LIMIT 1 FOR UPDATE SKIP LOCKED;
     ELSE
       SELECT f.value INTO v FROM ipam_free f
-       WHERE f.pool_id = p_pool AND f.recycled AND (pr.fill_cursor IS NULL OR f.value < pr.fill_cursor)
+       WHERE f.pool_id = p_pool AND f.recycled AND f.value < coalesce(pr.fill_cursor, 'Infinity')
        ORDER BY f.value LIMIT 1 FOR UPDATE SKIP LOCKED;
     END IF;
     rec := v IS NOT NULL;
@@ -243,11 +243,11 @@ BEGIN
       END IF;
       IF pr.descending THEN
         SELECT f.value INTO v FROM ipam_free f
-         WHERE f.pool_id = p_pool AND NOT f.recycled AND (bound IS NULL OR f.value <= bound)
+         WHERE f.pool_id = p_pool AND NOT f.recycled AND f.value <= coalesce(bound, 'Infinity')
          ORDER BY f.value DESC LIMIT 1 FOR UPDATE SKIP LOCKED;
       ELSE
         SELECT f.value INTO v FROM ipam_free f
-         WHERE f.pool_id = p_pool AND NOT f.recycled AND (bound IS NULL OR f.value >= bound)
+         WHERE f.pool_id = p_pool AND NOT f.recycled AND f.value >= coalesce(bound, '-Infinity')
          ORDER BY f.value LIMIT 1 FOR UPDATE SKIP LOCKED;
       END IF;
     END IF;
@@ -387,8 +387,8 @@ BEGIN
 END
 $fn$;
 
--- Lowest free identifier of a named pool within [p_lo, p_hi]; NULL when exhausted.
-CREATE OR REPLACE FUNCTION ipam_id_alloc(p_name text, p_lo numeric, p_hi numeric, p_owner text) RETURNS numeric
+-- A named pool with its ranges set to [p_lo, p_hi] (re-seeding its free list when they changed).
+CREATE OR REPLACE FUNCTION ipam_id_pool(p_name text, p_lo numeric, p_hi numeric) RETURNS bigint
 LANGUAGE plpgsql AS $fn$
 DECLARE
   pid bigint;
@@ -399,8 +399,14 @@ BEGIN
   IF rg IS DISTINCT FROM ARRAY[p_lo, p_hi] THEN
     PERFORM ipam_pool_reset(pid, false, ARRAY[p_lo, p_hi]);
   END IF;
-  RETURN ipam_take(pid, p_owner, 'o');
+  RETURN pid;
 END
+$fn$;
+
+-- Lowest free identifier of a named pool within [p_lo, p_hi]; NULL when exhausted.
+CREATE OR REPLACE FUNCTION ipam_id_alloc(p_name text, p_lo numeric, p_hi numeric, p_owner text) RETURNS numeric
+LANGUAGE sql AS $fn$
+  SELECT ipam_take(ipam_id_pool(p_name, p_lo, p_hi), p_owner, 'o')
 $fn$;
 `;
 
