@@ -1,0 +1,72 @@
+import { Kafka, logLevel } from 'kafkajs';
+import pino from 'pino';
+import { PgTailEventLog, Relay } from '@skein/bus';
+import { Db } from '@skein/store';
+import { API_MIGRATIONS, startApiServer } from '@skein/api';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
+
+export interface AllInOneOptions {
+  dataDir: string;
+  host: string;
+  apiPort: number;
+  grpcPort: number;
+  databaseUrl?: string;
+  kafkaBrokers?: string[];
+}
+
+export interface Running {
+  endpoints: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Every service in one process: the store (Postgres at DATABASE_URL, or embedded PGlite), the event log
+ * (Kafka when KAFKA_BROKERS is set, with the relay publishing config_events; otherwise the table itself)
+ * and the API. Later services add themselves here.
+ */
+export async function startAllInOne(o: AllInOneOptions, log = pino({ name: 'skein' })): Promise<Running> {
+  const stops: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    let url = o.databaseUrl;
+    let embedded: EmbeddedPostgres | undefined;
+    if (!url) {
+      embedded = await startEmbeddedPostgres(o.dataDir);
+      stops.push(() => embedded!.close());
+      url = embedded.url;
+      log.info({ dataDir: o.dataDir }, 'embedded Postgres (PGlite) started');
+    }
+    const db = await Db.open({ url, migrations: API_MIGRATIONS, poolSize: embedded ? 1 : 16, applicationName: 'skein-all-in-one' });
+    stops.push(() => db.close());
+    const events = new PgTailEventLog({ connection: url, pool: embedded ? (db as any).pool : undefined, onError: (e) => log.warn({ err: e.message }, 'event log') });
+    stops.push(() => events.close());
+    const endpoints: Record<string, string> = {};
+    if (o.kafkaBrokers?.length) {
+      const kafka = new Kafka({ clientId: 'skein-relay', brokers: o.kafkaBrokers, logLevel: logLevel.NOTHING });
+      const relay = new Relay({ connection: url, kafka, logger: { info: (m, f) => log.info(f ?? {}, m), error: (m, f) => log.error(f ?? {}, m) } });
+      await relay.start();
+      stops.push(() => relay.stop());
+      endpoints.kafka = `${o.kafkaBrokers.join(',')} (topic config.events)`;
+    }
+    const api = await startApiServer({ db, events, port: o.apiPort, host: o.host });
+    stops.push(() => api.close());
+    endpoints.api = `http://${o.host}:${api.port}`;
+    endpoints.docs = `http://${o.host}:${api.port}/docs`;
+    endpoints.metrics = `http://${o.host}:${api.port}/metrics`;
+    try {
+      const { startGrpcServer } = require('@skein/api/dist/grpc') as any;
+      const grpc = await startGrpcServer({ svc: api.svc, auth: api.auth, events, port: o.grpcPort, host: o.host });
+      stops.push(() => grpc.close());
+      endpoints.grpc = `${o.host}:${grpc.port}`;
+    } catch (e: any) {
+      if (e?.code !== 'MODULE_NOT_FOUND') throw e;
+    }
+    endpoints.store = embedded ? `embedded PGlite in ${o.dataDir}` : url.replace(/:[^:@/]+@/, ':***@');
+    return { endpoints, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import { defaultDataDir } from './embedded-postgres';
+import { describeStartupError } from './errors';
+
+const port = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number 0..65535');
+  return n;
+};
+
+function fail(e: unknown, flags: Record<string, string> = {}): never {
+  process.stderr.write(`skein: ${describeStartupError(e, flags)}\n`);
+  process.exit(1);
+}
+
+const program = new Command();
+program.name('skein').description('Skein SDN control plane').showHelpAfterError();
+
+program
+  .command('all-in-one', { isDefault: true })
+  .description('run every service in one process (embedded Postgres unless DATABASE_URL is set)')
+  .option('--data-dir <dir>', 'where the embedded Postgres keeps its files', defaultDataDir())
+  .option('--host <addr>', 'listen address', '127.0.0.1')
+  .option('--api-port <n>', 'config REST API port', port, 8082)
+  .option('--grpc-port <n>', 'config gRPC API port', port, 8090)
+  .action(async (o) => {
+    const { startAllInOne } = await import('./all-in-one');
+    const flags = { [String(o.apiPort)]: '--api-port', [String(o.grpcPort)]: '--grpc-port' };
+    let running;
+    try {
+      running = await startAllInOne({
+        dataDir: o.dataDir,
+        host: o.host,
+        apiPort: o.apiPort,
+        grpcPort: o.grpcPort,
+        databaseUrl: process.env.DATABASE_URL || undefined,
+        kafkaBrokers: process.env.KAFKA_BROKERS ? process.env.KAFKA_BROKERS.split(',') : undefined,
+      });
+    } catch (e) {
+      fail(e, flags);
+    }
+    process.stdout.write('Skein is running:\n');
+    for (const [k, v] of Object.entries(running.endpoints)) process.stdout.write(`  ${k.padEnd(8)} ${v}\n`);
+    const shutdown = async () => {
+      await running.stop();
+      process.exit(0);
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+
+program.parseAsync(process.argv).catch((e) => fail(e));
