@@ -173,6 +173,39 @@ it('check 29: a flat /12 on an IPAM is shared by two VNs: 10.47.255.252 then .25
   expect((await getSubnet(t.pool, a.subnetUuid))?.ownerKind).toBe('network-ipam');
 });
 
+it('the service-chain-flat-ipam subnets (0.0.0.0/8, ::ffff/104) start at 0.255.255.252 and ::ff:fffc', async () => {
+  const ipam = ipamOwner('service-chain-flat-ipam');
+  const refs = await network(ipam, [sn('0.0.0.0', 8), sn('::ffff', 104)]);
+  expect((await alloc(refs, ipam, { family: 'v4' })).address).toBe('0.255.255.252');
+  const v6 = await alloc(refs, ipam, { family: 'v6' });
+  expect(v6).toMatchObject({ address: '::ff:fffc', subnet: '::ffff/104' });
+  const [, info] = await subnetsOf(t.pool, ipam.uuid);
+  expect([info.network, info.gateway, info.dnsServer]).toEqual(['::/104', '::ff:fffe', '::ff:fffd']);
+});
+
+it('a transaction still finds candidates that another transaction\'s rollback restored', async () => {
+  const vn = vnOwner('vnrestore');
+  const refs = await network(vn, [sn('11.1.1.0', 29)]);
+  const other = await t.pool.connect();
+  try {
+    await other.query('BEGIN');
+    expect((await allocateAddress(other, { subnets: refs, owner: 'b', ownerLabel: vn.label })).address).toBe('11.1.1.4');
+    const mine = await inTx(t.pool, async (c) => {
+      const got = [];
+      for (let i = 0; i < 3; i++) got.push((await allocateAddress(c, { subnets: refs, owner: 'a', ownerLabel: vn.label })).address);
+      await expect(allocateAddress(c, { subnets: refs, owner: 'a', ownerLabel: vn.label })).rejects.toMatchObject({
+        code: 'SUBNET_EXHAUSTED',
+      });
+      await other.query('ROLLBACK');
+      got.push((await allocateAddress(c, { subnets: refs, owner: 'a', ownerLabel: vn.label })).address);
+      return got;
+    });
+    expect(mine).toEqual(['11.1.1.3', '11.1.1.2', '11.1.1.1', '11.1.1.4']);
+  } finally {
+    other.release();
+  }
+});
+
 it('check 30: removing a subnet in use gives 409; overlapping subnets give 400', async () => {
   const vn = vnOwner('vn30');
   const refs = await network(vn, [sn('11.1.1.0', 24), sn('12.1.1.0', 24)]);

@@ -101,6 +101,31 @@ BEGIN
          chunk = greatest(1, least(1024, ipam_range_size(p_ranges)))::integer
    WHERE pool_id = p_pool;
   DELETE FROM ipam_free WHERE pool_id = p_pool;
+  PERFORM set_config('skein_ipam.h' || p_pool, '', true);
+END
+$fn$;
+
+-- Locks and returns the best candidate of one region of a pool's free list within [p_lo, p_hi] (NULL: no
+-- bound), skipping candidates other transactions are taking. The bounds are coalesce()d rather than
+-- "p IS NULL OR ..." so that a cached generic plan still bounds the index scan.
+CREATE OR REPLACE FUNCTION ipam_scan(p_pool bigint, p_recycled boolean, p_descending boolean,
+                                     p_lo numeric, p_hi numeric) RETURNS numeric
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v numeric;
+BEGIN
+  IF p_descending THEN
+    SELECT f.value INTO v FROM ipam_free f
+     WHERE f.pool_id = p_pool AND f.recycled = p_recycled
+       AND f.value BETWEEN coalesce(p_lo, '-Infinity') AND coalesce(p_hi, 'Infinity')
+     ORDER BY f.value DESC LIMIT 1 FOR UPDATE SKIP LOCKED;
+  ELSE
+    SELECT f.value INTO v FROM ipam_free f
+     WHERE f.pool_id = p_pool AND f.recycled = p_recycled
+       AND f.value BETWEEN coalesce(p_lo, '-Infinity') AND coalesce(p_hi, 'Infinity')
+     ORDER BY f.value LIMIT 1 FOR UPDATE SKIP LOCKED;
+  END IF;
+  RETURN v;
 END
 $fn$;
 
@@ -124,16 +149,10 @@ BEGIN
     SELECT * INTO pr FROM ipam_pool WHERE pool_id = p_pool FOR NO KEY UPDATE;
     IF NOT FOUND THEN RETURN 'done'; END IF;
     -- While we queued for the row lock, the previous filler may have committed its chunk.
-    IF pr.descending THEN
-      PERFORM 1 FROM ipam_free
-        WHERE pool_id = p_pool AND NOT recycled AND value <= coalesce(pr.scan_from, 'Infinity')
-        ORDER BY value DESC LIMIT 1 FOR UPDATE SKIP LOCKED;
-    ELSE
-      PERFORM 1 FROM ipam_free
-        WHERE pool_id = p_pool AND NOT recycled AND value >= coalesce(pr.scan_from, '-Infinity')
-        ORDER BY value LIMIT 1 FOR UPDATE SKIP LOCKED;
+    IF (CASE WHEN pr.descending THEN ipam_scan(p_pool, false, true, NULL, pr.scan_from)
+             ELSE ipam_scan(p_pool, false, false, pr.scan_from, NULL) END) IS NOT NULL THEN
+      RETURN 'available';
     END IF;
-    IF FOUND THEN RETURN 'available'; END IF;
   ELSE
     SELECT * INTO pr FROM ipam_pool WHERE pool_id = p_pool FOR NO KEY UPDATE SKIP LOCKED;
     IF NOT FOUND THEN RETURN 'busy'; END IF;
@@ -157,8 +176,12 @@ BEGIN
         SELECT p_pool, false, v FROM generate_series(b, a, -1::numeric) AS v
          WHERE NOT EXISTS (SELECT 1 FROM ipam_used u WHERE u.pool_id = p_pool AND u.value = v)
         ON CONFLICT DO NOTHING;
-      -- freed values parked beyond the cursor are sequential candidates now
-      DELETE FROM ipam_free WHERE pool_id = p_pool AND recycled AND value BETWEEN a AND b;
+      -- Freed values parked beyond the cursor are sequential candidates now. One that a reservation is
+      -- taking is left alone (a duplicate candidate is harmless): waiting for it here, holding the pool
+      -- row, could deadlock with that transaction's next fill.
+      DELETE FROM ipam_free d WHERE d.pool_id = p_pool AND d.recycled AND d.value IN (
+        SELECT x.value FROM ipam_free x WHERE x.pool_id = p_pool AND x.recycled AND x.value BETWEEN a AND b
+        FOR UPDATE SKIP LOCKED);
       remaining := remaining - (b - a + 1);
       cur := a - 1;
       IF a > pr.ranges[2 * i - 1] THEN
@@ -182,7 +205,9 @@ BEGIN
         SELECT p_pool, false, v FROM generate_series(a, b) AS v
          WHERE NOT EXISTS (SELECT 1 FROM ipam_used u WHERE u.pool_id = p_pool AND u.value = v)
         ON CONFLICT DO NOTHING;
-      DELETE FROM ipam_free WHERE pool_id = p_pool AND recycled AND value BETWEEN a AND b;
+      DELETE FROM ipam_free d WHERE d.pool_id = p_pool AND d.recycled AND d.value IN (
+        SELECT x.value FROM ipam_free x WHERE x.pool_id = p_pool AND x.recycled AND x.value BETWEEN a AND b
+        FOR UPDATE SKIP LOCKED);
       remaining := remaining - (b - a + 1);
       cur := b + 1;
       IF b < pr.ranges[2 * i] THEN
@@ -209,7 +234,6 @@ DECLARE
   pr record;
   v numeric;
   rec boolean;
-  bound numeric;
   hint numeric;
   unbounded boolean := false;
   -- The values this transaction took are deleted-but-uncommitted, so its own scans cannot skip them as
@@ -219,36 +243,26 @@ BEGIN
   SELECT descending, fill_cursor, scan_from, chunk INTO pr FROM ipam_pool WHERE pool_id = p_pool;
   IF NOT FOUND THEN RETURN NULL; END IF;
   LOOP
-    v := NULL;
     -- Freed values first, but only those inside the filled part: beyond the cursor they would jump the order.
     IF pr.descending THEN
-      SELECT f.value INTO v FROM ipam_free f
-       WHERE f.pool_id = p_pool AND f.recycled AND f.value > coalesce(pr.fill_cursor, '-Infinity')
-       ORDER BY f.value DESC LIMIT 1 FOR UPDATE SKIP LOCKED;
+      v := ipam_scan(p_pool, true, true, pr.fill_cursor + 1, NULL);
     ELSE
-      SELECT f.value INTO v FROM ipam_free f
-       WHERE f.pool_id = p_pool AND f.recycled AND f.value < coalesce(pr.fill_cursor, 'Infinity')
-       ORDER BY f.value LIMIT 1 FOR UPDATE SKIP LOCKED;
+      v := ipam_scan(p_pool, true, false, NULL, pr.fill_cursor - 1);
     END IF;
     rec := v IS NOT NULL;
-    IF NOT rec THEN
-      bound := NULL;
-      IF NOT unbounded THEN
-        bound := pr.scan_from;
-        hint := nullif(current_setting(guc, true), '')::numeric;
-        IF hint IS NOT NULL AND (bound IS NULL OR (pr.descending AND hint < bound)
-                                 OR (NOT pr.descending AND hint > bound)) THEN
-          bound := hint;
-        END IF;
+    IF NOT rec AND unbounded THEN
+      v := ipam_scan(p_pool, false, pr.descending, NULL, NULL);
+    ELSIF NOT rec THEN
+      hint := nullif(current_setting(guc, true), '')::numeric;
+      IF hint IS NOT NULL AND (pr.scan_from IS NULL OR (pr.descending AND hint < pr.scan_from)
+                               OR (NOT pr.descending AND hint > pr.scan_from)) THEN
+        v := CASE WHEN pr.descending THEN ipam_scan(p_pool, false, true, NULL, hint)
+                  ELSE ipam_scan(p_pool, false, false, hint, NULL) END;
       END IF;
-      IF pr.descending THEN
-        SELECT f.value INTO v FROM ipam_free f
-         WHERE f.pool_id = p_pool AND NOT f.recycled AND f.value <= coalesce(bound, 'Infinity')
-         ORDER BY f.value DESC LIMIT 1 FOR UPDATE SKIP LOCKED;
-      ELSE
-        SELECT f.value INTO v FROM ipam_free f
-         WHERE f.pool_id = p_pool AND NOT f.recycled AND f.value >= coalesce(bound, '-Infinity')
-         ORDER BY f.value LIMIT 1 FOR UPDATE SKIP LOCKED;
+      -- Without the hint when it found nothing: others' rollbacks may have restored better candidates.
+      IF v IS NULL THEN
+        v := CASE WHEN pr.descending THEN ipam_scan(p_pool, false, true, NULL, pr.scan_from)
+                  ELSE ipam_scan(p_pool, false, false, pr.scan_from, NULL) END;
       END IF;
     END IF;
     IF v IS NULL THEN
