@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { riArb, textArb } from '../test/arbitraries';
 import { parseStanzas } from '../test/helpers';
+import { splitJid } from './constants';
 import { STANZA_ERROR_CONDITIONS } from './errors';
 import { encodeStreamError } from './stream';
 import {
@@ -143,4 +144,12 @@ describe('stream-level elements', () => {
   test('a message of unknown content is kept, not refused', () => {
     expect(decodeOne("<message from='a' to='b'><body>hi</body></message>")).toMatchObject({ kind: 'message', from: 'a' });
   });
+});
+
+test('a session routes stanzas by the resource of their `to`', () => {
+  expect(splitJid('network-control@contrailsystems.com/bgp-peer')).toEqual({
+    bare: 'network-control@contrailsystems.com',
+    resource: 'bgp-peer',
+  });
+  expect(splitJid('agent-a')).toEqual({ bare: 'agent-a' });
 });

@@ -287,7 +287,12 @@ export class StreamParser {
   }
 
   private afterChunk(): void {
-    if (this.depth === 1 && !this.streamClosed) {
+    if (this.streamClosed) {
+      // Only whitespace may follow (saxes refuses the rest), and nothing of it is reported.
+      this.window = '';
+      return;
+    }
+    if (this.depth === 1) {
       // Report idle whitespace now rather than when the next stanza arrives: it feeds the hold timer.
       let end = this.keepaliveReported;
       while (end < this.window.length && KEEPALIVE_CHARS.has(this.window[end]!)) end++;
