@@ -4,3 +4,4 @@ export * from './stored';
 export * from './objects';
 export * from './list';
 export * from './changes';
+export * from './compaction';
