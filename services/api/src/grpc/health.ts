@@ -6,7 +6,7 @@ import * as protoLoader from '@grpc/proto-loader';
  * than as a .proto file: grpc-health-check is not a dependency and the service is four messages, and an inline
  * definition cannot go missing from a build's output.
  */
-const HEALTH_PROTO = {
+const HEALTH_PROTO: Parameters<typeof protoLoader.fromJSON>[0] = {
   nested: {
     grpc: {
       nested: {
@@ -21,8 +21,8 @@ const HEALTH_PROTO = {
                 },
                 Health: {
                   methods: {
-                    Check: { requestType: 'HealthCheckRequest', responseType: 'HealthCheckResponse' },
-                    Watch: { requestType: 'HealthCheckRequest', responseType: 'HealthCheckResponse', responseStream: true },
+                    Check: { requestType: 'HealthCheckRequest', responseType: 'HealthCheckResponse', comment: '' },
+                    Watch: { requestType: 'HealthCheckRequest', responseType: 'HealthCheckResponse', responseStream: true, comment: '' },
                   },
                 },
               },
