@@ -16,7 +16,16 @@ describe('address parsing and text', () => {
     expect(parseAddress('11.1.1.252')).toEqual({ family: 'v4', value: 0x0b0101fcn });
     expect(parseAddress('0.0.0.0')?.value).toBe(0n);
     expect(parseAddress('255.255.255.255')?.value).toBe(0xffffffffn);
-    for (const bad of ['256.1.1.1', '1.1.1', '010.1.1.1', '1.1.1.1 ', '0x0a.1.1.1', '', '1.1.1.1/24', 'abc']) {
+    for (const bad of [
+      '256.1.1.1',
+      '1.1.1',
+      '010.1.1.1',
+      '1.1.1.1 ',
+      '0x0a.1.1.1',
+      '',
+      '1.1.1.1/24',
+      'abc',
+    ]) {
       expect(parseAddress(bad)).toBeNull();
     }
     expect(parseAddress(42)).toBeNull();

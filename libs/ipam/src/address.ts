@@ -68,7 +68,7 @@ function formatV6(value: bigint): string {
   if (value >> 32n === 0xffffn) return `::ffff:${formatV4(value & 0xffffffffn)}`;
   let bestStart = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;

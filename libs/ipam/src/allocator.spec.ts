@@ -30,7 +30,11 @@ afterAll(async () => {
   await t?.close();
 });
 
-const sn = (ip_prefix: string, ip_prefix_len: number, extra: Partial<IpamSubnetType> = {}): IpamSubnetType => ({
+const sn = (
+  ip_prefix: string,
+  ip_prefix_len: number,
+  extra: Partial<IpamSubnetType> = {},
+): IpamSubnetType => ({
   subnet: { ip_prefix, ip_prefix_len },
   ...extra,
 });
@@ -52,8 +56,14 @@ async function rejection(p: Promise<unknown>): Promise<SkeinError> {
   throw new Error('expected a SkeinError');
 }
 
-const alloc = (refs: SubnetRef[], owner: SubnetOwner, extra: { requested?: string; allowGateway?: boolean; family?: 'v4' | 'v6' } = {}) =>
-  inTx(t.pool, (c) => allocateAddress(c, { subnets: refs, owner: randomUUID(), ownerLabel: owner.label, ...extra }));
+const alloc = (
+  refs: SubnetRef[],
+  owner: SubnetOwner,
+  extra: { requested?: string; allowGateway?: boolean; family?: 'v4' | 'v6' } = {},
+) =>
+  inTx(t.pool, (c) =>
+    allocateAddress(c, { subnets: refs, owner: randomUUID(), ownerLabel: owner.label, ...extra }),
+  );
 
 const last = (a: string) => a.split('.')[3];
 
@@ -69,9 +79,28 @@ it('check 25: .252 first, ip-alloc 10 gives .251 down to .242, subnet-ip-count =
   const iip = await alloc(refs, vn);
   expect(iip).toEqual({ address: '11.1.1.252', family: 'v4', subnetUuid: u, subnet: '11.1.1.0/24' });
   const anon = await inTx(t.pool, (c) => allocateAnonymous(c, refs, 10));
-  expect(anon.map((a) => last(a.address))).toEqual(['251', '250', '249', '248', '247', '246', '245', '244', '243', '242']);
+  expect(anon.map((a) => last(a.address))).toEqual([
+    '251',
+    '250',
+    '249',
+    '248',
+    '247',
+    '246',
+    '245',
+    '244',
+    '243',
+    '242',
+  ]);
   expect(await subnetIpCount(t.pool, u)).toBe(11 + 3);
-  expect(await inTx(t.pool, (c) => freeAnonymous(c, refs, anon.map((a) => a.address)))).toBe(10);
+  expect(
+    await inTx(t.pool, (c) =>
+      freeAnonymous(
+        c,
+        refs,
+        anon.map((a) => a.address),
+      ),
+    ),
+  ).toBe(10);
   expect(await subnetIpCount(t.pool, u)).toBe(1 + 3);
   // ip-free leaves object-held addresses alone
   expect(await inTx(t.pool, (c) => freeAnonymous(c, refs, ['11.1.1.252', '10.9.9.9']))).toBe(0);
@@ -147,9 +176,17 @@ it('check 27: pools .21–.24 and .31–.34 give eight descending, then 409; asc
 
 it('check 28: addr_from_start gives gateway .1, DNS .2, first .3; fd14::/64 gets gateway fd14::1', async () => {
   const vn = vnOwner('vn28');
-  const refs = await network(vn, [sn('11.1.1.0', 24, { addr_from_start: true }), sn('fd14::', 64, { addr_from_start: true })]);
+  const refs = await network(vn, [
+    sn('11.1.1.0', 24, { addr_from_start: true }),
+    sn('fd14::', 64, { addr_from_start: true }),
+  ]);
   const [v4, v6] = await subnetsOf(t.pool, vn.uuid);
-  expect([v4.gateway, v4.dnsServer, v6.gateway, v6.dnsServer]).toEqual(['11.1.1.1', '11.1.1.2', 'fd14::1', 'fd14::2']);
+  expect([v4.gateway, v4.dnsServer, v6.gateway, v6.dnsServer]).toEqual([
+    '11.1.1.1',
+    '11.1.1.2',
+    'fd14::1',
+    'fd14::2',
+  ]);
   expect(v4.ipamSubnet.default_gateway).toBe('11.1.1.1');
   expect((await alloc(refs, vn)).address).toBe('11.1.1.3');
   expect((await alloc(refs, vn, { family: 'v6' })).address).toBe('fd14::3');
@@ -183,17 +220,22 @@ it('the service-chain-flat-ipam subnets (0.0.0.0/8, ::ffff/104) start at 0.255.2
   expect([info.network, info.gateway, info.dnsServer]).toEqual(['::/104', '::ff:fffe', '::ff:fffd']);
 });
 
-it('a transaction still finds candidates that another transaction\'s rollback restored', async () => {
+it("a transaction still finds candidates that another transaction's rollback restored", async () => {
   const vn = vnOwner('vnrestore');
   const refs = await network(vn, [sn('11.1.1.0', 29)]);
   const other = await t.pool.connect();
   try {
     await other.query('BEGIN');
-    expect((await allocateAddress(other, { subnets: refs, owner: 'b', ownerLabel: vn.label })).address).toBe('11.1.1.4');
+    expect((await allocateAddress(other, { subnets: refs, owner: 'b', ownerLabel: vn.label })).address).toBe(
+      '11.1.1.4',
+    );
     const mine = await inTx(t.pool, async (c) => {
       const got = [];
-      for (let i = 0; i < 3; i++) got.push((await allocateAddress(c, { subnets: refs, owner: 'a', ownerLabel: vn.label })).address);
-      await expect(allocateAddress(c, { subnets: refs, owner: 'a', ownerLabel: vn.label })).rejects.toMatchObject({
+      for (let i = 0; i < 3; i++)
+        got.push((await allocateAddress(c, { subnets: refs, owner: 'a', ownerLabel: vn.label })).address);
+      await expect(
+        allocateAddress(c, { subnets: refs, owner: 'a', ownerLabel: vn.label }),
+      ).rejects.toMatchObject({
         code: 'SUBNET_EXHAUSTED',
       });
       await other.query('ROLLBACK');
@@ -213,7 +255,11 @@ it('check 30: removing a subnet in use gives 409; overlapping subnets give 400',
   await inTx(t.pool, (c) => allocateAnonymous(c, [refs[1]], 3));
   const only12 = normalizeIpamSubnets([sn('12.1.1.0', 24, { subnet_uuid: refs[1].subnetUuid })]);
   const e = await rejection(inTx(t.pool, (c) => syncSubnets(c, vn, only12)));
-  expect([e.status, e.code, e.message]).toEqual([409, 'SUBNET_IN_USE', 'Cannot Delete IP Block, IP(11.1.1.252) is in use']);
+  expect([e.status, e.code, e.message]).toEqual([
+    409,
+    'SUBNET_IN_USE',
+    'Cannot Delete IP Block, IP(11.1.1.252) is in use',
+  ]);
   expect(await subnetsOf(t.pool, vn.uuid)).toHaveLength(2);
   // anonymous ip-alloc reservations do not block (TF checks object addresses only)
   const only11 = normalizeIpamSubnets([sn('11.1.1.0', 24, { subnet_uuid: refs[0].subnetUuid })]);
@@ -225,9 +271,17 @@ it('check 30: removing a subnet in use gives 409; overlapping subnets give 400',
   expect(await subnetsOf(t.pool, vn.uuid)).toEqual([]);
 
   const overlap = await rejection(
-    inTx(t.pool, async (c) => syncSubnets(c, vn, [...normalizeIpamSubnets([sn('11.1.1.0', 24)]), ...normalizeIpamSubnets([sn('11.1.0.0', 16)])])),
+    inTx(t.pool, async (c) =>
+      syncSubnets(c, vn, [
+        ...normalizeIpamSubnets([sn('11.1.1.0', 24)]),
+        ...normalizeIpamSubnets([sn('11.1.0.0', 16)]),
+      ]),
+    ),
   );
-  expect([overlap.status, overlap.message]).toEqual([400, "Overlapping addresses: [IPNetwork('11.1.1.0/24'), IPNetwork('11.1.0.0/16')]"]);
+  expect([overlap.status, overlap.message]).toEqual([
+    400,
+    "Overlapping addresses: [IPNetwork('11.1.1.0/24'), IPNetwork('11.1.0.0/16')]",
+  ]);
 });
 
 it('check 31: a floating-ip pool on 101.101.101.0/24 gets .252; a taken requested address gives 409', async () => {
@@ -255,7 +309,12 @@ it('a rolled-back transaction returns its allocations', async () => {
   const inside = await rolledBack(t.pool, async (c) => {
     const x = await allocateAddress(c, { subnets: refs, owner: randomUUID(), ownerLabel: vn.label });
     await allocateAnonymous(c, refs, 5);
-    await allocateAddress(c, { subnets: refs, owner: randomUUID(), ownerLabel: vn.label, requested: '11.1.1.9' });
+    await allocateAddress(c, {
+      subnets: refs,
+      owner: randomUUID(),
+      ownerLabel: vn.label,
+      requested: '11.1.1.9',
+    });
     return x.address;
   });
   expect(inside).toBe('11.1.1.252');
@@ -274,11 +333,17 @@ it('exhaustion names every subnet tried and is all-or-nothing for ip-alloc', asy
   for (let i = 0; i < 4; i++) got.push((await alloc(v4, vn)).address);
   expect(got).toEqual(['11.1.1.4', '11.1.1.3', '11.1.1.2', '11.1.1.1']);
   const e = await rejection(alloc(refs, vn, { family: 'v4' }));
-  expect(e.message).toBe("Virtual-Network(['default-domain', 'p', 'vnx']) has exhausted subnet(['11.1.1.0/29', '11.1.2.0/30'])");
+  expect(e.message).toBe(
+    "Virtual-Network(['default-domain', 'p', 'vnx']) has exhausted subnet(['11.1.1.0/29', '11.1.2.0/30'])",
+  );
   const before = await subnetIpCount(t.pool, refs[2].subnetUuid);
-  expect((await rejection(inTx(t.pool, (c) => allocateAnonymous(c, refs, 5, 'v6')))).code).toBe('SUBNET_EXHAUSTED');
+  expect((await rejection(inTx(t.pool, (c) => allocateAnonymous(c, refs, 5, 'v6')))).code).toBe(
+    'SUBNET_EXHAUSTED',
+  );
   expect(await subnetIpCount(t.pool, refs[2].subnetUuid)).toBe(before);
-  expect((await rejection(alloc([], vn))).message).toBe("Virtual-Network(['default-domain', 'p', 'vnx']) has no defined subnets");
+  expect((await rejection(alloc([], vn))).message).toBe(
+    "Virtual-Network(['default-domain', 'p', 'vnx']) has no defined subnets",
+  );
 });
 
 it('check 47: 20 transactions on 20 connections, all open at once, get 20 distinct addresses', async () => {
@@ -301,7 +366,9 @@ it('check 47: 20 transactions on 20 connections, all open at once, get 20 distin
     ),
   );
   expect(new Set(results).size).toBe(n);
-  expect(results.map((a) => Number(last(a))).sort((x, y) => y - x)).toEqual(Array.from({ length: n }, (_, i) => 252 - i));
+  expect(results.map((a) => Number(last(a))).sort((x, y) => y - x)).toEqual(
+    Array.from({ length: n }, (_, i) => 252 - i),
+  );
   expect(await subnetIpCount(t.pool, refs[0].subnetUuid)).toBe(n + 3);
 });
 
@@ -314,7 +381,13 @@ describe('syncSubnets', () => {
     const a = await alloc(refs, vn);
     const newUuid = randomUUID();
     const pools = [{ start: '11.1.1.100', end: '11.1.1.200' }];
-    await inTx(t.pool, (c) => syncSubnets(q(c), vn, normalizeIpamSubnets([sn('11.1.1.0', 24, { subnet_uuid: newUuid, allocation_pools: pools })])));
+    await inTx(t.pool, (c) =>
+      syncSubnets(
+        q(c),
+        vn,
+        normalizeIpamSubnets([sn('11.1.1.0', 24, { subnet_uuid: newUuid, allocation_pools: pools })]),
+      ),
+    );
     const [s] = await subnetsOf(t.pool, vn.uuid);
     expect(s.subnetUuid).toBe(newUuid);
     expect(s.pools).toEqual([{ start: '11.1.1.100', end: '11.1.1.200' }]);
@@ -329,18 +402,47 @@ describe('syncSubnets', () => {
     const vn = vnOwner('vnsync2');
     const refs = await network(vn, [sn('11.1.1.0', 24)]);
     const u = refs[0].subnetUuid;
-    const gw = await rejection(inTx(t.pool, (c) => syncSubnets(c, vn, normalizeIpamSubnets([sn('11.1.1.0', 24, { subnet_uuid: u, default_gateway: '11.1.1.1' })]))));
-    expect([gw.status, gw.message]).toEqual([400, 'default gateway change is not allowed orig:11.1.1.254, new: 11.1.1.1']);
+    const gw = await rejection(
+      inTx(t.pool, (c) =>
+        syncSubnets(
+          c,
+          vn,
+          normalizeIpamSubnets([sn('11.1.1.0', 24, { subnet_uuid: u, default_gateway: '11.1.1.1' })]),
+        ),
+      ),
+    );
+    expect([gw.status, gw.message]).toEqual([
+      400,
+      'default gateway change is not allowed orig:11.1.1.254, new: 11.1.1.1',
+    ]);
     await alloc(refs, vn, { requested: '11.1.1.50' });
-    const dns = await rejection(inTx(t.pool, (c) => syncSubnets(c, vn, normalizeIpamSubnets([sn('11.1.1.0', 24, { subnet_uuid: u, dns_server_address: '11.1.1.50' })]))));
+    const dns = await rejection(
+      inTx(t.pool, (c) =>
+        syncSubnets(
+          c,
+          vn,
+          normalizeIpamSubnets([sn('11.1.1.0', 24, { subnet_uuid: u, dns_server_address: '11.1.1.50' })]),
+        ),
+      ),
+    );
     expect(dns.status).toBe(400);
     // moving the DNS address frees the old one and reserves the new one
-    await inTx(t.pool, (c) => syncSubnets(c, vn, normalizeIpamSubnets([sn('11.1.1.0', 24, { subnet_uuid: u, dns_server_address: '11.1.1.60' })])));
+    await inTx(t.pool, (c) =>
+      syncSubnets(
+        c,
+        vn,
+        normalizeIpamSubnets([sn('11.1.1.0', 24, { subnet_uuid: u, dns_server_address: '11.1.1.60' })]),
+      ),
+    );
     expect((await addressHolder(t.pool, u, '11.1.1.60'))?.kind).toBe('reserved');
     expect(await addressHolder(t.pool, u, '11.1.1.253')).toBeNull();
     expect((await alloc(refs, vn)).address).toBe('11.1.1.253');
     const other = vnOwner('thief');
-    const stolen = await rejection(inTx(t.pool, (c) => syncSubnets(c, other, normalizeIpamSubnets([sn('12.1.1.0', 24, { subnet_uuid: u })]))));
+    const stolen = await rejection(
+      inTx(t.pool, (c) =>
+        syncSubnets(c, other, normalizeIpamSubnets([sn('12.1.1.0', 24, { subnet_uuid: u })])),
+      ),
+    );
     expect([stolen.status, stolen.code]).toEqual([409, 'CONFLICT']);
   });
 
@@ -349,7 +451,18 @@ describe('syncSubnets', () => {
     const refs = await network(vn, [sn('11.1.1.0', 24)]);
     expect((await alloc(refs, vn)).address).toBe('11.1.1.252');
     await inTx(t.pool, (c) =>
-      syncSubnets(c, vn, normalizeIpamSubnets([sn('11.1.1.0', 24, { subnet_uuid: refs[0].subnetUuid, addr_from_start: true, default_gateway: '11.1.1.254', dns_server_address: '11.1.1.253' })])),
+      syncSubnets(
+        c,
+        vn,
+        normalizeIpamSubnets([
+          sn('11.1.1.0', 24, {
+            subnet_uuid: refs[0].subnetUuid,
+            addr_from_start: true,
+            default_gateway: '11.1.1.254',
+            dns_server_address: '11.1.1.253',
+          }),
+        ]),
+      ),
     );
     expect((await alloc(refs, vn)).address).toBe('11.1.1.1');
     expect((await alloc(refs, vn)).address).toBe('11.1.1.2');

@@ -98,7 +98,8 @@ const familyOfRow = (r: { family: number }): Family => (r.family === 6 ? 'v6' : 
 
 function rangesOf(r: SubnetRow): ValueRange[] {
   const out: ValueRange[] = [];
-  for (let i = 0; i + 1 < r.ranges.length; i += 2) out.push({ lo: BigInt(r.ranges[i]), hi: BigInt(r.ranges[i + 1]) });
+  for (let i = 0; i + 1 < r.ranges.length; i += 2)
+    out.push({ lo: BigInt(r.ranges[i]), hi: BigInt(r.ranges[i + 1]) });
   return out;
 }
 
@@ -144,7 +145,12 @@ async function insertReserved(c: SqlClient, poolId: string, s: NormalizedSubnet)
   );
 }
 
-async function registerSubnet(c: SqlClient, owner: SubnetOwner, s: NormalizedSubnet, position: number): Promise<void> {
+async function registerSubnet(
+  c: SqlClient,
+  owner: SubnetOwner,
+  s: NormalizedSubnet,
+  position: number,
+): Promise<void> {
   const ranges = rangesParam(s.pools);
   const pool = await c.query<{ pool_id: string }>(
     `INSERT INTO ipam_pool (descending, ranges, fill_cursor, chunk)
@@ -249,7 +255,16 @@ async function updateSubnet(
     `UPDATE ipam_subnet SET subnet_uuid = $2, owner_label = $3, position = $4, name = $5, dns = $6::numeric,
        addr_from_start = $7, ipam_subnet = $8::jsonb
      WHERE subnet_uuid = $1`,
-    [row.subnet_uuid, s.subnetUuid, owner.label, position, s.name, s.dns?.toString() ?? null, s.addrFromStart, JSON.stringify(s.ipamSubnet)],
+    [
+      row.subnet_uuid,
+      s.subnetUuid,
+      owner.label,
+      position,
+      s.name,
+      s.dns?.toString() ?? null,
+      s.addrFromStart,
+      JSON.stringify(s.ipamSubnet),
+    ],
   );
 }
 
@@ -259,7 +274,11 @@ async function updateSubnet(
  * still holds an address in them). A subnet is matched by subnet_uuid, else by prefix (its uuid then
  * follows the new value). Overlaps give 400; a subnet_uuid registered to another owner gives 409.
  */
-export async function syncSubnets(c: SqlClient, owner: SubnetOwner, subnets: readonly NormalizedSubnet[]): Promise<void> {
+export async function syncSubnets(
+  c: SqlClient,
+  owner: SubnetOwner,
+  subnets: readonly NormalizedSubnet[],
+): Promise<void> {
   checkSubnetOverlap(subnets);
   const uuids = subnets.map((s) => s.subnetUuid);
   if (new Set(uuids).size !== uuids.length) {
@@ -330,9 +349,10 @@ export async function subnetsOf(c: SqlClient, ownerUuid: string): Promise<Subnet
 /** Registered subnets by uuid, in the order asked; unknown uuids are left out. */
 export async function getSubnets(c: SqlClient, subnetUuids: readonly string[]): Promise<SubnetInfo[]> {
   if (subnetUuids.length === 0) return [];
-  const r = await c.query<SubnetRow>(`SELECT ${SUBNET_COLUMNS} FROM ${SUBNET_FROM} WHERE s.subnet_uuid = ANY ($1::text[])`, [
-    subnetUuids,
-  ]);
+  const r = await c.query<SubnetRow>(
+    `SELECT ${SUBNET_COLUMNS} FROM ${SUBNET_FROM} WHERE s.subnet_uuid = ANY ($1::text[])`,
+    [subnetUuids],
+  );
   const byUuid = new Map(r.rows.map((x) => [x.subnet_uuid, toInfo(x)]));
   return subnetUuids.flatMap((u) => byUuid.get(u) ?? []);
 }
@@ -372,7 +392,11 @@ function candidates(subnets: readonly SubnetRef[], family?: Family): SubnetRef[]
 }
 
 function exhausted(label: string, tried: readonly SubnetRef[]): SkeinError {
-  return new SkeinError(409, 'SUBNET_EXHAUSTED', `${label} has exhausted subnet(${pyList(tried.map((s) => s.prefix))})`);
+  return new SkeinError(
+    409,
+    'SUBNET_EXHAUSTED',
+    `${label} has exhausted subnet(${pyList(tried.map((s) => s.prefix))})`,
+  );
 }
 
 function noSubnets(label: string): SkeinError {
@@ -389,8 +413,19 @@ async function reserveRequested(c: SqlClient, req: AllocateAddressRequest): Prom
     const p = parsePrefix(s.prefix);
     return p !== null && p.family === a.family && a.value >= p.network && a.value <= p.last;
   });
-  if (!ref) throw new SkeinError(400, 'BAD_REQUEST', `IP address ${req.requested} is not in any subnet of ${req.ownerLabel}`);
-  const row = await c.query<{ pool_id: string; network: string; last: string; gateway: string | null; dns: string | null }>(
+  if (!ref)
+    throw new SkeinError(
+      400,
+      'BAD_REQUEST',
+      `IP address ${req.requested} is not in any subnet of ${req.ownerLabel}`,
+    );
+  const row = await c.query<{
+    pool_id: string;
+    network: string;
+    last: string;
+    gateway: string | null;
+    dns: string | null;
+  }>(
     `SELECT pool_id::text AS pool_id, network::text AS network, last::text AS last, gateway::text AS gateway,
             dns::text AS dns
        FROM ipam_subnet WHERE subnet_uuid = $1`,
@@ -399,7 +434,12 @@ async function reserveRequested(c: SqlClient, req: AllocateAddressRequest): Prom
   const s = row.rows[0];
   if (!s) throw new SkeinError(404, 'NOT_FOUND', `Subnet ${ref.subnetUuid} not found`);
   const address = formatAddress(a.family, a.value);
-  const result: AllocatedAddress = { address, family: a.family, subnetUuid: ref.subnetUuid, subnet: ref.prefix };
+  const result: AllocatedAddress = {
+    address,
+    family: a.family,
+    subnetUuid: ref.subnetUuid,
+    subnet: ref.prefix,
+  };
   const verdict = classifyRequested(
     {
       prefix: { family: a.family, network: BigInt(s.network), last: BigInt(s.last), len: 0 },
@@ -430,7 +470,8 @@ async function reserveRequested(c: SqlClient, req: AllocateAddressRequest): Prom
  */
 export async function allocateAddress(c: SqlClient, req: AllocateAddressRequest): Promise<AllocatedAddress> {
   if (req.subnets.length === 0) throw noSubnets(req.ownerLabel);
-  if (req.requested !== undefined && req.requested !== null && req.requested !== '') return reserveRequested(c, req);
+  if (req.requested !== undefined && req.requested !== null && req.requested !== '')
+    return reserveRequested(c, req);
   const cands = candidates(req.subnets, req.family);
   if (cands.length === 0) throw exhausted(req.ownerLabel, cands);
   const r = await c.query<{ out_subnet: string; out_value: string }>(
@@ -461,7 +502,12 @@ async function poolOf(c: SqlClient, subnetUuid: string): Promise<{ pool_id: stri
  * subnet's own reservations and the shared gateway are never freed; unknown subnets and free addresses are
  * a no-op. Returns whether something was freed.
  */
-export async function freeAddress(c: SqlClient, subnetUuid: string, address: string, owner?: string): Promise<boolean> {
+export async function freeAddress(
+  c: SqlClient,
+  subnetUuid: string,
+  address: string,
+  owner?: string,
+): Promise<boolean> {
   const a = parseAddress(address);
   if (!a) return false;
   const pool = await poolOf(c, subnetUuid);
@@ -507,7 +553,11 @@ export async function allocateAnonymous(
   });
   if (out.length < count) {
     // The caller may carry on after a savepoint; leave nothing behind.
-    await freeAnonymous(c, cands, out.map((x) => x.address));
+    await freeAnonymous(
+      c,
+      cands,
+      out.map((x) => x.address),
+    );
     throw exhausted(ownerLabel, cands);
   }
   return out;
@@ -518,7 +568,11 @@ export async function allocateAnonymous(
  * objects, reserved ones, unknown and free ones are left alone; a malformed address gives 400. Returns how
  * many were freed.
  */
-export async function freeAnonymous(c: SqlClient, subnets: readonly SubnetRef[], addresses: readonly string[]): Promise<number> {
+export async function freeAnonymous(
+  c: SqlClient,
+  subnets: readonly SubnetRef[],
+  addresses: readonly string[],
+): Promise<number> {
   const bySubnet = new Map<string, string[]>();
   for (const text of addresses) {
     const a = parseAddress(text);

@@ -6,7 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import { DatabaseError } from 'pg';
 import { SkeinError } from '@skein/model';
-import { SubnetRef, allocateAddress, allocateAnonymous, freeAddress, subnetIpCount, syncSubnets } from './allocator';
+import {
+  SubnetRef,
+  allocateAddress,
+  allocateAnonymous,
+  freeAddress,
+  subnetIpCount,
+  syncSubnets,
+} from './allocator';
 import { normalizeIpamSubnets } from './subnet';
 import { IpamTestDb, inTx, openIpamDb, vnOwner } from './testing/db';
 
@@ -35,16 +42,21 @@ it('keeps the free list and the used set consistent under concurrent churn', asy
   const vn = vnOwner('churn');
   const subnets = normalizeIpamSubnets([{ subnet: { ip_prefix: '11.1.0.0', ip_prefix_len: 24 } }]);
   await inTx(t.pool, (c) => syncSubnets(c, vn, subnets));
-  const refs: SubnetRef[] = subnets.map((s) => ({ subnetUuid: s.subnetUuid, family: s.family, prefix: s.name }));
+  const refs: SubnetRef[] = subnets.map((s) => ({
+    subnetUuid: s.subnetUuid,
+    family: s.family,
+    prefix: s.name,
+  }));
   // Small chunks, so fills, prefills and the cursor race with everything else.
   await t.pool.query(
     `SELECT ipam_pool_reset(pool_id, true, (SELECT ranges FROM ipam_pool p WHERE p.pool_id = s.pool_id))
        FROM ipam_subnet s WHERE subnet_uuid = $1`,
     [refs[0].subnetUuid],
   );
-  await t.pool.query(`UPDATE ipam_pool SET chunk = 8 WHERE pool_id = (SELECT pool_id FROM ipam_subnet WHERE subnet_uuid = $1)`, [
-    refs[0].subnetUuid,
-  ]);
+  await t.pool.query(
+    `UPDATE ipam_pool SET chunk = 8 WHERE pool_id = (SELECT pool_id FROM ipam_subnet WHERE subnet_uuid = $1)`,
+    [refs[0].subnetUuid],
+  );
 
   const held = new Map<string, string>(); // address -> owner, as committed
   const stats = { alloc: 0, free: 0, requested: 0, rolledBack: 0, conflicts: 0, exhausted: 0, deadlocks: 0 };
@@ -106,7 +118,9 @@ it('keeps the free list and the used set consistent under concurrent churn', asy
   const rest = held.size < 252 ? await inTx(t.pool, (c) => allocateAnonymous(c, refs, 252 - held.size)) : [];
   const all = new Set([...rest.map((a) => a.address), ...held.keys()]);
   expect(all.size).toBe(252);
-  await expect(inTx(t.pool, (c) => allocateAddress(c, { subnets: refs, owner: 'x', ownerLabel: vn.label }))).rejects.toMatchObject({
+  await expect(
+    inTx(t.pool, (c) => allocateAddress(c, { subnets: refs, owner: 'x', ownerLabel: vn.label })),
+  ).rejects.toMatchObject({
     code: 'SUBNET_EXHAUSTED',
   });
 });

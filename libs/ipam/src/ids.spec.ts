@@ -55,7 +55,9 @@ it('hands out the lowest free id, honours reservations and frees', async () => {
 it('reserving an id before the pool has a range works, and allocation skips it', async () => {
   const owner = randomUUID();
   await inTx(t.pool, (c) => reserveId(c, 'tag-type-id', 0x00ff, owner));
-  expect(await inTx(t.pool, (c) => allocateId(c, ID_POOLS.tagTypeId.name, ID_POOLS.tagTypeId.range, owner))).toBe(0x0100);
+  expect(
+    await inTx(t.pool, (c) => allocateId(c, ID_POOLS.tagTypeId.name, ID_POOLS.tagTypeId.range, owner)),
+  ).toBe(0x0100);
   const perType = ID_POOLS.tagValueId(0x0100);
   expect(await inTx(t.pool, (c) => allocateId(c, perType.name, perType.range, owner))).toBe(0);
   expect(await inTx(t.pool, (c) => allocateId(c, ID_POOLS.tagValueId(7).name, perType.range, owner))).toBe(0);
@@ -85,7 +87,9 @@ it('exhausts a small pool with 409 and gets ids back from rolled-back transactio
   });
   const e = await rejection(inTx(t.pool, (c) => allocateId(c, 'tiny', range, 'x')));
   expect([e.status, e.code, e.message]).toEqual([409, 'CONFLICT', 'No free tiny left in 1..3']);
-  expect((await rejection(inTx(t.pool, (c) => allocateId(c, 'tiny', { lo: 3, hi: 1 }, 'x')))).status).toBe(400);
+  expect((await rejection(inTx(t.pool, (c) => allocateId(c, 'tiny', { lo: 3, hi: 1 }, 'x')))).status).toBe(
+    400,
+  );
   expect((await rejection(inTx(t.pool, (c) => reserveId(c, 'tiny', -1, 'x')))).status).toBe(400);
 });
 
@@ -95,16 +99,24 @@ it('releaseOwner frees the addresses and ids of a deleted object', async () => {
   await inTx(t.pool, (c) => syncSubnets(c, vn, subnets));
   const refs = subnets.map((s) => ({ subnetUuid: s.subnetUuid, family: s.family, prefix: s.name }));
   const obj = randomUUID();
-  const a = await inTx(t.pool, (c) => allocateAddress(c, { subnets: refs, owner: obj, ownerLabel: vn.label }));
+  const a = await inTx(t.pool, (c) =>
+    allocateAddress(c, { subnets: refs, owner: obj, ownerLabel: vn.label }),
+  );
   await inTx(t.pool, (c) => allocateId(c, 'rel-ids', { lo: 10, hi: 20 }, obj));
   expect(await inTx(t.pool, (c) => releaseOwner(c, obj))).toBe(2);
   expect(await subnetIpCount(t.pool, a.subnetUuid)).toBe(3);
-  const again = await inTx(t.pool, (c) => allocateAddress(c, { subnets: refs, owner: obj, ownerLabel: vn.label }));
+  const again = await inTx(t.pool, (c) =>
+    allocateAddress(c, { subnets: refs, owner: obj, ownerLabel: vn.label }),
+  );
   expect(again.address).toBe(a.address);
 });
 
 describe('20 transactions on 20 connections', () => {
-  async function parallel(pool: string, range: { lo: number; hi: number }, barrier: boolean): Promise<number[]> {
+  async function parallel(
+    pool: string,
+    range: { lo: number; hi: number },
+    barrier: boolean,
+  ): Promise<number[]> {
     const n = 20;
     let arrived = 0;
     let release!: () => void;

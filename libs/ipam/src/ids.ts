@@ -35,12 +35,10 @@ export async function allocateId(c: SqlClient, pool: string, range: IdRange, own
   const lo = checkId(range.lo, 'range');
   const hi = checkId(range.hi, 'range');
   if (BigInt(lo) > BigInt(hi)) throw new SkeinError(400, 'BAD_REQUEST', `Invalid range ${lo}..${hi}`);
-  const r = await c.query<{ id: string | null }>(`SELECT ipam_id_alloc($1, $2::numeric, $3::numeric, $4)::text AS id`, [
-    pool,
-    lo,
-    hi,
-    owner,
-  ]);
+  const r = await c.query<{ id: string | null }>(
+    `SELECT ipam_id_alloc($1, $2::numeric, $3::numeric, $4)::text AS id`,
+    [pool, lo, hi, owner],
+  );
   const id = r.rows[0]?.id;
   if (id === null || id === undefined) {
     throw new SkeinError(409, 'CONFLICT', `No free ${pool} left in ${lo}..${hi}`);
@@ -62,7 +60,12 @@ export async function prepareIdPool(c: SqlClient, pool: string, range: IdRange):
 }
 
 /** Takes a specific id for `owner`; 409 CONFLICT when another owner holds it (re-reserving is a no-op). */
-export async function reserveId(c: SqlClient, pool: string, id: bigint | number, owner: string): Promise<void> {
+export async function reserveId(
+  c: SqlClient,
+  pool: string,
+  id: bigint | number,
+  owner: string,
+): Promise<void> {
   const value = checkId(id, pool);
   const r = await c.query<{ ok: boolean; held_by: string | null }>(
     `SELECT ok, held_by FROM ipam_reserve(ipam_named_pool($1), $2::numeric, $3, 'o')`,

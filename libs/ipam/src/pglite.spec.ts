@@ -35,8 +35,14 @@ it('allocates, reserves, frees and exhausts on PGlite', async () => {
   expect((await allocateAddress(c, req)).address).toBe('11.1.1.252');
   expect((await allocateAddress(c, { ...req, owner: randomUUID() })).address).toBe('11.1.1.251');
   expect((await allocateAddress(c, { ...req, family: 'v6' })).address).toBe('fd14::3');
-  expect((await allocateAnonymous(c, refs, 3)).map((a) => a.address)).toEqual(['11.1.1.250', '11.1.1.249', '11.1.1.248']);
-  await expect(allocateAddress(c, { ...req, requested: '11.1.1.251' })).rejects.toMatchObject({ code: 'IP_IN_USE' });
+  expect((await allocateAnonymous(c, refs, 3)).map((a) => a.address)).toEqual([
+    '11.1.1.250',
+    '11.1.1.249',
+    '11.1.1.248',
+  ]);
+  await expect(allocateAddress(c, { ...req, requested: '11.1.1.251' })).rejects.toMatchObject({
+    code: 'IP_IN_USE',
+  });
   expect((await allocateAddress(c, { ...req, requested: '11.1.1.9' })).address).toBe('11.1.1.9');
   expect(await subnetIpCount(c, refs[0].subnetUuid)).toBe(3 + 6);
   expect(await freeAddress(c, refs[0].subnetUuid, '11.1.1.252', owner)).toBe(true);
@@ -51,8 +57,15 @@ it('allocates, reserves, frees and exhausts on PGlite', async () => {
   const tinyOwner = vnOwner('tiny');
   await syncSubnets(c, tinyOwner, tiny);
   const tinyRefs = tiny.map((s) => ({ subnetUuid: s.subnetUuid, family: s.family, prefix: s.name }));
-  expect((await allocateAnonymous(c, tinyRefs, 4)).map((a) => a.address)).toEqual(['12.1.1.4', '12.1.1.3', '12.1.1.2', '12.1.1.1']);
-  await expect(allocateAddress(c, { subnets: tinyRefs, owner, ownerLabel: tinyOwner.label })).rejects.toMatchObject({
+  expect((await allocateAnonymous(c, tinyRefs, 4)).map((a) => a.address)).toEqual([
+    '12.1.1.4',
+    '12.1.1.3',
+    '12.1.1.2',
+    '12.1.1.1',
+  ]);
+  await expect(
+    allocateAddress(c, { subnets: tinyRefs, owner, ownerLabel: tinyOwner.label }),
+  ).rejects.toMatchObject({
     status: 409,
     message: "Virtual-Network(['default-domain', 'p', 'tiny']) has exhausted subnet(['12.1.1.0/29'])",
   });

@@ -36,7 +36,8 @@ async function perTransaction(c: PoolClient, refs: SubnetRef[], label: string, n
 async function inOneTransaction(c: PoolClient, refs: SubnetRef[], label: string, n: number): Promise<number> {
   await c.query('BEGIN');
   const start = performance.now();
-  for (let i = 0; i < n; i++) await allocateAddress(c, { subnets: refs, owner: randomUUID(), ownerLabel: label });
+  for (let i = 0; i < n; i++)
+    await allocateAddress(c, { subnets: refs, owner: randomUUID(), ownerLabel: label });
   const ms = (performance.now() - start) / n;
   await c.query('COMMIT');
   return ms;
@@ -66,7 +67,9 @@ it(`keeps per-allocation cost flat on a /12 up to ${TOTAL.toLocaleString('en')} 
 
     const lateRaw = await inOneTransaction(c, refs, ipam.label, SAMPLE);
     const lateTx = await perTransaction(c, refs, ipam.label, SAMPLE);
-    const last = await inTx(t.pool, (x) => allocateAddress(x, { subnets: refs, owner: randomUUID(), ownerLabel: ipam.label }));
+    const last = await inTx(t.pool, (x) =>
+      allocateAddress(x, { subnets: refs, owner: randomUUID(), ownerLabel: ipam.label }),
+    );
     expect(await subnetIpCount(t.pool, refs[0].subnetUuid)).toBe(TOTAL + 1 + 3);
     // 10.47.255.252 down: the 100,001st address
     expect(last.address).toBe('10.46.121.92');

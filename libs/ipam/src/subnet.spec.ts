@@ -10,7 +10,11 @@ import {
   reservedValues,
 } from './subnet';
 
-const sn = (ip_prefix: string, ip_prefix_len: number, extra: Partial<IpamSubnetType> = {}): IpamSubnetType => ({
+const sn = (
+  ip_prefix: string,
+  ip_prefix_len: number,
+  extra: Partial<IpamSubnetType> = {},
+): IpamSubnetType => ({
   subnet: { ip_prefix, ip_prefix_len },
   ...extra,
 });
@@ -36,7 +40,9 @@ function thrown(fn: () => unknown): SkeinError {
 
 describe('normalizeIpamSubnet', () => {
   it('fills what the server fills', () => {
-    const s = normalizeIpamSubnet(sn('11.1.1.0', 24), { newUuid: () => 'b5f1c1f2-0000-4000-8000-000000000001' });
+    const s = normalizeIpamSubnet(sn('11.1.1.0', 24), {
+      newUuid: () => 'b5f1c1f2-0000-4000-8000-000000000001',
+    });
     expect(s.ipamSubnet).toEqual({
       subnet: { ip_prefix: '11.1.1.0', ip_prefix_len: 24 },
       subnet_uuid: 'b5f1c1f2-0000-4000-8000-000000000001',
@@ -83,7 +89,11 @@ describe('normalizeIpamSubnet', () => {
     const s = normalizeIpamSubnet(sn('11.1.1.0', 24));
     expect(first(s, 3)).toEqual(['11.1.1.252', '11.1.1.251', '11.1.1.250']);
     expect([...allocationOrder(s)]).toHaveLength(256 - 4);
-    expect(reservedValues(s).map((v) => formatAddress('v4', v))).toEqual(['11.1.1.0', '11.1.1.253', '11.1.1.254']);
+    expect(reservedValues(s).map((v) => formatAddress('v4', v))).toEqual([
+      '11.1.1.0',
+      '11.1.1.253',
+      '11.1.1.254',
+    ]);
     const v6 = normalizeIpamSubnet(sn('fd14::', 64));
     expect(first(v6, 1)).toEqual(['fd14::ffff:ffff:ffff:fffc']);
   });
@@ -94,22 +104,40 @@ describe('normalizeIpamSubnet', () => {
       { start: '11.1.1.21', end: '11.1.1.24' },
     ];
     const down = normalizeIpamSubnet(sn('11.1.1.0', 24, { allocation_pools: pools }));
-    expect([...allocationOrder(down)].map((v) => formatAddress('v4', v).split('.')[3])).toEqual(
-      ['34', '33', '32', '31', '24', '23', '22', '21'],
-    );
+    expect([...allocationOrder(down)].map((v) => formatAddress('v4', v).split('.')[3])).toEqual([
+      '34',
+      '33',
+      '32',
+      '31',
+      '24',
+      '23',
+      '22',
+      '21',
+    ]);
     // neither gateway .254 nor DNS .253 nor the network address is in a pool: nothing reserved
     expect(reservedValues(down)).toEqual([]);
     const up = normalizeIpamSubnet(sn('11.1.1.0', 24, { allocation_pools: pools, addr_from_start: true }));
-    expect([...allocationOrder(up)].map((v) => formatAddress('v4', v).split('.')[3])).toEqual(
-      ['21', '22', '23', '24', '31', '32', '33', '34'],
-    );
+    expect([...allocationOrder(up)].map((v) => formatAddress('v4', v).split('.')[3])).toEqual([
+      '21',
+      '22',
+      '23',
+      '24',
+      '31',
+      '32',
+      '33',
+      '34',
+    ]);
   });
 
   it('reserves the broadcast, gateway and DNS only inside a pool', () => {
     const s = normalizeIpamSubnet(
       sn('11.1.1.0', 24, { allocation_pools: [{ start: '11.1.1.250', end: '11.1.1.255' }] }),
     );
-    expect(reservedValues(s).map((v) => formatAddress('v4', v))).toEqual(['11.1.1.253', '11.1.1.254', '11.1.1.255']);
+    expect(reservedValues(s).map((v) => formatAddress('v4', v))).toEqual([
+      '11.1.1.253',
+      '11.1.1.254',
+      '11.1.1.255',
+    ]);
     expect(first(s, 5)).toEqual(['11.1.1.252', '11.1.1.251', '11.1.1.250']);
   });
 
@@ -128,7 +156,9 @@ describe('normalizeIpamSubnet', () => {
   });
 
   it('carries over uuid, gateway, DNS and addr_from_start of the stored subnet with the same prefix', () => {
-    const stored = normalizeIpamSubnet(sn('11.1.1.0', 24, { addr_from_start: true, default_gateway: '11.1.1.9' }));
+    const stored = normalizeIpamSubnet(
+      sn('11.1.1.0', 24, { addr_from_start: true, default_gateway: '11.1.1.9' }),
+    );
     const again = normalizeIpamSubnet(sn('11.1.1.0', 24), { previous: [stored.ipamSubnet] });
     expect(again.subnetUuid).toBe(stored.subnetUuid);
     expect(again.ipamSubnet.default_gateway).toBe('11.1.1.9');
@@ -148,7 +178,11 @@ describe('normalizeIpamSubnet', () => {
     [sn('11.1.1.0', 33), 'subnet.ip_prefix_len', /Invalid ip_prefix_len/],
     [sn('11.1.1', 24), 'subnet.ip_prefix', /Invalid ip_prefix/],
     [{ subnet_uuid: 'x' }, 'subnet.ip_prefix', /required/],
-    [sn('11.1.1.0', 24, { subnet_uuid: 'nope' }), 'subnet_uuid', /Invalid subnet-uuid nope in subnet:11.1.1.0\/24/],
+    [
+      sn('11.1.1.0', 24, { subnet_uuid: 'nope' }),
+      'subnet_uuid',
+      /Invalid subnet-uuid nope in subnet:11.1.1.0\/24/,
+    ],
     [
       sn('11.1.1.0', 24, { allocation_pools: [{ start: '11.1.2.1', end: '11.1.2.9' }] }),
       'allocation_pools[0]',
@@ -174,11 +208,23 @@ describe('normalizeIpamSubnet', () => {
       'allocation_pools',
       /overlapping alloc-pools/,
     ],
-    [sn('11.1.1.0', 24, { default_gateway: '11.1.2.1' }), 'default_gateway', /gateway Ip 11.1.2.1 out of cidr/],
+    [
+      sn('11.1.1.0', 24, { default_gateway: '11.1.2.1' }),
+      'default_gateway',
+      /gateway Ip 11.1.2.1 out of cidr/,
+    ],
     [sn('11.1.1.0', 24, { default_gateway: '11.1.1.255' }), 'default_gateway', /out of cidr/],
     [sn('11.1.1.0', 24, { default_gateway: 'gw' }), 'default_gateway', /Invalid gateway Ip address:gw/],
-    [sn('11.1.1.0', 24, { dns_server_address: 'dns' }), 'dns_server_address', /Invalid Dns Server Ip address/],
-    [sn('11.1.1.0', 24, { dns_nameservers: ['8.8.8.8', 'x'] }), 'dns_nameservers[1]', /Invalid DNS Nameserver\(x\)/],
+    [
+      sn('11.1.1.0', 24, { dns_server_address: 'dns' }),
+      'dns_server_address',
+      /Invalid Dns Server Ip address/,
+    ],
+    [
+      sn('11.1.1.0', 24, { dns_nameservers: ['8.8.8.8', 'x'] }),
+      'dns_nameservers[1]',
+      /Invalid DNS Nameserver\(x\)/,
+    ],
   ])('rejects %j with 400 on %s', (input, field, message) => {
     const e = thrown(() => normalizeIpamSubnet(input, { path: 'ipam_subnets[0]' }));
     expect(e.status).toBe(400);
@@ -188,11 +234,15 @@ describe('normalizeIpamSubnet', () => {
 });
 
 describe('sets of subnets', () => {
-  it('rejects overlapping subnets with TF\'s message', () => {
-    const e = thrown(() => normalizeIpamSubnets([sn('10.1.1.0', 24), sn('10.2.0.0', 16), sn('10.1.0.0', 16)]));
+  it("rejects overlapping subnets with TF's message", () => {
+    const e = thrown(() =>
+      normalizeIpamSubnets([sn('10.1.1.0', 24), sn('10.2.0.0', 16), sn('10.1.0.0', 16)]),
+    );
     expect(e.status).toBe(400);
     expect(e.message).toBe("Overlapping addresses: [IPNetwork('10.1.1.0/24'), IPNetwork('10.1.0.0/16')]");
-    expect(() => checkSubnetOverlap(normalizeIpamSubnets([sn('10.1.1.0', 24), sn('fd14::', 64)]))).not.toThrow();
+    expect(() =>
+      checkSubnetOverlap(normalizeIpamSubnets([sn('10.1.1.0', 24), sn('fd14::', 64)])),
+    ).not.toThrow();
     expect(thrown(() => normalizeIpamSubnets([sn('10.1.1.0', 24), sn('10.1.1.7', 24)])).message).toMatch(
       /^Overlapping addresses/,
     );
@@ -200,7 +250,9 @@ describe('sets of subnets', () => {
 
   it('rejects a subnet_uuid used twice', () => {
     const u = 'b5f1c1f2-0000-4000-8000-000000000001';
-    const e = thrown(() => normalizeIpamSubnets([sn('10.1.1.0', 24, { subnet_uuid: u }), sn('10.2.1.0', 24, { subnet_uuid: u })]));
+    const e = thrown(() =>
+      normalizeIpamSubnets([sn('10.1.1.0', 24, { subnet_uuid: u }), sn('10.2.1.0', 24, { subnet_uuid: u })]),
+    );
     expect(e.status).toBe(400);
   });
 });

@@ -105,7 +105,11 @@ function parseSubnetPrefix(input: IpamSubnetType, path: string): { prefix: Prefi
   if (!ip) throw invalid(path, 'subnet.ip_prefix', `Invalid ip_prefix ${String(sn.ip_prefix)}`);
   const len = parsePrefixLen(ip.family, sn.ip_prefix_len);
   if (len === null) {
-    throw invalid(path, 'subnet.ip_prefix_len', `Invalid ip_prefix_len ${String(sn.ip_prefix_len)} for ${sn.ip_prefix}`);
+    throw invalid(
+      path,
+      'subnet.ip_prefix_len',
+      `Invalid ip_prefix_len ${String(sn.ip_prefix_len)} for ${sn.ip_prefix}`,
+    );
   }
   // TF (netaddr IPNetwork) accepts host bits and computes with the network; the text stays as written.
   return { prefix: makePrefix(ip.family, ip.value, len), name: `${sn.ip_prefix}/${len}` };
@@ -120,7 +124,11 @@ function parsePools(input: IpamSubnetType, prefix: Prefix, name: string, path: s
     const end = parseAddress(p?.end);
     const field = `allocation_pools[${i}]`;
     if (!start || !end || start.family !== prefix.family || end.family !== prefix.family) {
-      throw invalid(path, field, `Invalid allocation Pool start:${p?.start}, end:${p?.end} in subnet:${name}`);
+      throw invalid(
+        path,
+        field,
+        `Invalid allocation Pool start:${p?.start}, end:${p?.end} in subnet:${name}`,
+      );
     }
     if (start.value < prefix.network || end.value > prefix.last) {
       throw invalid(path, field, `allocation pool start:${p.start}, end:${p.end} out of cidr:${name}`);
@@ -165,13 +173,21 @@ export function normalizeIpamSubnet(input: IpamSubnetType, opts: NormalizeOption
   });
 
   if (input.alloc_unit !== undefined && input.alloc_unit !== null && input.alloc_unit !== 1) {
-    throw invalid(path, 'alloc_unit', `alloc_unit ${String(input.alloc_unit)} is not supported in subnet ${name}: only 1`);
+    throw invalid(
+      path,
+      'alloc_unit',
+      `alloc_unit ${String(input.alloc_unit)} is not supported in subnet ${name}: only 1`,
+    );
   }
 
   let subnetUuid: string;
   if (!unset(input.subnet_uuid)) {
     if (typeof input.subnet_uuid !== 'string' || !UUID_RE.test(input.subnet_uuid)) {
-      throw invalid(path, 'subnet_uuid', `Invalid subnet-uuid ${String(input.subnet_uuid)} in subnet:${name}`);
+      throw invalid(
+        path,
+        'subnet_uuid',
+        `Invalid subnet-uuid ${String(input.subnet_uuid)} in subnet:${name}`,
+      );
     }
     subnetUuid = input.subnet_uuid.toLowerCase();
   } else {
@@ -180,7 +196,11 @@ export function normalizeIpamSubnet(input: IpamSubnetType, opts: NormalizeOption
 
   const addrFromStart =
     typeof input.addr_from_start === 'boolean' ? input.addr_from_start : prev?.addr_from_start === true;
-  if (input.addr_from_start !== undefined && input.addr_from_start !== null && typeof input.addr_from_start !== 'boolean') {
+  if (
+    input.addr_from_start !== undefined &&
+    input.addr_from_start !== null &&
+    typeof input.addr_from_start !== 'boolean'
+  ) {
     throw invalid(path, 'addr_from_start', 'addr_from_start must be a boolean');
   }
 
@@ -214,11 +234,19 @@ export function normalizeIpamSubnet(input: IpamSubnetType, opts: NormalizeOption
 
   for (const [i, ns] of (input.dns_nameservers ?? []).entries()) {
     if (!parseAddress(ns)) {
-      throw invalid(path, `dns_nameservers[${i}]`, `subnet(${name}) has Invalid DNS Nameserver(${String(ns)})`);
+      throw invalid(
+        path,
+        `dns_nameservers[${i}]`,
+        `subnet(${name}) has Invalid DNS Nameserver(${String(ns)})`,
+      );
     }
   }
 
-  if (input.enable_dhcp !== undefined && input.enable_dhcp !== null && typeof input.enable_dhcp !== 'boolean') {
+  if (
+    input.enable_dhcp !== undefined &&
+    input.enable_dhcp !== null &&
+    typeof input.enable_dhcp !== 'boolean'
+  ) {
     throw invalid(path, 'enable_dhcp', 'enable_dhcp must be a boolean');
   }
 
@@ -267,7 +295,9 @@ export function normalizeIpamSubnets(
   const seen = new Set<string>();
   for (const s of out) {
     if (seen.has(s.subnetUuid)) {
-      throw new SkeinError(400, 'INVALID_FIELD', `Duplicate subnet_uuid ${s.subnetUuid}`, { field: 'subnet_uuid' });
+      throw new SkeinError(400, 'INVALID_FIELD', `Duplicate subnet_uuid ${s.subnetUuid}`, {
+        field: 'subnet_uuid',
+      });
     }
     seen.add(s.subnetUuid);
   }
@@ -321,7 +351,8 @@ export function classifyRequested(
 ): RequestedAddressVerdict {
   if (value < s.prefix.network || value > s.prefix.last) return 'outside';
   if (s.gateway !== null && value === s.gateway) return 'gateway';
-  if (value === s.prefix.network || value === broadcastAddress(s.prefix) || value === s.dns) return 'reserved';
+  if (value === s.prefix.network || value === broadcastAddress(s.prefix) || value === s.dns)
+    return 'reserved';
   return 'free-to-try';
 }
 

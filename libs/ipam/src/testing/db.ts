@@ -26,7 +26,9 @@ export async function openIpamDb(max = 4): Promise<IpamTestDb> {
       await admin.connect();
       try {
         for (let i = 0; i < 100; i++) {
-          const r = await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [db.name]);
+          const r = await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [
+            db.name,
+          ]);
           if (r.rows[0].n === 0) break;
           await new Promise((res) => setTimeout(res, 50));
         }
@@ -67,9 +69,17 @@ export async function rolledBack<T>(pool: Pool, fn: (c: PoolClient) => Promise<T
 }
 
 export function vnOwner(name: string): SubnetOwner {
-  return { kind: 'virtual-network', uuid: randomUUID(), label: `Virtual-Network(['default-domain', 'p', '${name}'])` };
+  return {
+    kind: 'virtual-network',
+    uuid: randomUUID(),
+    label: `Virtual-Network(['default-domain', 'p', '${name}'])`,
+  };
 }
 
 export function ipamOwner(name: string): SubnetOwner {
-  return { kind: 'network-ipam', uuid: randomUUID(), label: `Virtual-Network(['default-domain', 'p', '${name}'])` };
+  return {
+    kind: 'network-ipam',
+    uuid: randomUUID(),
+    label: `Virtual-Network(['default-domain', 'p', '${name}'])`,
+  };
 }
