@@ -37,59 +37,73 @@ export class ChangeSet {
     return this.events.length === 0;
   }
 
-  /** Applies the changes; returns the last event seq (0 when nothing was emitted). */
+  /**
+   * Applies the changes in ONE statement (data-modifying CTEs), returning the last event seq (0 when nothing
+   * was emitted). Foreign keys are checked at the end of the statement, so a ref may point at an object
+   * inserted by the same statement, and an object may go together with the refs to it.
+   */
   async flush(c: SqlClient): Promise<number> {
-    if (this.refDeletes.length) {
-      await c.query(
-        `DELETE FROM refs r USING jsonb_to_recordset($1::jsonb) AS x(from_uuid uuid, to_uuid uuid)
-          WHERE r.from_uuid = x.from_uuid AND r.to_uuid = x.to_uuid`,
-        [JSON.stringify(this.refDeletes)],
-      );
+    const parts: string[] = [];
+    const params: unknown[] = [];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}::jsonb`;
+    };
+    const deleted = new Set(this.deletes);
+    // A ref row goes once: either with its deleted holder or on its own.
+    const refDeletes = this.refDeletes.filter((r) => !deleted.has(r.from_uuid));
+    if (refDeletes.length) {
+      parts.push(`rd AS (DELETE FROM refs r USING jsonb_to_recordset(${p(JSON.stringify(refDeletes))}) AS x(from_uuid uuid, to_uuid uuid)
+          WHERE r.from_uuid = x.from_uuid AND r.to_uuid = x.to_uuid RETURNING 1)`);
     }
     if (this.deletes.length) {
-      await c.query(`DELETE FROM refs WHERE from_uuid = ANY($1::uuid[])`, [this.deletes]);
-      await c.query(`DELETE FROM objects WHERE uuid = ANY($1::uuid[])`, [this.deletes]);
+      const list = p(JSON.stringify(this.deletes));
+      parts.push(`od_refs AS (DELETE FROM refs WHERE from_uuid IN (SELECT jsonb_array_elements_text(${list})::uuid) RETURNING 1)`);
+      parts.push(`od AS (DELETE FROM objects WHERE uuid IN (SELECT jsonb_array_elements_text(${list})::uuid) RETURNING 1)`);
     }
     if (this.inserts.length) {
-      await c.query(
-        `INSERT INTO objects (uuid, type, fq_name, fq_key, parent_uuid, parent_type, props, id_perms, perms2, version)
+      parts.push(`oi AS (INSERT INTO objects (uuid, type, fq_name, fq_key, parent_uuid, parent_type, props, id_perms, perms2, version)
          SELECT x.uuid, x.type, x.fq_name, x.fq_key, x.parent_uuid, x.parent_type, x.props, x.id_perms, x.perms2, x.version
-           FROM jsonb_to_recordset($1::jsonb) AS x(uuid uuid, type text, fq_name jsonb, fq_key text, parent_uuid uuid,
-                parent_type text, props jsonb, id_perms jsonb, perms2 jsonb, version bigint)`,
-        [JSON.stringify(this.inserts.map((o) => ({ ...o, refs: undefined, fq_key: fqKey(o.fq_name) })))],
-      );
+           FROM jsonb_to_recordset(${p(JSON.stringify(this.inserts.map((o) => ({ ...o, refs: undefined, fq_key: fqKey(o.fq_name) }))))}) AS x(uuid uuid, type text, fq_name jsonb, fq_key text, parent_uuid uuid,
+                parent_type text, props jsonb, id_perms jsonb, perms2 jsonb, version bigint) RETURNING 1)`);
     }
     if (this.updates.length) {
-      await c.query(
-        `UPDATE objects o SET props = x.props, id_perms = x.id_perms, perms2 = x.perms2, version = x.version
-           FROM jsonb_to_recordset($1::jsonb) AS x(uuid uuid, props jsonb, id_perms jsonb, perms2 jsonb, version bigint)
-          WHERE o.uuid = x.uuid`,
-        [JSON.stringify(this.updates.map((o) => ({ uuid: o.uuid, props: o.props, id_perms: o.id_perms, perms2: o.perms2, version: o.version })))],
-      );
+      const rows = this.updates
+        .filter((o) => !deleted.has(o.uuid))
+        .map((o) => ({ uuid: o.uuid, props: o.props, id_perms: o.id_perms, perms2: o.perms2, version: o.version }));
+      if (rows.length) {
+        parts.push(`ou AS (UPDATE objects o SET props = x.props, id_perms = x.id_perms, perms2 = x.perms2, version = x.version
+           FROM jsonb_to_recordset(${p(JSON.stringify(rows))}) AS x(uuid uuid, props jsonb, id_perms jsonb, perms2 jsonb, version bigint)
+          WHERE o.uuid = x.uuid RETURNING 1)`);
+      }
     }
-    if (this.refUpserts.length) {
-      await c.query(
-        `INSERT INTO refs (from_uuid, from_type, to_uuid, to_type, attr, relaxed, position)
+    const upserts = dedupeRefs(this.refUpserts.filter((r) => !deleted.has(r.from_uuid)));
+    if (upserts.length) {
+      parts.push(`ru AS (INSERT INTO refs (from_uuid, from_type, to_uuid, to_type, attr, relaxed, position)
          SELECT x.from_uuid, x.from_type, x.to_uuid, x.to_type, x.attr, x.relaxed, x.position
-           FROM jsonb_to_recordset($1::jsonb) AS x(from_uuid uuid, from_type text, to_uuid uuid, to_type text, attr jsonb,
+           FROM jsonb_to_recordset(${p(JSON.stringify(upserts))}) AS x(from_uuid uuid, from_type text, to_uuid uuid, to_type text, attr jsonb,
                 relaxed boolean, position int)
-         ON CONFLICT (from_uuid, to_uuid) DO UPDATE SET attr = EXCLUDED.attr, relaxed = EXCLUDED.relaxed, position = EXCLUDED.position`,
-        [JSON.stringify(this.refUpserts)],
-      );
+         ON CONFLICT (from_uuid, to_uuid) DO UPDATE SET attr = EXCLUDED.attr, relaxed = EXCLUDED.relaxed, position = EXCLUDED.position RETURNING 1)`);
     }
-    if (!this.events.length) return 0;
-    // nextval runs in the outer query over the ordered subquery, so seqs follow the order events were added.
-    const { rows } = await c.query(
-      `INSERT INTO config_events (seq, oper, type, uuid, envelope)
+    if (this.events.length) {
+      // nextval runs in the outer query over the ordered subquery, so seqs follow the order events were added.
+      parts.push(`ev AS (INSERT INTO config_events (seq, oper, type, uuid, envelope)
        SELECT nextval('config_events_seq'), e.oper, e.type, e.uuid, e.envelope FROM (
-         SELECT x.oper, x.type, x.uuid, x.envelope FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS a(v, n),
+         SELECT x.oper, x.type, x.uuid, x.envelope FROM jsonb_array_elements(${p(JSON.stringify(this.events))}) WITH ORDINALITY AS a(v, n),
                 jsonb_to_record(a.v) AS x(oper text, type text, uuid uuid, envelope jsonb)
           ORDER BY a.n) e
-       RETURNING seq`,
-      [JSON.stringify(this.events)],
-    );
-    let last = 0;
-    for (const r of rows) last = Math.max(last, Number(r.seq));
-    return last;
+       RETURNING seq)`);
+    }
+    if (!parts.length) return 0;
+    const tail = this.events.length ? 'SELECT coalesce(max(seq), 0) AS seq FROM ev' : 'SELECT 0 AS seq';
+    const { rows } = await c.query(`WITH ${parts.join(',\n')}\n${tail}`, params);
+    return Number(rows[0].seq);
   }
+}
+
+/** The last write of a ref row wins (a row may be queued twice when several steps touch one object). */
+function dedupeRefs(rows: RefRow[]): RefRow[] {
+  const byKey = new Map<string, RefRow>();
+  for (const r of rows) byKey.set(`${r.from_uuid}/${r.to_uuid}`, r);
+  return [...byKey.values()];
 }

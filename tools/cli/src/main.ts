@@ -50,4 +50,36 @@ program
     process.once('SIGTERM', shutdown);
   });
 
+program
+  .command('api')
+  .description('run the config API alone (distributed mode); needs DATABASE_URL, runs the relay when KAFKA_BROKERS is set')
+  .option('--host <addr>', 'listen address', '127.0.0.1')
+  .option('--api-port <n>', 'config REST API port', port, 8082)
+  .option('--grpc-port <n>', 'config gRPC API port', port, 8090)
+  .action(async (o) => {
+    if (!process.env.DATABASE_URL) fail(new Error('DATABASE_URL is required for `skein api` (use `skein all-in-one` for the embedded store)'));
+    const { startAllInOne } = await import('./all-in-one');
+    let running;
+    try {
+      running = await startAllInOne({
+        dataDir: '',
+        host: o.host,
+        apiPort: o.apiPort,
+        grpcPort: o.grpcPort,
+        databaseUrl: process.env.DATABASE_URL,
+        kafkaBrokers: process.env.KAFKA_BROKERS ? process.env.KAFKA_BROKERS.split(',') : undefined,
+      });
+    } catch (e) {
+      fail(e, { [String(o.apiPort)]: '--api-port', [String(o.grpcPort)]: '--grpc-port' });
+    }
+    process.stdout.write('Skein config API is running:\n');
+    for (const [k, v] of Object.entries(running.endpoints)) process.stdout.write(`  ${k.padEnd(8)} ${v}\n`);
+    const shutdown = async () => {
+      await running.stop();
+      process.exit(0);
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+
 program.parseAsync(process.argv).catch((e) => fail(e));

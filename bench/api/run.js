@@ -1,0 +1,215 @@
+#!/usr/bin/env node
+// Config API benchmark (not a test): drives the REST API of a `skein api` child process on a fresh database
+// of the machine's Postgres with autocannon, and measures the commit → Kafka consumer lag through the relay.
+// Usage: npm run bench:api [-- --duration 10 --quick]
+'use strict';
+const { spawn, execFileSync } = require('node:child_process');
+const os = require('node:os');
+const path = require('node:path');
+const autocannon = require('autocannon');
+const { Client } = require('pg');
+const { Kafka, logLevel } = require('kafkajs');
+
+const repo = path.resolve(__dirname, '../..');
+const args = process.argv.slice(2);
+const opt = (name, def) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : def;
+};
+const DURATION = Number(opt('duration', 10));
+const ADMIN = process.env.SKEIN_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const DP = ['default-domain', 'default-project'];
+
+function machine() {
+  const pg = execFileSync('psql', [ADMIN, '-tAc', 'show server_version'], { encoding: 'utf8' }).trim();
+  return `${os.cpus().length} × ${os.cpus()[0].model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}, PostgreSQL ${pg}`;
+}
+
+async function adminQuery(sql) {
+  const c = new Client({ connectionString: ADMIN });
+  await c.connect();
+  try {
+    return await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+async function startApi(dbUrl, env = {}) {
+  const port = 18000 + Math.floor(Math.random() * 2000);
+  const proc = spawn(process.execPath, [path.join(repo, 'bin/skein.js'), 'api', '--api-port', String(port), '--grpc-port', String(port + 1)], {
+    env: { ...process.env, DATABASE_URL: dbUrl, KAFKA_BROKERS: '', SKEIN_AAA_MODE: 'no-auth', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  proc.stdout.on('data', (d) => (out += d));
+  for (let i = 0; i < 300 && !/api\s+http/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+  if (!/api\s+http/.test(out)) throw new Error(`api did not start: ${out}`);
+  return { base: `http://127.0.0.1:${port}`, stop: () => new Promise((r) => (proc.kill('SIGTERM'), proc.on('exit', r))) };
+}
+
+const json = (o) => JSON.stringify(o);
+const post = (path, body) => ({ method: 'POST', path, headers: { 'content-type': 'application/json' }, body: json(body) });
+
+function runCannon(opts) {
+  return new Promise((resolve, reject) => {
+    const inst = autocannon(opts.amount ? opts : { duration: DURATION, ...opts }, (err, res) => (err ? reject(err) : resolve(res)));
+    autocannon.track(inst, { renderProgressBar: process.stderr.isTTY, renderResultsTable: false, renderLatencyTable: false });
+  });
+}
+
+/** One project → VN (with a /24) → VMI → instance-ip chain per cycle, names unique per connection and cycle. */
+async function chainCreates(base, connections, tag) {
+  let n = 0;
+  const res = await runCannon({
+    url: base,
+    connections,
+    requests: [
+      {
+        setupRequest: (req, ctx) => {
+          ctx.i = `${tag}-${process.pid}-${n++}`;
+          return { ...req, ...post('/projects', { project: { fq_name: ['default-domain', `p-${ctx.i}`] } }) };
+        },
+        onResponse: (status, body, ctx) => (ctx.project = JSON.parse(body).project?.uuid),
+      },
+      {
+        setupRequest: (req, ctx) => ({
+          ...req,
+          ...post('/virtual-networks', {
+            'virtual-network': {
+              fq_name: ['default-domain', `p-${ctx.i}`, 'vn'],
+              network_ipam_refs: [{ to: [...DP, 'default-network-ipam'], attr: { ipam_subnets: [{ subnet: { ip_prefix: '10.0.0.0', ip_prefix_len: 24 } }] } }],
+            },
+          }),
+        }),
+        onResponse: (status, body, ctx) => (ctx.vn = JSON.parse(body)['virtual-network']?.uuid),
+      },
+      {
+        setupRequest: (req, ctx) => ({
+          ...req,
+          ...post('/virtual-machine-interfaces', {
+            'virtual-machine-interface': { fq_name: ['default-domain', `p-${ctx.i}`, 'vmi'], parent_type: 'project', virtual_network_refs: [{ uuid: ctx.vn }] },
+          }),
+        }),
+        onResponse: (status, body, ctx) => (ctx.vmi = JSON.parse(body)['virtual-machine-interface']?.uuid),
+      },
+      {
+        setupRequest: (req, ctx) => ({
+          ...req,
+          ...post('/instance-ips', { 'instance-ip': { fq_name: [`iip-${ctx.i}`], virtual_network_refs: [{ uuid: ctx.vn }], virtual_machine_interface_refs: [{ uuid: ctx.vmi }] } }),
+        }),
+      },
+    ],
+  });
+  return res;
+}
+
+const row = (cells) => `| ${cells.join(' | ')} |`;
+
+async function main() {
+  const dbName = `skein_bench_${Date.now()}`;
+  await adminQuery(`CREATE DATABASE ${dbName}`);
+  const dbUrl = ADMIN.replace(/\/[^/]*$/, `/${dbName}`);
+  const lines = [];
+  const api = await startApi(dbUrl);
+  try {
+    console.error(`machine: ${machine()}`);
+    lines.push(`Machine: ${machine()}. Duration ${DURATION} s per run.`, '');
+    lines.push(row(['scenario', 'concurrency', 'requests/s', 'p50 ms', 'p99 ms', 'non-2xx']), row(['---', '---', '---', '---', '---', '---']));
+    for (const c of [1, 8, 32]) {
+      const r = await chainCreates(api.base, c, `c${c}`);
+      lines.push(row(['create chain (project → VN → VMI → instance-ip)', c, r.requests.average.toFixed(0), r.latency.p50, r.latency.p99, r.non2xx]));
+      console.error(lines[lines.length - 1]);
+    }
+    // Reads of one VN.
+    const vn = (await (await fetch(`${api.base}/virtual-networks`)).json())['virtual-networks'][0].uuid;
+    const reads = await runCannon({ url: `${api.base}/virtual-network/${vn}`, connections: 32 });
+    lines.push(row(['read one VN (GET /virtual-network/<uuid>)', 32, reads.requests.average.toFixed(0), reads.latency.p50, reads.latency.p99, reads.non2xx]));
+    console.error(lines[lines.length - 1]);
+    // A steady 500 writes/s: the latency a mutating call sees at a realistic rate.
+    let k = 0;
+    const paced = await runCannon({
+      url: api.base,
+      connections: 16,
+      overallRate: 500,
+      requests: [{ setupRequest: (req) => ({ ...req, ...post('/network-policys', { 'network-policy': { fq_name: [...DP, `np-rate-${k++}`] } }) }) }],
+    });
+    lines.push(row(['create network-policy at a fixed 500/s', 16, paced.requests.average.toFixed(0), paced.latency.p50, paced.latency.p99, paced.non2xx]));
+    console.error(lines[lines.length - 1]);
+    // A list of 10,000 objects.
+    const have = (await (await fetch(`${api.base}/network-policys?count=true`)).json())['network-policys'].count;
+    let m = 0;
+    if (have < 10000) {
+      await runCannon({
+        url: api.base,
+        connections: 16,
+        amount: 10000 - have,
+        requests: [{ setupRequest: (req) => ({ ...req, ...post('/network-policys', { 'network-policy': { fq_name: [...DP, `np-list-${m++}`] } }) }) }],
+      });
+    }
+    const count = (await (await fetch(`${api.base}/network-policys?count=true`)).json())['network-policys'].count;
+    for (const q of ['', '?detail=true']) {
+      const times = [];
+      for (let i = 0; i < 5; i++) {
+        const t0 = process.hrtime.bigint();
+        const body = await (await fetch(`${api.base}/network-policys${q}`)).json();
+        times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        if (body['network-policys'].length !== count) throw new Error('list length mismatch');
+      }
+      times.sort((a, b) => a - b);
+      lines.push(row([`list ${count} network-policys${q ? ' (detail)' : ''}`, 1, (1000 / times[2]).toFixed(1), times[2].toFixed(0), times[4].toFixed(0), 0]));
+      console.error(lines[lines.length - 1]);
+    }
+  } finally {
+    await api.stop();
+  }
+  lines.push('', await lagBench(dbUrl));
+  await adminQuery(`DROP DATABASE ${dbName} WITH (FORCE)`);
+  console.log(lines.join('\n'));
+}
+
+/** Commit → Kafka consumer lag: envelope ts (transaction start) to delivery, through the relay. */
+async function lagBench(dbUrl) {
+  const broker = execFileSync(path.join(repo, 'scripts/kafka/start.sh'), { encoding: 'utf8' }).trim().split('\n').pop();
+  try {
+    const api = await startApi(dbUrl, { KAFKA_BROKERS: broker });
+    try {
+      const kafka = new Kafka({ clientId: 'bench', brokers: [broker], logLevel: logLevel.NOTHING });
+      const consumer = kafka.consumer({ groupId: `bench-${Date.now()}`, maxWaitTimeInMs: 5 });
+      await consumer.connect();
+      await consumer.subscribe({ topic: 'config.events', fromBeginning: false });
+      const lags = [];
+      let measuring = false;
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          if (!measuring) return;
+          const e = JSON.parse(message.value.toString());
+          lags.push(Date.now() - Date.parse(e.ts));
+        },
+      });
+      await new Promise((r) => setTimeout(r, 3000));
+      measuring = true;
+      let k = 0;
+      await runCannon({
+        url: api.base,
+        connections: 8,
+        overallRate: 500,
+        requests: [{ setupRequest: (req) => ({ ...req, ...post('/network-policys', { 'network-policy': { fq_name: [...DP, `np-lag-${k++}`] } }) }) }],
+      });
+      await new Promise((r) => setTimeout(r, 1000));
+      await consumer.disconnect();
+      lags.sort((a, b) => a - b);
+      const p = (q) => lags[Math.min(lags.length - 1, Math.floor(q * lags.length))];
+      return `Event lag, commit → Kafka consumer of config.events (relay in the API process, 500 writes/s, ${lags.length} events): p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, max ${lags[lags.length - 1]} ms.`;
+    } finally {
+      await api.stop();
+    }
+  } finally {
+    execFileSync(path.join(repo, 'scripts/kafka/stop.sh'), [broker], { stdio: 'ignore' });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
