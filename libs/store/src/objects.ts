@@ -68,6 +68,23 @@ export async function loadObject(c: SqlClient, uuid: string, opts: LoadOptions =
   return (await loadObjects(c, [uuid], opts))[0];
 }
 
+/**
+ * One object and the highest event seq, read by a single statement (so on one snapshot, in one round trip):
+ * what a REST GET needs.
+ */
+export async function loadObjectAtHead(c: SqlClient, uuid: string, opts: LoadOptions = {}): Promise<{ obj?: FullObject; head: number }> {
+  const cols = [OBJ_COLS, REFS_COL];
+  if (opts.backRefs) cols.push(BACKREFS_COL);
+  if (opts.children) cols.push(CHILDREN_COL);
+  const { rows } = await c.query(
+    `SELECT h.head, x.* FROM (SELECT coalesce(max(seq), 0) AS head FROM config_events) h
+       LEFT JOIN (SELECT ${cols.join(', ')} FROM objects o WHERE o.uuid = $1::uuid) x ON true`,
+    [uuid],
+  );
+  const row = rows[0];
+  return { obj: row.uuid ? toStored(row) : undefined, head: Number(row.head) };
+}
+
 export interface Identified {
   uuid: string;
   type: string;

@@ -4,3 +4,4 @@ export { ConfigService } from './engine/config-service';
 export type { RequestContext } from './engine/write-tx';
 export { AuthService } from './auth/auth.service';
 export { bootstrapDefaults } from './bootstrap';
+export * from './grpc';

@@ -2,7 +2,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { PgTailEventLog, Relay } from '@skein/bus';
 import { Db } from '@skein/store';
-import { API_MIGRATIONS, startApiServer } from '@skein/api';
+import { API_MIGRATIONS, startApiServer, startGrpcServer } from '@skein/api';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 
 export interface AllInOneOptions {
@@ -55,14 +55,9 @@ export async function startAllInOne(o: AllInOneOptions, log = pino({ name: 'skei
     endpoints.api = `http://${o.host}:${api.port}`;
     endpoints.docs = `http://${o.host}:${api.port}/docs`;
     endpoints.metrics = `http://${o.host}:${api.port}/metrics`;
-    try {
-      const { startGrpcServer } = require('@skein/api/dist/grpc') as any;
-      const grpc = await startGrpcServer({ svc: api.svc, auth: api.auth, events, port: o.grpcPort, host: o.host });
-      stops.push(() => grpc.close());
-      endpoints.grpc = `${o.host}:${grpc.port}`;
-    } catch (e: any) {
-      if (e?.code !== 'MODULE_NOT_FOUND') throw e;
-    }
+    const grpc = await startGrpcServer({ svc: api.svc, auth: api.auth, events, port: o.grpcPort, host: o.host, hrefBase: endpoints.api });
+    stops.push(() => grpc.close());
+    endpoints.grpc = `${o.host}:${grpc.port}`;
     endpoints.store = embedded ? `embedded PGlite in ${o.dataDir}` : url.replace(/:[^:@/]+@/, ':***@');
     return { endpoints, stop };
   } catch (e) {

@@ -9,6 +9,7 @@ import {
   identify,
   listObjects,
   loadObject,
+  loadObjectAtHead,
   loadObjects,
   type FullObject,
   type ListFilter,
@@ -160,7 +161,7 @@ export class ConfigService {
   async read(ctx: RequestContext, type: string, uuid: string, opts: ReadOptions = {}): Promise<{ obj: FullObject; body: Record<string, unknown>; seq: number }> {
     if (!getType(type)) throw notFound(`Unknown type ${type}`);
     if (!isUuid(uuid)) throw notFound(`No ${type} object found for id ${uuid}`, { uuid, type });
-    const { value: obj, seq } = await this.snapshot((c) => loadObject(c, uuid, { backRefs: !opts.excludeBackRefs, children: !opts.excludeChildren }));
+    const { obj, head: seq } = await loadObjectAtHead(this.db, uuid, { backRefs: !opts.excludeBackRefs, children: !opts.excludeChildren });
     const id = ctx.identity;
     if (!obj || obj.type !== type || (!id.admin && obj.id_perms.user_visible === false)) {
       throw notFound(`No ${type} object found for id ${uuid}`, { uuid, type });
