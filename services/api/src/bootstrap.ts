@@ -1,3 +1,4 @@
+import { ID_POOLS, prepareIdPool } from '@skein/ipam';
 import { findByFqName } from '@skein/store';
 import type { Identity } from './auth/identity';
 import type { ConfigService } from './engine/config-service';
@@ -19,6 +20,10 @@ export async function bootstrapDefaults(svc: ConfigService, opts: { rbac?: boole
     if (await findByFqName(w.c, 'global-system-config', ['default-global-system-config'])) return false;
     await create(svc.writer, w, opts.rbac ?? false);
     return true;
+  });
+  // Seed the id free lists outside the hot path, so concurrent first allocations do not queue on a fill.
+  await svc.write(ctx, async (w) => {
+    for (const p of [ID_POOLS.virtualNetworkId, ID_POOLS.securityGroupId, ID_POOLS.routeTarget]) await prepareIdPool(w.c, p.name, p.range);
   });
   return r.value;
 }

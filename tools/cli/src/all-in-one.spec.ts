@@ -57,7 +57,7 @@ describe('skein all-in-one (child process, embedded Postgres)', () => {
       expect(first.out()).toMatch(/store\s+embedded PGlite/);
       const r = await fetch(`${api}/virtual-networks`);
       expect(r.status).toBe(200);
-      const names = (await r.json())['virtual-networks'].map((v: any) => v.fq_name.join(':'));
+      const names = ((await r.json()) as any)['virtual-networks'].map((v: any) => v.fq_name.join(':'));
       expect(names).toEqual(
         expect.arrayContaining(['default-domain:default-project:default-virtual-network', 'default-domain:default-project:ip-fabric', 'default-domain:default-project:__link_local__']),
       );

@@ -88,16 +88,21 @@ export class ConfigService {
 
   /** Runs fn in one transaction and flushes its changes; a failure writes nothing. */
   async write<T>(ctx: RequestContext, fn: (w: WriteTx) => Promise<T>): Promise<WriteResult<T>> {
-    try {
-      return await this.db.tx(async (c) => {
-        const w = new WriteTx(c, ctx);
-        w.quota = this.quota;
-        const value = await fn(w);
-        const seq = w.cs.empty ? await headSeq(c) : await w.cs.flush(c);
-        return { value, seq };
-      });
-    } catch (e) {
-      mapDbError(e);
+    // A deadlock between crossing allocations (40P01) or a serialization failure aborts one side; the
+    // whole request is replayed, since nothing of it was committed.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.db.tx(async (c) => {
+          const w = new WriteTx(c, ctx);
+          w.quota = this.quota;
+          const value = await fn(w);
+          const seq = w.cs.empty ? await headSeq(c) : await w.cs.flush(c);
+          return { value, seq };
+        });
+      } catch (e: any) {
+        if ((e?.code === '40P01' || e?.code === '40001') && attempt < 5) continue;
+        mapDbError(e);
+      }
     }
   }
 

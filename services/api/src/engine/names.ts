@@ -75,3 +75,6 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 
 /** A deep copy of a JSON value. */
 export const jsonClone = <T>(v: T): T => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
+
+/** An fq_name as TF's messages print it (a Python list): `['default-domain', 'p', 'vn']`. */
+export const pyList = (fq: readonly string[]) => `[${fq.map((e) => `'${e}'`).join(', ')}]`;

@@ -3,11 +3,12 @@ import { allocateAddress, normalizeIpamSubnets, releaseOwner, subnetsOf, syncSub
 import { findByFqName, loadObject, loadObjects, type StoredObject } from '@skein/store';
 import type { WriteTx } from '../engine/write-tx';
 import type { TypeHooks } from './types';
+import { pyList } from '../engine/names';
 
 /** VNs whose addresses are managed outside Skein (the fabric and link-local networks). */
 const UNMANAGED_VNS = new Set(['ip-fabric', '__link_local__']);
 
-const vnLabel = (vn: StoredObject) => `Virtual-Network(${JSON.stringify(vn.fq_name)})`;
+const vnLabel = (vn: StoredObject) => `Virtual-Network(${pyList(vn.fq_name)})`;
 
 /** Candidate subnets of a VN in the order its address_allocation_mode asks for (config-api.md §6). */
 export async function vnSubnets(w: WriteTx, vn: StoredObject): Promise<SubnetRef[]> {
@@ -51,12 +52,12 @@ export const instanceIpHooks: TypeHooks = {
     } else if (ipamRef) {
       if (requested !== undefined) throw badRequest('An instance-ip from a network-ipam cannot request an address', { field: 'instance_ip_address' }, 'INVALID_FIELD');
       candidates = await subnetsOf(w.c, ipamRef.to_uuid);
-      label = `Network-Ipam(${JSON.stringify(ipamRef.to_fq_name)})`;
+      label = `Network-Ipam(${pyList(ipamRef.to_fq_name)})`;
     } else if (vrRef) {
       const vr = await loadObject(w.c, vrRef.to_uuid);
       const ipams = (vr?.refs ?? []).filter((r) => r.to_type === 'network-ipam');
       candidates = (await Promise.all(ipams.map((r) => subnetsOf(w.c, r.to_uuid)))).flat();
-      label = `Virtual-Router(${JSON.stringify(vrRef.to_fq_name)})`;
+      label = `Virtual-Router(${pyList(vrRef.to_fq_name)})`;
     } else {
       if (requested === undefined) throw badRequest('An instance-ip needs virtual_network_refs, network_ipam_refs or virtual_router_refs', { field: 'virtual_network_refs' }, 'INVALID_FIELD');
       return;
@@ -126,7 +127,7 @@ async function syncIpamSubnets(w: WriteTx, before: StoredObject | undefined, obj
     previous: before?.props.ipam_subnets?.subnets ?? [],
   });
   obj.props.ipam_subnets = { ...obj.props.ipam_subnets, subnets: normalized.map((n) => n.ipamSubnet) };
-  await syncSubnets(w.c, { kind: 'network-ipam', uuid: obj.uuid, label: `Network-Ipam(${JSON.stringify(obj.fq_name)})` }, normalized);
+  await syncSubnets(w.c, { kind: 'network-ipam', uuid: obj.uuid, label: `Network-Ipam(${pyList(obj.fq_name)})` }, normalized);
 }
 
 export const networkIpamHooks: TypeHooks = {
@@ -138,7 +139,7 @@ export const networkIpamHooks: TypeHooks = {
   },
   async beforeDelete(w, obj) {
     if (obj.props.ipam_subnet_method === 'flat-subnet') {
-      await syncSubnets(w.c, { kind: 'network-ipam', uuid: obj.uuid, label: `Network-Ipam(${JSON.stringify(obj.fq_name)})` }, []);
+      await syncSubnets(w.c, { kind: 'network-ipam', uuid: obj.uuid, label: `Network-Ipam(${pyList(obj.fq_name)})` }, []);
     }
   },
 };

@@ -5,6 +5,7 @@ import { identify, loadObjects, type StoredObject } from '@skein/store';
 import type { WriteTx } from '../engine/write-tx';
 import { checkUserRouteTarget } from './route-target';
 import type { TypeHooks } from './types';
+import { pyList } from '../engine/names';
 
 export const VN_ID_POOL = 'virtual-network-id';
 const VN_ID_RANGE = { lo: 1, hi: 2 ** 24 };
@@ -72,7 +73,7 @@ async function syncVnSubnets(w: WriteTx, before: StoredObject | undefined, obj: 
   });
   let i = 0;
   obj.refs = obj.refs.map((r) => (r.to_type === 'network-ipam' ? { ...r, attr: attrs[i++] } : r));
-  await syncSubnets(w.c, { kind: 'virtual-network', uuid: obj.uuid, label: `Virtual-Network(${JSON.stringify(obj.fq_name)})` }, normalized);
+  await syncSubnets(w.c, { kind: 'virtual-network', uuid: obj.uuid, label: `Virtual-Network(${pyList(obj.fq_name)})` }, normalized);
 }
 
 export const virtualNetworkHooks: TypeHooks = {
@@ -108,7 +109,7 @@ export const virtualNetworkHooks: TypeHooks = {
   },
 
   async beforeDelete(w, obj) {
-    await syncSubnets(w.c, { kind: 'virtual-network', uuid: obj.uuid, label: `Virtual-Network(${JSON.stringify(obj.fq_name)})` }, []);
+    await syncSubnets(w.c, { kind: 'virtual-network', uuid: obj.uuid, label: `Virtual-Network(${pyList(obj.fq_name)})` }, []);
     await freeId(w.c, VN_ID_POOL, obj.props.virtual_network_network_id);
   },
 };

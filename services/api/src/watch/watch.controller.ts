@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { ConfigEvent, EventLog, EventSubscription } from '@skein/events';
 import { badRequest, getType, notFound } from '@skein/model';
-import { loadObjects, listObjects } from '@skein/store';
+import { compactedBelow, loadObjects, listObjects } from '@skein/store';
 import type { AuthService } from '../auth/auth.service';
 import { can, PERM_R } from '../auth/identity';
 import type { ConfigService } from '../engine/config-service';
@@ -60,7 +60,8 @@ export class WatchController {
 
     let after: number;
     const lastId = req.headers['last-event-id'];
-    if (lastId !== undefined && /^\d+$/.test(String(lastId))) {
+    // A resume point older than the compacted log cannot be replayed: start over with init instead.
+    if (lastId !== undefined && /^\d+$/.test(String(lastId)) && Number(lastId) + 1 >= (await compactedBelow(this.svc.db))) {
       after = Number(lastId);
     } else {
       const { value, seq } = await this.svc.snapshot(async (c) => {
