@@ -76,7 +76,8 @@ export async function runConsumer(opts: ConsumerOptions): Promise<RunningConsume
     async waitFor(seq, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       while (position < seq) {
-        if (Date.now() > deadline) throw new Error(`consumer ${opts.name} did not reach seq ${seq} (at ${position})`);
+        if (Date.now() > deadline)
+          throw new Error(`consumer ${opts.name} did not reach seq ${seq} (at ${position})`);
         await new Promise<void>((resolve) => {
           const t = setTimeout(wake, 100);
           function wake() {

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Kafka } from 'kafkajs';
 import { type TestDatabase, testKafka, uniqueTopicName } from '@skein/testing';
-import { appendEvents, migratedDatabase, rollbackEvents } from '../test/db';
+import { appendEvents, testPool, migratedDatabase, rollbackEvents } from '../test/db';
 import { readRawSeqs } from '../test/kafka';
 import { KafkaEventLog } from './kafka/event-log';
 import { Relay } from './relay';
@@ -12,7 +12,7 @@ let kafka: Kafka;
 
 beforeAll(async () => {
   db = await migratedDatabase();
-  pool = new pg.Pool({ connectionString: db.url, max: 6 });
+  pool = testPool(db.url, 6);
   kafka = testKafka('relay-spec');
 });
 afterAll(async () => {

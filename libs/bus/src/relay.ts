@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { Admin, Kafka, Message, Producer } from 'kafkajs';
 import { type EventSubscription, SEQ_HEADER, Topics, sleep, whenAborted } from '@skein/events';
@@ -25,6 +26,8 @@ export interface RelayOptions {
   /** Advisory lock key electing the one active relay among API replicas. */
   lockKey?: bigint;
   logger?: RelayLogger;
+  /** Called after each acknowledged produce request (metrics). */
+  onPublished?: (info: { lastSeq: number; count: number; ms: number }) => void;
 }
 
 export interface RelayStatus {
@@ -37,6 +40,8 @@ export interface RelayStatus {
 
 /** "skein" + "relay" as a 64-bit key: arbitrary, fixed, unlikely to collide with other advisory locks. */
 export const RELAY_LOCK_KEY = 0x736b65696e72656cn;
+
+class RelayStopped extends Error {}
 
 const silent: RelayLogger = { info() {}, error() {} };
 
@@ -119,6 +124,7 @@ export class Relay {
         await this.lead(signal);
         backoff = 200;
       } catch (err) {
+        if (err instanceof RelayStopped) break;
         this.logger.error('relay failed; resuming from the topic tail', { error: (err as Error).message });
         await sleep(backoff, signal);
         backoff = Math.min(backoff * 2, 5000);
@@ -128,7 +134,10 @@ export class Relay {
 
   /** One leadership term: from taking the lock to losing it, failing, or being stopped. */
   private async lead(signal: AbortSignal): Promise<void> {
-    const conn = typeof this.opts.connection === 'string' ? { connectionString: this.opts.connection } : this.opts.connection;
+    const conn =
+      typeof this.opts.connection === 'string'
+        ? { connectionString: this.opts.connection }
+        : this.opts.connection;
     const lock = new pg.Client({ ...conn, keepAlive: true });
     let lockLost!: (e: Error) => void;
     const lost = new Promise<never>((_, reject) => (lockLost = reject));
@@ -138,12 +147,21 @@ export class Relay {
     let producer: Producer | undefined;
     let admin: Admin | undefined;
     let sub: EventSubscription | undefined;
+    // Setup steps can retry for a long time (kafkajs connects with backoff): stop() must not wait for them.
+    const step = <T>(p: Promise<T>): Promise<T> =>
+      Promise.race([
+        p,
+        lost,
+        whenAborted(signal).then(() => {
+          throw new RelayStopped();
+        }),
+      ]);
     try {
-      await lock.connect();
+      await step(lock.connect());
       const key = String(this.opts.lockKey ?? RELAY_LOCK_KEY);
       let announced = false;
       for (;;) {
-        const { rows } = await lock.query('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key]);
+        const { rows } = await step(lock.query('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key]));
         if (rows[0].ok) break;
         if (!announced) this.logger.info('relay standing by: another relay holds the lock');
         announced = true;
@@ -152,8 +170,8 @@ export class Relay {
       }
 
       admin = this.opts.kafka.admin();
-      await admin.connect();
-      await ensureConfigTopic(admin, this.topic);
+      await step(admin.connect());
+      await step(ensureConfigTopic(admin, this.topic));
       producer = this.opts.kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
@@ -162,13 +180,15 @@ export class Relay {
         // the term, and the next one re-reads the tail, which is safe at any point.
         retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 3000 },
       });
-      await producer.connect();
-      const { seq: tail } = await readLastSeq(this.opts.kafka, admin, this.topic);
+      await step(producer.connect());
+      const { seq: tail } = await step(readLastSeq(this.opts.kafka, admin, this.topic));
       this.state = { ...this.state, leader: true, lastSeq: tail };
       this.logger.info('relay leading', { topic: this.topic, resumeAfter: tail });
 
       const p = producer;
-      sub = this.log.subscribeRaw(tail, (events) => this.publish(p, events), { maxBatch: this.opts.batchSize ?? 1000 });
+      sub = this.log.subscribeRaw(tail, (events) => this.publish(p, events), {
+        maxBatch: this.opts.batchSize ?? 1000,
+      });
       await Promise.race([sub.done, lost, whenAborted(signal)]);
     } finally {
       this.state.leader = false;
@@ -188,8 +208,10 @@ export class Relay {
     let chunkLast = 0;
     const flush = async () => {
       if (chunk.length === 0) return;
+      const t0 = performance.now();
       await producer.send({ topic: this.topic, acks: -1, messages: chunk });
       this.advance(chunkLast, chunk.length);
+      this.opts.onPublished?.({ lastSeq: chunkLast, count: chunk.length, ms: performance.now() - t0 });
       chunk = [];
       bytes = 0;
     };

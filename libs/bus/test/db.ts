@@ -5,6 +5,18 @@ import type { StoredEnvelope } from '@skein/events';
 import { Core1763700000000 } from '../../store/src/migrations/1763700000000-core';
 import { ConfigEventsNotify1763700001000 } from '../src/migrations/1763700001000-config-events-notify';
 
+/**
+ * A pool for tests. pg-pool's end() resolves before its clients' sockets are closed, so the FORCE drop of
+ * the test database can hit a client that is already ending and has no error listener any more: that
+ * error would surface as an unhandled 'error' event. Such late errors are expected here and swallowed.
+ */
+export function testPool(url: string, max = 4): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max });
+  pool.on('connect', (c) => c.on('error', () => {}));
+  pool.on('error', () => {});
+  return pool;
+}
+
 /** A fresh database with the core schema and the bus migration applied. */
 export async function migratedDatabase(prefix = 'skein_bus'): Promise<TestDatabase> {
   const db = await createTestDatabase(prefix);

@@ -16,7 +16,10 @@ export async function readRawSeqs(kafka: Kafka, topic: string, timeoutMs = 30_00
   const { low, high } = await partitionOffsetsFor(kafka, topic);
   const seqs: number[] = [];
   if (high <= low) return seqs;
-  const consumer = kafka.consumer({ groupId: `raw-read.${Date.now()}.${Math.random()}`, maxWaitTimeInMs: 100 });
+  const consumer = kafka.consumer({
+    groupId: `raw-read.${Date.now()}.${Math.random()}`,
+    maxWaitTimeInMs: 100,
+  });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   let done!: () => void;
@@ -33,7 +36,9 @@ export async function readRawSeqs(kafka: Kafka, topic: string, timeoutMs = 30_00
     let t: NodeJS.Timeout | undefined;
     await Promise.race([
       finished,
-      new Promise((_, reject) => (t = setTimeout(() => reject(new Error(`raw read of ${topic} timed out`)), timeoutMs))),
+      new Promise(
+        (_, reject) => (t = setTimeout(() => reject(new Error(`raw read of ${topic} timed out`)), timeoutMs)),
+      ),
     ]);
     clearTimeout(t);
   } finally {

@@ -3,7 +3,14 @@
  * EventLog. Field names are the wire names (snake_case), so the JSON on the topic is this object.
  */
 
-export const CONFIG_OPERS = ['CREATE', 'UPDATE', 'DELETE', 'REF_ADD', 'REF_DELETE', 'PROP_COLLECTION'] as const;
+export const CONFIG_OPERS = [
+  'CREATE',
+  'UPDATE',
+  'DELETE',
+  'REF_ADD',
+  'REF_DELETE',
+  'PROP_COLLECTION',
+] as const;
 export type ConfigOper = (typeof CONFIG_OPERS)[number];
 
 /** Per ref field (`<t>_refs`): uuids of the referred objects. */

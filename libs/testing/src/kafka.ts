@@ -14,7 +14,10 @@ export function kafkaBrokers(): string[] {
         'at a broker (host:port[,host:port]). SKEIN_TEST_KAFKA=0 disables the harness broker.',
     );
   }
-  return v.split(',').map((s) => s.trim()).filter(Boolean);
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** A kafkajs client on the test broker; quiet, because kafkajs logs every retry at ERROR. */

@@ -20,7 +20,8 @@ function message(seq: number) {
 }
 
 async function produce(topic: string, seqs: number[]) {
-  if (seqs.length) await producer.send({ topic, acks: -1, messages: seqs.map((s) => ({ partition: 0, ...message(s) })) });
+  if (seqs.length)
+    await producer.send({ topic, acks: -1, messages: seqs.map((s) => ({ partition: 0, ...message(s) })) });
 }
 
 function kafkaFixture() {

@@ -62,7 +62,8 @@ export class KafkaEventLog implements EventLog {
   async headSeq(): Promise<number> {
     const admin = await this.getAdmin();
     const { high } = await partitionOffsets(admin, this.topic);
-    if (high !== this.head.high) this.head = { high, seq: (await readLastSeq(this.kafka, admin, this.topic)).seq };
+    if (high !== this.head.high)
+      this.head = { high, seq: (await readLastSeq(this.kafka, admin, this.topic)).seq };
     return this.head.seq;
   }
 
@@ -78,7 +79,8 @@ export class KafkaEventLog implements EventLog {
       let search: OffsetSearch | undefined;
       let nextOffset: number;
       let rangeChecked = low === 0;
-      const begin: SearchStep = afterSeq <= 0 ? { found: low } : (search = new OffsetSearch(afterSeq, low, high)).start();
+      const begin: SearchStep =
+        afterSeq <= 0 ? { found: low } : (search = new OffsetSearch(afterSeq, low, high)).start();
       if ('probe' in begin) nextOffset = begin.probe;
       else {
         nextOffset = begin.found;
@@ -144,7 +146,9 @@ export class KafkaEventLog implements EventLog {
             let messages = batch.messages;
             try {
               if (search) {
-                const step = search.observe(messages.map((m) => ({ offset: Number(m.offset), seq: messageSeq(m) })));
+                const step = search.observe(
+                  messages.map((m) => ({ offset: Number(m.offset), seq: messageSeq(m) })),
+                );
                 if ('probe' in step || step.index === undefined) {
                   if ('found' in step) search = undefined;
                   nextOffset = 'probe' in step ? step.probe : step.found;

@@ -70,7 +70,9 @@ export async function readMessagesAt(
   try {
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    consumer.on(consumer.events.GROUP_JOIN, () => consumer.seek({ topic, partition: 0, offset: String(offset) }));
+    consumer.on(consumer.events.GROUP_JOIN, () =>
+      consumer.seek({ topic, partition: 0, offset: String(offset) }),
+    );
     await consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch, isStale }) => {
@@ -80,7 +82,10 @@ export async function readMessagesAt(
     });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no message at ${topic}@${offset} in ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`no message at ${topic}@${offset} in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
     });
     try {
       return await Promise.race([got, timeout]);
@@ -93,7 +98,11 @@ export async function readMessagesAt(
 }
 
 /** The highest seq in the topic (0 when empty), from its last message. */
-export async function readLastSeq(kafka: Kafka, admin: Admin, topic: string): Promise<{ seq: number; high: number }> {
+export async function readLastSeq(
+  kafka: Kafka,
+  admin: Admin,
+  topic: string,
+): Promise<{ seq: number; high: number }> {
   const { low, high } = await partitionOffsets(admin, topic);
   if (high <= low) return { seq: 0, high };
   const messages = await readMessagesAt(kafka, topic, high - 1);

@@ -22,6 +22,8 @@ export class ConfigEventsNotify1763700001000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TRIGGER config_events_notify ON config_events; DROP FUNCTION config_events_notify();`);
+    await q.query(
+      `DROP TRIGGER config_events_notify ON config_events; DROP FUNCTION config_events_notify();`,
+    );
   }
 }

@@ -1,6 +1,13 @@
 import pg from 'pg';
 import type { TestDatabase } from '@skein/testing';
-import { appendEvents, insertEvents, migratedDatabase, openTx, rollbackEvents } from '../../test/db';
+import {
+  appendEvents,
+  testPool,
+  insertEvents,
+  migratedDatabase,
+  openTx,
+  rollbackEvents,
+} from '../../test/db';
 import { PgEventReader } from './event-reader';
 import { PgTailEventLog } from './tail-event-log';
 
@@ -14,7 +21,7 @@ describe('PgEventReader: late commits and rolled-back seqs', () => {
 
   beforeAll(async () => {
     db = await migratedDatabase();
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
+    pool = testPool(db.url, 4);
     reader = new PgEventReader(pool);
   });
   afterEach(async () => {

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { TestDatabase } from '@skein/testing';
 import { eventLogFeatures } from '../../../events/src/testing/event-log.features';
-import { appendEvents, migratedDatabase, rollbackEvents } from '../../test/db';
+import { appendEvents, testPool, migratedDatabase, rollbackEvents } from '../../test/db';
 import { PgTailEventLog } from './tail-event-log';
 
 let db: TestDatabase;
@@ -9,7 +9,7 @@ let pool: pg.Pool;
 
 beforeAll(async () => {
   db = await migratedDatabase();
-  pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  pool = testPool(db.url, 4);
 });
 afterAll(async () => {
   await pool.end();

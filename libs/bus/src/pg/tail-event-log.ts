@@ -40,10 +40,16 @@ export class PgTailEventLog implements EventLog {
   private readonly pollMs: number;
 
   constructor(private readonly opts: PgTailOptions) {
-    const conn = typeof opts.connection === 'string' ? { connectionString: opts.connection } : opts.connection;
+    const conn =
+      typeof opts.connection === 'string' ? { connectionString: opts.connection } : opts.connection;
     this.ownPool = !opts.pool;
     this.pool = opts.pool ?? new pg.Pool({ ...conn, max: 4 });
-    if (this.ownPool) this.pool.on('error', (err) => opts.onError?.(err));
+    if (this.ownPool) {
+      // Idle clients report through the pool; a client already being removed (close()) only through its own
+      // listener, and an unlistened 'error' event would crash the process.
+      this.pool.on('error', (err) => opts.onError?.(err));
+      this.pool.on('connect', (c) => c.on('error', (err) => opts.onError?.(err)));
+    }
     this.listener = new PgNotifyListener(opts.connection, undefined, opts.onError);
     this.reader = new PgEventReader(this.pool, opts.batchSize ?? 1000);
     this.pollMs = opts.pollIntervalMs ?? 200;

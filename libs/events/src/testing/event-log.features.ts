@@ -57,7 +57,11 @@ export function recorder(log: EventLog, afterSeq: number, maxBatch?: number) {
     const deadline = Date.now() + timeoutMs;
     while (events.length < n) {
       if (Date.now() > deadline) throw new Error(`got ${events.length} of ${n} events in ${timeoutMs} ms`);
-      await Promise.race([new Promise<void>((r) => (wake = r)), new Promise((r) => setTimeout(r, 50)), sub.done]);
+      await Promise.race([
+        new Promise<void>((r) => (wake = r)),
+        new Promise((r) => setTimeout(r, 50)),
+        sub.done,
+      ]);
     }
     return events;
   }
