@@ -82,4 +82,29 @@ program
     process.once('SIGTERM', shutdown);
   });
 
+const token = program.command('token').description('API tokens');
+token
+  .command('issue')
+  .description('issue an HS256 token (from the store when DATABASE_URL is set, else from a running API)')
+  .requiredOption('--user <name>', 'user name (the token subject)')
+  .option('--project <uuid>', 'project id the token acts in')
+  .option('--domain <uuid>', 'domain id')
+  .option('--roles <list>', 'comma list of roles', 'member')
+  .option('--actor <name>', 'event actor name (controllers)')
+  .option('--ttl <seconds>', 'lifetime', (v) => Number(v), 3600)
+  .option('--api <url>', 'API to ask when DATABASE_URL is not set', 'http://127.0.0.1:8082')
+  .action(async (o) => {
+    const { issueToken } = await import('./token');
+    try {
+      const t = await issueToken(
+        { user: o.user, project_id: o.project, domain_id: o.domain, roles: String(o.roles).split(',').filter(Boolean), actor: o.actor, ttl_s: o.ttl },
+        { databaseUrl: process.env.DATABASE_URL || undefined, api: o.api, adminToken: process.env.SKEIN_TOKEN },
+      );
+      process.stdout.write(`${t.token}\n`);
+      process.stderr.write(`expires at ${t.expires_at}\n`);
+    } catch (e) {
+      fail(e);
+    }
+  });
+
 program.parseAsync(process.argv).catch((e) => fail(e));
