@@ -60,9 +60,11 @@ echo "$pid" >"$state/broker.pid"
 if [ -n "${SKEIN_KAFKA_OWNER_PID:-}" ]; then
   owner="$SKEIN_KAFKA_OWNER_PID"
   # The watchdog must not hold our stdout, or whoever reads it would wait for the watchdog to exit.
+  # If the broker ends first, its owner is alive and will run stop.sh; if the owner ends first, nobody
+  # else will clean up.
   nohup bash -c '
     while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 2; done
-    if kill -0 "$2" 2>/dev/null; then kill -9 "$2"; rm -rf "$3"; rm -f "$4"; fi
+    if ! kill -0 "$1" 2>/dev/null; then kill -9 "$2" 2>/dev/null; rm -rf "$3"; rm -f "$4"; fi
   ' watchdog "$owner" "$pid" "$state" "$repo/.kafka/run/$port" >/dev/null 2>&1 </dev/null &
 fi
 
