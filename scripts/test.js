@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: installs what the test suite needs where it is missing, then runs Jest over the workspace.
+// `npm test`: installs what the test suite needs where it is missing, builds the workspace, then runs Jest.
 // Extra arguments go to Jest (`npm test -- libs/bus -t relay`). Exits with Jest's code.
 'use strict';
 const { execFileSync, spawn, spawnSync } = require('node:child_process');
@@ -39,9 +39,18 @@ function ensureKafkaJars() {
   execFileSync(path.join(repo, 'scripts/kafka/fetch-jars.sh'), { stdio: 'inherit' });
 }
 
+// ---- The workspace build (tsc -b): some tests run the built binaries (bin/skein.js needs dist/) ---------
+// Incremental, so a few seconds when little changed. SKEIN_TEST_NO_BUILD=1 skips it for quick local runs.
+function build() {
+  if (process.env.SKEIN_TEST_NO_BUILD === '1') return;
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  execFileSync(npm, ['run', '-s', 'build'], { cwd: repo, stdio: 'inherit' });
+}
+
 function main() {
   ensureDebianPackages();
   ensureKafkaJars();
+  build();
 
   const args = process.argv.slice(2);
   // Two workers. Measured on a 2-core machine (libs/bus + libs/events, 52 tests, broker start included):
@@ -60,4 +69,10 @@ function main() {
   );
 }
 
-main();
+try {
+  main();
+} catch (err) {
+  // A failed install or build step already printed its own output.
+  console.error(`test: ${err.message.split('\n')[0]}`);
+  process.exit(typeof err.status === 'number' && err.status > 0 ? err.status : 1);
+}
