@@ -393,7 +393,13 @@ export class ObjectWriter {
     }
     // Back-refs that do not block: relaxed ones, derived/weak ones, and refs held by objects deleted with this one.
     const relaxedFrom = await this.relaxedHolders(w, obj.uuid);
-    const blockingRefs = (obj.back_refs ?? []).filter((b) => !relaxedFrom.has(b.uuid) && !this.isWeakRef(b.type, obj.type) && !w.deleting.has(b.uuid));
+    const droppedInThisTx = (holder: string) => {
+      const p = w.pending.get(holder);
+      return !!p && !p.refs.some((r) => r.to_uuid === obj.uuid);
+    };
+    const blockingRefs = (obj.back_refs ?? []).filter(
+      (b) => !relaxedFrom.has(b.uuid) && !this.isWeakRef(b.type, obj.type) && !w.deleting.has(b.uuid) && !droppedInThisTx(b.uuid),
+    );
     if (blockingRefs.length) {
       const hrefs = blockingRefs.map((b) => hrefOf(base, b.type, b.uuid));
       throw conflict('HAS_BACK_REFS', `Delete when resource still referred: ${JSON.stringify(hrefs)}`, { hrefs });

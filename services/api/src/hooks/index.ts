@@ -1,5 +1,6 @@
 import { aliasIpHooks, floatingIpHooks, instanceIpHooks, networkIpamHooks } from './addresses';
 import { firewallRuleHooks } from './firewall';
+import { globalSystemConfigHooks } from './global-system-config';
 import { routeTargetHooks } from './route-target';
 import { routingInstanceHooks } from './routing-instance';
 import { networkPolicyHooks, securityGroupHooks } from './security';
@@ -23,6 +24,7 @@ export const HOOKS: Record<string, TypeHooks> = {
   tag: tagHooks,
   'tag-type': tagTypeHooks,
   'firewall-rule': firewallRuleHooks,
+  'global-system-config': globalSystemConfigHooks,
 };
 
 export { checkQuota } from './quota';

@@ -7,6 +7,7 @@ import type { ConfigService } from '../engine/config-service';
 import type { RequestContext } from '../engine/write-tx';
 import { baseUrl, sendJson } from './http';
 import { parseListParams } from './list-params';
+import { setTag } from './set-tag';
 import { ACTIONS, AUTH_SERVICE, CONFIG_SERVICE } from './tokens';
 
 /** The VNC action endpoints (config-api.md §3.4); registered before the generic resource routes. */
@@ -115,6 +116,12 @@ export class ActionsController {
     const r = await this.actions.chmod(this.ctx(req), req.body);
     this.seq(res, r.seq);
     sendJson(res, r.body);
+  }
+
+  @Post('set-tag')
+  async setTag(@Req() req: Request, @Res() res: Response) {
+    this.seq(res, await setTag(this.svc, this.ctx(req), req.body));
+    sendJson(res, {});
   }
 
   @Get('aaa-mode')
