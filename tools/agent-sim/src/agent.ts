@@ -12,8 +12,8 @@ import {
   type Nlri,
   type RouteEntry,
   type RouteEventMessage,
-  type Stanza,
   type StreamErrorCondition,
+  type Stanza,
   type StreamHeader,
 } from '@skein/xmpp';
 import { Connection, type ConnectionState, type DownReason, type ReconnectOptions } from './connection';
@@ -401,22 +401,25 @@ export class Agent extends EventEmitter<AgentEvents> {
       case 'route-event':
         this.onRouteEvent(s);
         return;
-      case 'end-of-rib': {
+      case 'end-of-rib':
         this.counters.endOfRibReceived++;
-        this.endOfRibThisSession = true;
-        for (const [ri, vrf] of this.vrfs) {
-          const swept = vrf.sweep(this.gen);
-          this.counters.staleSwept += swept.length;
-          this.applyChanges(ri, swept);
-        }
-        this.eorWaiters.check('eor');
-        this.emit('end-of-rib');
+        this.onEndOfRib();
         return;
-      }
       default:
         // iq results/errors (TF's control node sends none), /config pushes, UVE echoes: a later seam.
         this.counters.ignoredStanzas++;
     }
+  }
+
+  private onEndOfRib(): void {
+    this.endOfRibThisSession = true;
+    for (const [ri, vrf] of this.vrfs) {
+      const swept = vrf.sweep(this.gen);
+      this.counters.staleSwept += swept.length;
+      this.applyChanges(ri, swept);
+    }
+    this.eorWaiters.check('eor');
+    this.emit('end-of-rib');
   }
 
   private onRouteEvent(m: RouteEventMessage): void {

@@ -7,8 +7,8 @@ import {
   KEEPALIVE,
   STREAM_CLOSE,
   StreamParser,
-  type Stanza,
   type StreamErrorCondition,
+  type Stanza,
   type StreamHeader,
 } from '@skein/xmpp';
 import type { AgentCounters } from './counters';
@@ -276,10 +276,11 @@ export class Connection implements TickClient {
       return;
     }
     this.peerHeader = h;
-    this.releaseRampSlot();
     this.establishedAt = Date.now();
     this.o.counters.established++;
     this.setState('established');
+    // After the state change, so observers never see more handshakes than the ramp allows.
+    this.releaseRampSlot();
     this.handler.onEstablished(h);
   }
 
@@ -312,7 +313,6 @@ export class Connection implements TickClient {
     const wasEstablished = this._state === 'established';
     this.socket = undefined;
     this.parser = undefined;
-    this.releaseRampSlot();
     if (sock !== undefined && !sock.destroyed) {
       // Let what was written (a stream error, a close) reach the peer, then free the descriptor.
       if (sock.writable) sock.end(() => sock.destroy());
@@ -336,6 +336,7 @@ export class Connection implements TickClient {
       this.retryAt = now + backoffMs(reconnect, this.failures++);
       this.setState('backoff');
     }
+    this.releaseRampSlot();
     this.handler.onDown(reason);
   }
 }

@@ -11,3 +11,5 @@ export * from './pipeline';
 export * from './prefix-table';
 export * from './ticker';
 export * from './vrf';
+export * from './fleet';
+export * from './test-net';
