@@ -16,7 +16,11 @@ export const ErrorCode = {
   RouteRefresh: 7,
 } as const;
 
-export const HeaderSubcode = { ConnectionNotSynchronized: 1, BadMessageLength: 2, BadMessageType: 3 } as const;
+export const HeaderSubcode = {
+  ConnectionNotSynchronized: 1,
+  BadMessageLength: 2,
+  BadMessageType: 3,
+} as const;
 
 export const OpenSubcode = {
   Unspecific: 0,
@@ -144,8 +148,13 @@ export function describeNotification(code: number, subcode: number): string {
 }
 
 // Factories keep call sites one line and the handling level explicit.
-export const sessionReset = (code: number, subcode: number, message: string, data?: Buffer, attributeType?: number) =>
-  new BgpError(code, subcode, message, 'session-reset', data, attributeType);
+export const sessionReset = (
+  code: number,
+  subcode: number,
+  message: string,
+  data?: Buffer,
+  attributeType?: number,
+) => new BgpError(code, subcode, message, 'session-reset', data, attributeType);
 
 export const updateError = (
   handling: ErrorHandling,
@@ -155,7 +164,11 @@ export const updateError = (
   data?: Buffer,
 ) => new BgpError(ErrorCode.UpdateMessage, subcode, message, handling, data, attributeType);
 
-const RANK: Record<ErrorHandling, number> = { 'session-reset': 3, 'treat-as-withdraw': 2, 'attribute-discard': 1 };
+const RANK: Record<ErrorHandling, number> = {
+  'session-reset': 3,
+  'treat-as-withdraw': 2,
+  'attribute-discard': 1,
+};
 
 /** RFC 7606 §3(h): when several errors apply, the strongest approach wins. */
 export function strongest(errors: readonly BgpError[]): ErrorHandling | undefined {

@@ -22,7 +22,9 @@ export const FAMILIES: Readonly<Record<Family, AfiSafi>> = {
 
 export const ALL_FAMILIES = Object.keys(FAMILIES) as Family[];
 
-const BY_CODE = new Map<number, Family>(ALL_FAMILIES.map((f) => [FAMILIES[f].afi * 256 + FAMILIES[f].safi, f]));
+const BY_CODE = new Map<number, Family>(
+  ALL_FAMILIES.map((f) => [FAMILIES[f].afi * 256 + FAMILIES[f].safi, f]),
+);
 
 /** The family for an AFI/SAFI pair, or undefined when Skein does not speak it. */
 export function familyOf(afi: number, safi: number): Family | undefined {

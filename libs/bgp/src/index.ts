@@ -51,7 +51,14 @@ export { ATTRIBUTE_RULES } from './codec/attributes/decode';
 export type { DecodeContext } from './codec/attributes/decode';
 export type { EncodeContext } from './codec/attributes/encode';
 export { PMSI_INGRESS_REPLICATION } from './codec/attributes/pmsi';
-export type { Aggregator, MpReach, MpUnreach, PathAttributes, PmsiTunnel, RawAttribute } from './codec/attributes/types';
+export type {
+  Aggregator,
+  MpReach,
+  MpUnreach,
+  PathAttributes,
+  PmsiTunnel,
+  RawAttribute,
+} from './codec/attributes/types';
 export {
   decodeUpdate,
   encodeUpdate,
@@ -61,6 +68,12 @@ export {
   packUpdates,
   routesOf,
 } from './codec/update';
-export type { Announcement, FamilyRoutes, UpdateBatch, UpdateDecodeResult, UpdateMessage } from './codec/update';
+export type {
+  Announcement,
+  FamilyRoutes,
+  UpdateBatch,
+  UpdateDecodeResult,
+  UpdateMessage,
+} from './codec/update';
 export { DEFAULT_DECODE_CONTEXT, decodeMessage, encodeMessage } from './codec/message';
 export type { BgpMessage, DecodeResult } from './codec/message';

@@ -26,23 +26,65 @@ export const ipv6 = bytes(16).map((b) => formatIpv6(b, 0));
 export const ipv4Mapped = ipv4.map((a) => `::ffff:${a}`);
 export const mac = bytes(6).map((b) => formatMac(b, 0));
 
-export const prefix4 = fc.tuple(fc.integer({ min: 0, max: 32 }), bytes(4)).map(([bits, b]) => readIpv4Prefix(b, 0, bits));
-export const prefix6 = fc.tuple(fc.integer({ min: 0, max: 128 }), bytes(16)).map(([bits, b]) => readIpv6Prefix(b, 0, bits));
+export const prefix4 = fc
+  .tuple(fc.integer({ min: 0, max: 32 }), bytes(4))
+  .map(([bits, b]) => readIpv4Prefix(b, 0, bits));
+export const prefix6 = fc
+  .tuple(fc.integer({ min: 0, max: 128 }), bytes(16))
+  .map(([bits, b]) => readIpv6Prefix(b, 0, bits));
 
 /** Types 0-2 mostly, an unknown type now and then. */
 export const rd = fc
-  .tuple(fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 0, max: 2 }) }, { weight: 1, arbitrary: u16 }), bytes(6))
+  .tuple(
+    fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 0, max: 2 }) }, { weight: 1, arbitrary: u16 }),
+    bytes(6),
+  )
   .map(([type, v]) => readRd(Uint8Array.from([type >> 8, type & 0xff, ...v]), 0));
 
 export const extCommunity: fc.Arbitrary<ExtCommunity> = fc.oneof(
-  fc.record({ kind: fc.constant('route-target' as const), form: fc.constant('as2' as const), asn: u16, value: u32 }),
-  fc.record({ kind: fc.constant('route-target' as const), form: fc.constant('as4' as const), asn: u32, value: u16 }),
-  fc.record({ kind: fc.constant('route-target' as const), form: fc.constant('ipv4' as const), ip: ipv4, value: u16 }),
+  fc.record({
+    kind: fc.constant('route-target' as const),
+    form: fc.constant('as2' as const),
+    asn: u16,
+    value: u32,
+  }),
+  fc.record({
+    kind: fc.constant('route-target' as const),
+    form: fc.constant('as4' as const),
+    asn: u32,
+    value: u16,
+  }),
+  fc.record({
+    kind: fc.constant('route-target' as const),
+    form: fc.constant('ipv4' as const),
+    ip: ipv4,
+    value: u16,
+  }),
   fc.record({ kind: fc.constant('encapsulation' as const), tunnelType: u16 }),
-  fc.record({ kind: fc.constant('origin-vn' as const), form: fc.constant('as2' as const), asn: u16, vnIndex: u32 }),
-  fc.record({ kind: fc.constant('origin-vn' as const), form: fc.constant('as4' as const), asn: u32, vnIndex: u16 }),
-  fc.record({ kind: fc.constant('security-group' as const), form: fc.constantFrom('as2' as const), asn: u16, id: u32 }),
-  fc.record({ kind: fc.constant('security-group' as const), form: fc.constant('as4' as const), asn: u32, id: u16 }),
+  fc.record({
+    kind: fc.constant('origin-vn' as const),
+    form: fc.constant('as2' as const),
+    asn: u16,
+    vnIndex: u32,
+  }),
+  fc.record({
+    kind: fc.constant('origin-vn' as const),
+    form: fc.constant('as4' as const),
+    asn: u32,
+    vnIndex: u16,
+  }),
+  fc.record({
+    kind: fc.constant('security-group' as const),
+    form: fc.constantFrom('as2' as const),
+    asn: u16,
+    id: u32,
+  }),
+  fc.record({
+    kind: fc.constant('security-group' as const),
+    form: fc.constant('as4' as const),
+    asn: u32,
+    id: u16,
+  }),
   fc.record({ kind: fc.constant('tag' as const), form: fc.constant('as2' as const), asn: u16, tag: u32 }),
   fc.record({ kind: fc.constant('tag' as const), form: fc.constant('as4' as const), asn: u32, tag: u16 }),
   fc.record({ kind: fc.constant('mac-mobility' as const), sticky: fc.boolean(), sequence: u32 }),
@@ -50,7 +92,13 @@ export const extCommunity: fc.Arbitrary<ExtCommunity> = fc.oneof(
   fc
     .tuple(fc.boolean(), fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }))
     .map(([sourceBias, on]): ExtCommunity => {
-      const all = ['l3-source-address', 'l3-destination-address', 'l4-protocol', 'l4-source-port', 'l4-destination-port'] as const;
+      const all = [
+        'l3-source-address',
+        'l3-destination-address',
+        'l4-protocol',
+        'l4-source-port',
+        'l4-destination-port',
+      ] as const;
       return { kind: 'load-balance', fields: all.filter((_, i) => on[i]), sourceBias };
     }),
   // Random octets: mostly opaque, sometimes a known kind — either way what the decoder makes of them.
@@ -65,10 +113,18 @@ export const vpnPrefix = (v6: boolean, withdraw = false): fc.Arbitrary<VpnPrefix
   });
 
 export const rtMembership: fc.Arbitrary<RtMembership> = fc
-  .tuple(fc.oneof(fc.constant(0), fc.constant(32), fc.constant(96), fc.integer({ min: 32, max: 96 })), bytes(12))
+  .tuple(
+    fc.oneof(fc.constant(0), fc.constant(32), fc.constant(96), fc.integer({ min: 32, max: 96 })),
+    bytes(12),
+  )
   .map(([bits, b]) => {
     const out: RtMembership[] = [];
-    decodeRtMemberships(Uint8Array.from([bits, ...b.subarray(0, (bits + 7) >> 3)]), 0, 1 + ((bits + 7) >> 3), out);
+    decodeRtMemberships(
+      Uint8Array.from([bits, ...b.subarray(0, (bits + 7) >> 3)]),
+      0,
+      1 + ((bits + 7) >> 3),
+      out,
+    );
     return out[0];
   });
 
@@ -80,7 +136,10 @@ export const evpnRoute: fc.Arbitrary<EvpnRoute> = fc.oneof(
   fc
     .record({
       rd,
-      esi: fc.oneof(fc.constant(ZERO_ESI), bytes(10).map((b) => (b.every((x) => x === 0) ? ZERO_ESI : formatHex(b, 0, 10, ':')))),
+      esi: fc.oneof(
+        fc.constant(ZERO_ESI),
+        bytes(10).map((b) => (b.every((x) => x === 0) ? ZERO_ESI : formatHex(b, 0, 10, ':'))),
+      ),
       ethernetTag: u32,
       mac,
       ip: optional(fc.oneof(ipv4, ipv6)),
@@ -88,7 +147,12 @@ export const evpnRoute: fc.Arbitrary<EvpnRoute> = fc.oneof(
       label2: optional(u24),
     })
     .map((r) => dropUndefined({ kind: 'mac-ip' as const, ...r })),
-  fc.record({ kind: fc.constant('inclusive-multicast' as const), rd, ethernetTag: u32, originator: fc.oneof(ipv4, ipv6) }),
+  fc.record({
+    kind: fc.constant('inclusive-multicast' as const),
+    rd,
+    ethernetTag: u32,
+    originator: fc.oneof(ipv4, ipv6),
+  }),
   fc.record({
     kind: fc.constant('opaque' as const),
     routeType: u8.filter((t) => t !== 2 && t !== 3),
@@ -140,13 +204,20 @@ export const mpReach: fc.Arbitrary<MpReach> = fc
 
 export const mpUnreach: fc.Arbitrary<MpUnreach> = fc
   .constantFrom(...FAMILY_LIST)
-  .chain((family) => fc.array(nlriOf(family, true), { maxLength: 8 }).map((nlri) => ({ family, nlri }) as MpUnreach));
+  .chain((family) =>
+    fc.array(nlriOf(family, true), { maxLength: 8 }).map((nlri) => ({ family, nlri }) as MpUnreach),
+  );
 
 export const asPath = (asn: fc.Arbitrary<number>, allowConfed = true): fc.Arbitrary<AsPathSegment[]> =>
   fc.array(
     fc.record({
       type: allowConfed
-        ? fc.constantFrom('sequence' as const, 'set' as const, 'confed-sequence' as const, 'confed-set' as const)
+        ? fc.constantFrom(
+            'sequence' as const,
+            'set' as const,
+            'confed-sequence' as const,
+            'confed-set' as const,
+          )
         : fc.constantFrom('sequence' as const, 'set' as const),
       asns: fc.array(asn, { minLength: 1, maxLength: 8 }),
     }),
@@ -211,7 +282,14 @@ export function pathAttributes(as4: boolean): fc.Arbitrary<PathAttributes> {
       const clean = dropUndefined(attrs) as PathAttributes;
       // The Partial bit survives only on recognised optional transitive attributes that are present.
       const candidates = [7, 8, 16, 17, 18, 22].filter((t) => {
-        const key = { 7: 'aggregator', 8: 'communities', 16: 'extCommunities', 17: 'as4Path', 18: 'as4Aggregator', 22: 'pmsiTunnel' }[t];
+        const key = {
+          7: 'aggregator',
+          8: 'communities',
+          16: 'extCommunities',
+          17: 'as4Path',
+          18: 'as4Aggregator',
+          22: 'pmsiTunnel',
+        }[t];
         return clean[key as keyof PathAttributes] !== undefined;
       });
       if (candidates.length === 0) return fc.constant(clean);

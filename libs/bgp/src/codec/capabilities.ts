@@ -24,11 +24,17 @@ const malformed = (what: string, data: Buffer) =>
 /** Decodes the capability TLVs of one optional parameter (2/0 on overruns or bad known lengths). */
 export function decodeCapabilities(buf: Buffer, off: number, end: number, out: Capability[]): void {
   while (off < end) {
-    if (end - off < 2) throw sessionReset(ErrorCode.OpenMessage, OpenSubcode.Unspecific, 'truncated capability header');
+    if (end - off < 2)
+      throw sessionReset(ErrorCode.OpenMessage, OpenSubcode.Unspecific, 'truncated capability header');
     const code = buf[off];
     const len = buf[off + 1];
     const v = off + 2;
-    if (v + len > end) throw sessionReset(ErrorCode.OpenMessage, OpenSubcode.Unspecific, `capability ${code} overruns its parameter`);
+    if (v + len > end)
+      throw sessionReset(
+        ErrorCode.OpenMessage,
+        OpenSubcode.Unspecific,
+        `capability ${code} overruns its parameter`,
+      );
     const tlv = () => Buffer.from(buf.subarray(off, v + len));
     switch (code) {
       case CapabilityCode.Multiprotocol:
@@ -47,9 +53,18 @@ export function decodeCapabilities(buf: Buffer, off: number, end: number, out: C
         if (len < 2 || (len - 2) % 4 !== 0) throw malformed('graceful restart', tlv());
         const families = [];
         for (let p = v + 2; p < v + len; p += 4) {
-          families.push({ afi: (buf[p] << 8) | buf[p + 1], safi: buf[p + 2], forwardingPreserved: (buf[p + 3] & 0x80) !== 0 });
+          families.push({
+            afi: (buf[p] << 8) | buf[p + 1],
+            safi: buf[p + 2],
+            forwardingPreserved: (buf[p + 3] & 0x80) !== 0,
+          });
         }
-        out.push({ kind: 'graceful-restart', flags: buf[v] >> 4, restartTime: ((buf[v] & 0x0f) << 8) | buf[v + 1], families });
+        out.push({
+          kind: 'graceful-restart',
+          flags: buf[v] >> 4,
+          restartTime: ((buf[v] & 0x0f) << 8) | buf[v + 1],
+          families,
+        });
         break;
       }
       default:
@@ -72,12 +87,16 @@ export function encodeCapability(w: ByteWriter, cap: Capability): void {
       w.u8(CapabilityCode.FourOctetAs).u8(4).u32(cap.asn);
       return;
     case 'graceful-restart': {
-      if (cap.restartTime > 0xfff || cap.flags > 0xf) throw new RangeError('graceful restart time/flags out of range');
+      if (cap.restartTime > 0xfff || cap.flags > 0xf)
+        throw new RangeError('graceful restart time/flags out of range');
       const len = 2 + 4 * cap.families.length;
       if (len > 255) throw new RangeError('too many graceful restart families');
       w.u8(CapabilityCode.GracefulRestart).u8(len);
       w.u16((cap.flags << 12) | cap.restartTime);
-      for (const f of cap.families) w.u16(f.afi).u8(f.safi).u8(f.forwardingPreserved ? 0x80 : 0);
+      for (const f of cap.families)
+        w.u16(f.afi)
+          .u8(f.safi)
+          .u8(f.forwardingPreserved ? 0x80 : 0);
       return;
     }
     case 'unknown':

@@ -18,11 +18,7 @@ export type ExtCommunity =
   | { kind: 'opaque'; hex: string };
 
 export type LoadBalanceField =
-  | 'l3-source-address'
-  | 'l3-destination-address'
-  | 'l4-protocol'
-  | 'l4-source-port'
-  | 'l4-destination-port';
+  'l3-source-address' | 'l3-destination-address' | 'l4-protocol' | 'l4-source-port' | 'l4-destination-port';
 
 /** In bit order, most significant first (TF load_balance.h). */
 export const LOAD_BALANCE_FIELDS: readonly LoadBalanceField[] = [
@@ -43,14 +39,23 @@ export const TUNNEL_TYPES: Readonly<Record<string, number>> = {
   udp: 13,
   native: 16,
 };
-const TUNNEL_NAMES = new Map<number, string>([...Object.entries(TUNNEL_TYPES).map(([k, v]) => [v, k] as const), [11, 'gre']]);
+const TUNNEL_NAMES = new Map<number, string>([
+  ...Object.entries(TUNNEL_TYPES).map(([k, v]) => [v, k] as const),
+  [11, 'gre'],
+]);
 
 export function tunnelTypeName(tunnelType: number): string {
   return TUNNEL_NAMES.get(tunnelType) ?? String(tunnelType);
 }
 
 const T = { As2: 0x00, Ipv4: 0x01, As4: 0x02, Opaque: 0x03, Evpn: 0x06, Exp: 0x80, Exp4: 0x82 } as const;
-const SUB = { RouteTarget: 0x02, Encap: 0x0c, LoadBalance: 0xaa, MacMobility: 0x00, RouterMac: 0x03 } as const;
+const SUB = {
+  RouteTarget: 0x02,
+  Encap: 0x0c,
+  LoadBalance: 0xaa,
+  MacMobility: 0x00,
+  RouterMac: 0x03,
+} as const;
 const EXP_SUB = { OriginVn: 0x71, SecurityGroup: 0x04, Tag: 0x84 } as const;
 
 const u16 = (b: Uint8Array, o: number) => (b[o] << 8) | b[o + 1];
@@ -61,9 +66,12 @@ export function decodeExtCommunity(b: Uint8Array, off: number): ExtCommunity {
   const sub = b[off + 1];
   const v = off + 2;
   if (sub === SUB.RouteTarget) {
-    if (type === T.As2) return { kind: 'route-target', form: 'as2', asn: u16(b, v), value: readU32(b, v + 2) };
-    if (type === T.Ipv4) return { kind: 'route-target', form: 'ipv4', ip: formatIpv4(b, v), value: u16(b, v + 4) };
-    if (type === T.As4) return { kind: 'route-target', form: 'as4', asn: readU32(b, v), value: u16(b, v + 4) };
+    if (type === T.As2)
+      return { kind: 'route-target', form: 'as2', asn: u16(b, v), value: readU32(b, v + 2) };
+    if (type === T.Ipv4)
+      return { kind: 'route-target', form: 'ipv4', ip: formatIpv4(b, v), value: u16(b, v + 4) };
+    if (type === T.As4)
+      return { kind: 'route-target', form: 'as4', asn: readU32(b, v), value: u16(b, v + 4) };
   }
   if (type === T.Opaque && sub === SUB.Encap && readU32(b, v) === 0) {
     return { kind: 'encapsulation', tunnelType: u16(b, v + 4) };
@@ -71,7 +79,14 @@ export function decodeExtCommunity(b: Uint8Array, off: number): ExtCommunity {
   if (type === T.Opaque && sub === SUB.LoadBalance) {
     const hashBits = b[v];
     // Only the five field bits and the source-bias bit are defined; anything else stays opaque.
-    if ((hashBits & 0x07) === 0 && b[v + 1] === 0 && (b[v + 2] & 0x7f) === 0 && b[v + 3] === 0 && b[v + 4] === 0 && b[v + 5] === 0) {
+    if (
+      (hashBits & 0x07) === 0 &&
+      b[v + 1] === 0 &&
+      (b[v + 2] & 0x7f) === 0 &&
+      b[v + 3] === 0 &&
+      b[v + 4] === 0 &&
+      b[v + 5] === 0
+    ) {
       const fields = LOAD_BALANCE_FIELDS.filter((_, i) => hashBits & (0x80 >> i));
       return { kind: 'load-balance', fields, sourceBias: (b[v + 2] & 0x80) !== 0 };
     }
@@ -193,8 +208,12 @@ export function formatExtCommunity(ec: ExtCommunity): string {
       return `tag:${asText(ec.form, ec.asn)}:${ec.tag}`;
     case 'load-balance': {
       const decision = ec.sourceBias ? 'source-bias' : 'field-hash';
-      const isDefault = ec.sourceBias ? ec.fields.length === 0 : ec.fields.length === LOAD_BALANCE_FIELDS.length;
-      return isDefault ? `load-balance:${decision}` : `load-balance:${decision}:${ec.fields.join(',') || 'none'}`;
+      const isDefault = ec.sourceBias
+        ? ec.fields.length === 0
+        : ec.fields.length === LOAD_BALANCE_FIELDS.length;
+      return isDefault
+        ? `load-balance:${decision}`
+        : `load-balance:${decision}:${ec.fields.join(',') || 'none'}`;
     }
     case 'mac-mobility':
       return ec.sticky ? `mobility:sticky:${ec.sequence}` : `mobility:${ec.sequence}`;

@@ -17,7 +17,11 @@ const u16Data = (n: number) => Buffer.from([n >> 8, n & 0xff]);
 export function checkFraming(buf: Uint8Array, off: number): number {
   for (let i = 0; i < MARKER_LENGTH; i++) {
     if (buf[off + i] !== 0xff) {
-      throw sessionReset(ErrorCode.MessageHeader, HeaderSubcode.ConnectionNotSynchronized, 'marker is not all ones');
+      throw sessionReset(
+        ErrorCode.MessageHeader,
+        HeaderSubcode.ConnectionNotSynchronized,
+        'marker is not all ones',
+      );
     }
   }
   const length = (buf[off + 16] << 8) | buf[off + 17];
@@ -54,7 +58,12 @@ export function decodeHeader(buf: Uint8Array): Header {
   const type = buf[18];
   const min = MIN_LENGTH[type];
   if (min === undefined) {
-    throw sessionReset(ErrorCode.MessageHeader, HeaderSubcode.BadMessageType, `unknown message type ${type}`, Buffer.from([type]));
+    throw sessionReset(
+      ErrorCode.MessageHeader,
+      HeaderSubcode.BadMessageType,
+      `unknown message type ${type}`,
+      Buffer.from([type]),
+    );
   }
   if (length < min || (type === MessageType.Keepalive && length !== HEADER_LENGTH)) {
     throw sessionReset(

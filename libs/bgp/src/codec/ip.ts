@@ -202,6 +202,7 @@ export function formatMac(buf: Uint8Array, off: number): string {
 }
 
 export function writeMac(text: string, buf: Uint8Array, off: number): void {
-  if (!/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(text)) throw new RangeError(`invalid MAC address '${text}'`);
+  if (!/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(text))
+    throw new RangeError(`invalid MAC address '${text}'`);
   parseHexInto(text, buf, off, 6);
 }

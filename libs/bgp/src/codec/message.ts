@@ -6,10 +6,17 @@ import { EncodeContext } from './attributes/encode';
 import { decodeHeader } from './header';
 import { NotificationMessage, decodeNotification, encodeNotification } from './notification';
 import { OpenMessage, decodeOpen, encodeOpen } from './open';
-import { KeepaliveMessage, RouteRefreshMessage, decodeRouteRefresh, encodeKeepalive, encodeRouteRefresh } from './route-refresh';
+import {
+  KeepaliveMessage,
+  RouteRefreshMessage,
+  decodeRouteRefresh,
+  encodeKeepalive,
+  encodeRouteRefresh,
+} from './route-refresh';
 import { UpdateMessage, decodeUpdate, encodeUpdate } from './update';
 
-export type BgpMessage = OpenMessage | UpdateMessage | NotificationMessage | KeepaliveMessage | RouteRefreshMessage;
+export type BgpMessage =
+  OpenMessage | UpdateMessage | NotificationMessage | KeepaliveMessage | RouteRefreshMessage;
 
 export interface DecodeResult {
   message: BgpMessage;
@@ -46,11 +53,20 @@ export function decodeMessage(buf: Buffer, ctx: DecodeContext = DEFAULT_DECODE_C
   } catch (e) {
     if (isBgpError(e)) throw e;
     // A decoder bug must still end as a NOTIFICATION, not a crashed process; say so loudly.
-    throw sessionReset(ErrorCode.MessageHeader, 0, `internal decode error: ${(e as Error)?.message ?? String(e)}`);
+    throw sessionReset(
+      ErrorCode.MessageHeader,
+      0,
+      `internal decode error: ${(e as Error)?.message ?? String(e)}`,
+    );
   }
 }
 
-const simple = (message: BgpMessage): DecodeResult => ({ message, errors: NONE, treatAsWithdraw: false, unsupportedFamilies: NONE });
+const simple = (message: BgpMessage): DecodeResult => ({
+  message,
+  errors: NONE,
+  treatAsWithdraw: false,
+  unsupportedFamilies: NONE,
+});
 
 /** Encodes any message; `ctx` matters only for UPDATE (AS number width). */
 export function encodeMessage(m: BgpMessage, ctx: EncodeContext = { as4: true }): Buffer {

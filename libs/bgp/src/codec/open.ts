@@ -35,11 +35,20 @@ export function decodeOpen(buf: Buffer): OpenMessage {
   const myAs = buf.readUInt16BE(20);
   const holdTime = buf.readUInt16BE(22);
   if (holdTime === 1 || holdTime === 2) {
-    throw sessionReset(ErrorCode.OpenMessage, OpenSubcode.UnacceptableHoldTime, `hold time ${holdTime} s is not 0 or >= 3`);
+    throw sessionReset(
+      ErrorCode.OpenMessage,
+      OpenSubcode.UnacceptableHoldTime,
+      `hold time ${holdTime} s is not 0 or >= 3`,
+    );
   }
   const bgpId = formatIpv4(buf, 24);
   if (bgpId === '0.0.0.0') {
-    throw sessionReset(ErrorCode.OpenMessage, OpenSubcode.BadBgpIdentifier, 'BGP identifier 0.0.0.0', Buffer.from(buf.subarray(24, 28)));
+    throw sessionReset(
+      ErrorCode.OpenMessage,
+      OpenSubcode.BadBgpIdentifier,
+      'BGP identifier 0.0.0.0',
+      Buffer.from(buf.subarray(24, 28)),
+    );
   }
   const optLen = buf[28];
   if (29 + optLen !== buf.length) {
@@ -52,11 +61,13 @@ export function decodeOpen(buf: Buffer): OpenMessage {
   const capabilities: Capability[] = [];
   let off = 29;
   while (off < buf.length) {
-    if (buf.length - off < 2) throw sessionReset(ErrorCode.OpenMessage, OpenSubcode.Unspecific, 'truncated optional parameter');
+    if (buf.length - off < 2)
+      throw sessionReset(ErrorCode.OpenMessage, OpenSubcode.Unspecific, 'truncated optional parameter');
     const type = buf[off];
     const len = buf[off + 1];
     const end = off + 2 + len;
-    if (end > buf.length) throw sessionReset(ErrorCode.OpenMessage, OpenSubcode.Unspecific, 'optional parameter overruns OPEN');
+    if (end > buf.length)
+      throw sessionReset(ErrorCode.OpenMessage, OpenSubcode.Unspecific, 'optional parameter overruns OPEN');
     if (type !== OPT_PARAM_CAPABILITIES) {
       throw sessionReset(
         ErrorCode.OpenMessage,

@@ -52,7 +52,9 @@ export function writeRd(rd: RouteDistinguisher, buf: Uint8Array, off: number): v
   }
   const dot = admin.indexOf('.');
   const asn =
-    dot >= 0 ? asdot(decimal(admin.slice(0, dot), 0xffff), decimal(admin.slice(dot + 1), 0xffff)) : decimal(admin, 0xffffffff);
+    dot >= 0
+      ? asdot(decimal(admin.slice(0, dot), 0xffff), decimal(admin.slice(dot + 1), 0xffff))
+      : decimal(admin, 0xffffffff);
   if (asn < 0) throw fail();
   if (dot < 0 && asn <= 0xffff) {
     const n = decimal(assigned, 0xffffffff);

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { ALL_FAMILIES, Family } from '../families';
 import { Capability } from './capabilities';
-import { ExtCommunity, decodeExtCommunity, encodeExtCommunity, formatExtCommunity, parseExtCommunity } from './ext-community';
+import {
+  ExtCommunity,
+  decodeExtCommunity,
+  encodeExtCommunity,
+  formatExtCommunity,
+  parseExtCommunity,
+} from './ext-community';
 import { BgpMessage, decodeMessage, encodeMessage } from './message';
 import { Nlri, decodeNlri, encodeNlri } from './nlri';
 import { UpdateMessage } from './update';
@@ -32,7 +38,11 @@ const capability: fc.Arbitrary<Capability> = fc.oneof(
     flags: fc.integer({ min: 0, max: 15 }),
     restartTime: fc.integer({ min: 0, max: 4095 }),
     families: fc.array(
-      fc.record({ afi: fc.integer({ min: 0, max: 0xffff }), safi: fc.integer({ min: 0, max: 0xff }), forwardingPreserved: fc.boolean() }),
+      fc.record({
+        afi: fc.integer({ min: 0, max: 0xffff }),
+        safi: fc.integer({ min: 0, max: 0xff }),
+        forwardingPreserved: fc.boolean(),
+      }),
       { maxLength: 6 },
     ),
   }),
@@ -110,25 +120,30 @@ describe('round trip: every message type', () => {
 });
 
 describe('round trip: every NLRI family, reach and withdraw', () => {
-  it.each(ALL_FAMILIES.flatMap((f) => [[f, false], [f, true]] as Array<[Family, boolean]>))(
-    '%s (withdraw = %s)',
-    (family, withdraw) => {
-      fc.assert(
-        fc.property(fc.array(arb.nlriOf(family, withdraw), { minLength: 1, maxLength: 20 }), (list) => {
-          const w = new ByteWriter(64);
-          for (const n of list) encodeNlri(w, family, n, withdraw);
-          const bytes = w.finish();
-          const out: Nlri[] = [];
-          decodeNlri(family, bytes, 0, bytes.length, withdraw, out);
-          expect(out).toEqual(list);
-          const again = new ByteWriter(64);
-          for (const n of out) encodeNlri(again, family, n, withdraw);
-          expect(again.finish().equals(bytes)).toBe(true);
-        }),
-        RUNS,
-      );
-    },
-  );
+  it.each(
+    ALL_FAMILIES.flatMap(
+      (f) =>
+        [
+          [f, false],
+          [f, true],
+        ] as Array<[Family, boolean]>,
+    ),
+  )('%s (withdraw = %s)', (family, withdraw) => {
+    fc.assert(
+      fc.property(fc.array(arb.nlriOf(family, withdraw), { minLength: 1, maxLength: 20 }), (list) => {
+        const w = new ByteWriter(64);
+        for (const n of list) encodeNlri(w, family, n, withdraw);
+        const bytes = w.finish();
+        const out: Nlri[] = [];
+        decodeNlri(family, bytes, 0, bytes.length, withdraw, out);
+        expect(out).toEqual(list);
+        const again = new ByteWriter(64);
+        for (const n of out) encodeNlri(again, family, n, withdraw);
+        expect(again.finish().equals(bytes)).toBe(true);
+      }),
+      RUNS,
+    );
+  });
 });
 
 describe('extended communities', () => {

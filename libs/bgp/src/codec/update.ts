@@ -2,7 +2,12 @@ import { AttrType, HEADER_LENGTH, MAX_MESSAGE_LENGTH, MessageType } from '../con
 import { BgpError, ErrorCode, UpdateSubcode, sessionReset, strongest, updateError } from '../errors';
 import { AfiSafi, Family } from '../families';
 import { AttributeDecodeState, DecodeContext, decodeAttributes } from './attributes/decode';
-import { EncodeContext, encodeMpReachAttribute, encodeMpUnreachAttribute, encodeOtherAttributes } from './attributes/encode';
+import {
+  EncodeContext,
+  encodeMpReachAttribute,
+  encodeMpUnreachAttribute,
+  encodeOtherAttributes,
+} from './attributes/encode';
 import { PathAttributes } from './attributes/types';
 import { beginMessage, endMessage } from './header';
 import { Nlri } from './nlri';
@@ -47,9 +52,15 @@ export function decodeUpdate(buf: Buffer, ctx: DecodeContext): UpdateDecodeResul
   off += withdrawnLen;
   const attrLen = u16(buf, off);
   off += 2;
-  if (off + attrLen > length) throw malformedList(`total path attribute length ${attrLen} overruns the message`);
+  if (off + attrLen > length)
+    throw malformedList(`total path attribute length ${attrLen} overruns the message`);
 
-  const state: AttributeDecodeState = { attrs: {}, errors: [], unsupportedFamilies: [], seen: new Uint8Array(256) };
+  const state: AttributeDecodeState = {
+    attrs: {},
+    errors: [],
+    unsupportedFamilies: [],
+    seen: new Uint8Array(256),
+  };
   decodeAttributes(buf, off, off + attrLen, ctx, state);
   off += attrLen;
   const nlri: string[] = [];
@@ -60,11 +71,20 @@ export function decodeUpdate(buf: Buffer, ctx: DecodeContext): UpdateDecodeResul
   // only for the NLRI field (RFC 4760 §3).
   const announces = nlri.length > 0 || (attrs.mpReach !== undefined && attrs.mpReach.nlri.length > 0);
   if (announces) {
-    const required = nlri.length > 0 ? [AttrType.Origin, AttrType.AsPath, AttrType.NextHop] : [AttrType.Origin, AttrType.AsPath];
+    const required =
+      nlri.length > 0
+        ? [AttrType.Origin, AttrType.AsPath, AttrType.NextHop]
+        : [AttrType.Origin, AttrType.AsPath];
     for (const type of required) {
       if (!seen[type]) {
         errors.push(
-          updateError('treat-as-withdraw', UpdateSubcode.MissingWellKnownAttribute, type, `missing well-known attribute ${type}`, Buffer.from([type])),
+          updateError(
+            'treat-as-withdraw',
+            UpdateSubcode.MissingWellKnownAttribute,
+            type,
+            `missing well-known attribute ${type}`,
+            Buffer.from([type]),
+          ),
         );
       }
     }
@@ -153,7 +173,11 @@ export type UpdateBatch = {
  * attributes, withdrawals go in separate messages without attributes (RFC 7606 §5.1). inet uses the plain
  * NLRI/Withdrawn fields, every other family MP_REACH/MP_UNREACH.
  */
-export function packUpdates(batch: UpdateBatch, ctx: EncodeContext, maxLength = MAX_MESSAGE_LENGTH): Buffer[] {
+export function packUpdates(
+  batch: UpdateBatch,
+  ctx: EncodeContext,
+  maxLength = MAX_MESSAGE_LENGTH,
+): Buffer[] {
   const out: Buffer[] = [];
   const family = batch.family;
   const inet = family === 'inet';
@@ -167,7 +191,16 @@ export function packUpdates(batch: UpdateBatch, ctx: EncodeContext, maxLength = 
   const emit = (chunk: Nlri[], reach: boolean, attrs: PathAttributes, other: Buffer) => {
     const w = new ByteWriter(1024);
     if (inet) {
-      writeUpdate(w, reach ? [] : (chunk as string[]), attrs, undefined, undefined, other, reach ? (chunk as string[]) : [], maxLength);
+      writeUpdate(
+        w,
+        reach ? [] : (chunk as string[]),
+        attrs,
+        undefined,
+        undefined,
+        other,
+        reach ? (chunk as string[]) : [],
+        maxLength,
+      );
     } else {
       writeUpdate(w, [], attrs, reach ? chunk : undefined, reach ? undefined : chunk, other, [], maxLength);
     }
@@ -179,7 +212,8 @@ export function packUpdates(batch: UpdateBatch, ctx: EncodeContext, maxLength = 
     let used = 0;
     for (const n of list) {
       const size = nlriSize(family, n);
-      if (size > budget) throw new RangeError(`one ${family} NLRI does not fit in a ${maxLength}-octet UPDATE`);
+      if (size > budget)
+        throw new RangeError(`one ${family} NLRI does not fit in a ${maxLength}-octet UPDATE`);
       if (used + size > budget) {
         emit(chunk, reach, attrs, other);
         chunk = [];
@@ -192,7 +226,9 @@ export function packUpdates(batch: UpdateBatch, ctx: EncodeContext, maxLength = 
   };
 
   if (withdraw.length > 0) {
-    const attrs: PathAttributes = inet ? {} : { mpUnreach: { family, nlri: [] } as PathAttributes['mpUnreach'] };
+    const attrs: PathAttributes = inet
+      ? {}
+      : { mpUnreach: { family, nlri: [] } as PathAttributes['mpUnreach'] };
     pack(withdraw, false, attrs, Buffer.alloc(0), inet ? 0 : 4 + 3);
   }
   if (announce.length > 0) {
@@ -213,14 +249,28 @@ export function packUpdates(batch: UpdateBatch, ctx: EncodeContext, maxLength = 
 }
 
 function nextHopLength(family: Family, nextHop: string, linkLocal?: string): number {
-  const per = family === 'inet-vpn' ? 12 : family === 'inet6-vpn' ? 24 : family === 'inet6' ? 16 : nextHop.includes(':') ? 16 : 4;
+  const per =
+    family === 'inet-vpn'
+      ? 12
+      : family === 'inet6-vpn'
+        ? 24
+        : family === 'inet6'
+          ? 16
+          : nextHop.includes(':')
+            ? 16
+            : 4;
   return 1 + per * (linkLocal ? 2 : 1);
 }
 
 /** The End-of-RIB marker of a family (RFC 4724 §2). */
 export function endOfRib(family: Family): UpdateMessage {
   if (family === 'inet') return { type: 'update', withdrawn: [], attributes: {}, nlri: [] };
-  return { type: 'update', withdrawn: [], attributes: { mpUnreach: { family, nlri: [] } as PathAttributes['mpUnreach'] }, nlri: [] };
+  return {
+    type: 'update',
+    withdrawn: [],
+    attributes: { mpUnreach: { family, nlri: [] } as PathAttributes['mpUnreach'] },
+    nlri: [],
+  };
 }
 
 /** The family whose End-of-RIB this UPDATE is, if it is one. */
@@ -246,15 +296,19 @@ export interface Announcement extends FamilyRoutes {
  * What an UPDATE does to the RIB, per family, with RFC 7606 treat-as-withdraw applied: every announced
  * NLRI then becomes a withdrawal.
  */
-export function routesOf(result: Pick<UpdateDecodeResult, 'message' | 'treatAsWithdraw'>): {
+export function routesOf(
+  message: UpdateMessage,
+  treatAsWithdraw = false,
+): {
   announce: Announcement[];
   withdraw: FamilyRoutes[];
 } {
-  const { attributes: a, withdrawn, nlri } = result.message;
+  const { attributes: a, withdrawn, nlri } = message;
   const announce: Announcement[] = [];
   const withdraw: FamilyRoutes[] = [];
   if (withdrawn.length > 0) withdraw.push({ family: 'inet', nlri: withdrawn });
-  if (a.mpUnreach && a.mpUnreach.nlri.length > 0) withdraw.push({ family: a.mpUnreach.family, nlri: a.mpUnreach.nlri });
+  if (a.mpUnreach && a.mpUnreach.nlri.length > 0)
+    withdraw.push({ family: a.mpUnreach.family, nlri: a.mpUnreach.nlri });
   const reach: Announcement[] = [];
   if (nlri.length > 0) reach.push({ family: 'inet', nlri, nextHop: a.nextHop ?? '' });
   if (a.mpReach && a.mpReach.nlri.length > 0) {
@@ -262,7 +316,7 @@ export function routesOf(result: Pick<UpdateDecodeResult, 'message' | 'treatAsWi
     if (a.mpReach.linkLocalNextHop) r.linkLocalNextHop = a.mpReach.linkLocalNextHop;
     reach.push(r);
   }
-  if (result.treatAsWithdraw) withdraw.push(...reach.map(({ family, nlri: n }) => ({ family, nlri: n })));
+  if (treatAsWithdraw) withdraw.push(...reach.map(({ family, nlri: n }) => ({ family, nlri: n })));
   else announce.push(...reach);
   return { announce, withdraw };
 }

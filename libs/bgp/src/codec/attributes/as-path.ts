@@ -10,14 +10,29 @@ export interface AsPathSegment {
   asns: number[];
 }
 
-const TYPE_BY_CODE: Record<number, AsSegmentType> = { 1: 'set', 2: 'sequence', 3: 'confed-sequence', 4: 'confed-set' };
-const CODE_BY_TYPE: Record<AsSegmentType, number> = { set: 1, sequence: 2, 'confed-sequence': 3, 'confed-set': 4 };
+const TYPE_BY_CODE: Record<number, AsSegmentType> = {
+  1: 'set',
+  2: 'sequence',
+  3: 'confed-sequence',
+  4: 'confed-set',
+};
+const CODE_BY_TYPE: Record<AsSegmentType, number> = {
+  set: 1,
+  sequence: 2,
+  'confed-sequence': 3,
+  'confed-set': 4,
+};
 
 /**
  * Decodes AS_PATH / AS4_PATH segments; returns a reason string instead of segments when the path is
  * malformed per RFC 7606 §7.2 (unknown segment type, zero-length segment, overrun, one stray octet).
  */
-export function decodeAsPath(buf: Uint8Array, off: number, end: number, asSize: 2 | 4): AsPathSegment[] | string {
+export function decodeAsPath(
+  buf: Uint8Array,
+  off: number,
+  end: number,
+  asSize: 2 | 4,
+): AsPathSegment[] | string {
   const segments: AsPathSegment[] = [];
   while (off < end) {
     if (end - off < 2) return 'one octet left after the last segment';

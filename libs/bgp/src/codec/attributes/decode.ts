@@ -35,7 +35,9 @@ const OPT_NON_TRANSITIVE = AttrFlag.Optional;
  * Per attribute: the Optional/Transitive flags it must carry and the RFC 7606 §7 approach for a malformed
  * instance (flag errors use the same approach, §3c). Kept as data so this table is the documentation.
  */
-export const ATTRIBUTE_RULES: Readonly<Record<number, { name: string; flags: number; malformed: ErrorHandling }>> = {
+export const ATTRIBUTE_RULES: Readonly<
+  Record<number, { name: string; flags: number; malformed: ErrorHandling }>
+> = {
   [AttrType.Origin]: { name: 'ORIGIN', flags: WELL_KNOWN, malformed: 'treat-as-withdraw' },
   [AttrType.AsPath]: { name: 'AS_PATH', flags: WELL_KNOWN, malformed: 'treat-as-withdraw' },
   [AttrType.NextHop]: { name: 'NEXT_HOP', flags: WELL_KNOWN, malformed: 'treat-as-withdraw' },
@@ -44,11 +46,23 @@ export const ATTRIBUTE_RULES: Readonly<Record<number, { name: string; flags: num
   [AttrType.AtomicAggregate]: { name: 'ATOMIC_AGGREGATE', flags: WELL_KNOWN, malformed: 'attribute-discard' },
   [AttrType.Aggregator]: { name: 'AGGREGATOR', flags: OPT_TRANSITIVE, malformed: 'attribute-discard' },
   [AttrType.Communities]: { name: 'COMMUNITIES', flags: OPT_TRANSITIVE, malformed: 'treat-as-withdraw' },
-  [AttrType.OriginatorId]: { name: 'ORIGINATOR_ID', flags: OPT_NON_TRANSITIVE, malformed: 'treat-as-withdraw' },
+  [AttrType.OriginatorId]: {
+    name: 'ORIGINATOR_ID',
+    flags: OPT_NON_TRANSITIVE,
+    malformed: 'treat-as-withdraw',
+  },
   [AttrType.ClusterList]: { name: 'CLUSTER_LIST', flags: OPT_NON_TRANSITIVE, malformed: 'treat-as-withdraw' },
   [AttrType.MpReachNlri]: { name: 'MP_REACH_NLRI', flags: OPT_NON_TRANSITIVE, malformed: 'session-reset' },
-  [AttrType.MpUnreachNlri]: { name: 'MP_UNREACH_NLRI', flags: OPT_NON_TRANSITIVE, malformed: 'session-reset' },
-  [AttrType.ExtendedCommunities]: { name: 'EXTENDED_COMMUNITIES', flags: OPT_TRANSITIVE, malformed: 'treat-as-withdraw' },
+  [AttrType.MpUnreachNlri]: {
+    name: 'MP_UNREACH_NLRI',
+    flags: OPT_NON_TRANSITIVE,
+    malformed: 'session-reset',
+  },
+  [AttrType.ExtendedCommunities]: {
+    name: 'EXTENDED_COMMUNITIES',
+    flags: OPT_TRANSITIVE,
+    malformed: 'treat-as-withdraw',
+  },
   // RFC 6793 §6: malformed AS4_PATH / AS4_AGGREGATOR are discarded, the UPDATE is kept.
   [AttrType.As4Path]: { name: 'AS4_PATH', flags: OPT_TRANSITIVE, malformed: 'attribute-discard' },
   [AttrType.As4Aggregator]: { name: 'AS4_AGGREGATOR', flags: OPT_TRANSITIVE, malformed: 'attribute-discard' },
@@ -62,7 +76,13 @@ const u16 = (b: Uint8Array, o: number) => (b[o] << 8) | b[o + 1];
  * Walks the path attribute field [off, end). Throws BgpError for what RFC 7606 still resets the session for;
  * records the rest in `state.errors` and leaves the offending attribute out of `state.attrs`.
  */
-export function decodeAttributes(buf: Buffer, off: number, end: number, ctx: DecodeContext, state: AttributeDecodeState): void {
+export function decodeAttributes(
+  buf: Buffer,
+  off: number,
+  end: number,
+  ctx: DecodeContext,
+  state: AttributeDecodeState,
+): void {
   const { attrs, seen } = state;
   while (off < end) {
     // An attribute that overruns the field hides whatever follows, possibly an MP_REACH_NLRI, so the NLRI
@@ -84,7 +104,13 @@ export function decodeAttributes(buf: Buffer, off: number, end: number, ctx: Dec
         throw malformedList(`duplicate ${ATTRIBUTE_RULES[type].name}`, whole());
       }
       state.errors.push(
-        updateError('attribute-discard', UpdateSubcode.MalformedAttributeList, type, `duplicate attribute ${type} discarded`, whole()),
+        updateError(
+          'attribute-discard',
+          UpdateSubcode.MalformedAttributeList,
+          type,
+          `duplicate attribute ${type} discarded`,
+          whole(),
+        ),
       );
       continue;
     }
@@ -101,21 +127,33 @@ export function decodeAttributes(buf: Buffer, off: number, end: number, ctx: Dec
           type,
         );
       }
-      (attrs.unknown ??= []).push({ flags: flags & ~AttrFlag.ExtendedLength, type, value: Buffer.from(buf.subarray(v, v + len)) });
+      // Kept in type order, the order they are re-sent in (RFC 4271 §5 asks for ascending type codes).
+      const unknown = (attrs.unknown ??= []);
+      let at = unknown.length;
+      while (at > 0 && unknown[at - 1].type > type) at--;
+      unknown.splice(at, 0, {
+        flags: flags & ~AttrFlag.ExtendedLength,
+        type,
+        value: Buffer.from(buf.subarray(v, v + len)),
+      });
       continue;
     }
     if (type === AttrType.LocalPref && ctx.ebgp) continue; // ignored from external peers, malformed or not
     if ((type === AttrType.As4Path || type === AttrType.As4Aggregator) && ctx.as4) continue; // RFC 6793 §4.1
 
     const fail = (subcode: number, why: string, handling = rule.malformed) => {
-      if (handling === 'session-reset') throw sessionReset(ErrorCode.UpdateMessage, subcode, `${rule.name}: ${why}`, whole(), type);
+      if (handling === 'session-reset')
+        throw sessionReset(ErrorCode.UpdateMessage, subcode, `${rule.name}: ${why}`, whole(), type);
       state.errors.push(updateError(handling, subcode, type, `${rule.name}: ${why}`, whole()));
     };
     if ((flags & OPT_TRANSITIVE) !== rule.flags) {
-      fail(UpdateSubcode.AttributeFlagsError, `flags 0x${flags.toString(16)} conflict with the attribute type`);
+      fail(
+        UpdateSubcode.AttributeFlagsError,
+        `flags 0x${flags.toString(16)} conflict with the attribute type`,
+      );
       continue;
     }
-    if (flags & AttrFlag.Partial && rule.flags === OPT_TRANSITIVE) (attrs.partial ??= []).push(type);
+    const errorsBefore = state.errors.length;
     const badLength = () => fail(UpdateSubcode.AttributeLengthError, `length ${len} is invalid`);
 
     switch (type) {
@@ -156,7 +194,10 @@ export function decodeAttributes(buf: Buffer, off: number, end: number, ctx: Dec
         const asn4 = type === AttrType.As4Aggregator || ctx.as4;
         if (len !== (asn4 ? 8 : 6)) badLength();
         else {
-          const value = { asn: asn4 ? readU32(buf, v) : u16(buf, v), address: formatIpv4(buf, v + (asn4 ? 4 : 2)) };
+          const value = {
+            asn: asn4 ? readU32(buf, v) : u16(buf, v),
+            address: formatIpv4(buf, v + (asn4 ? 4 : 2)),
+          };
           if (type === AttrType.Aggregator) attrs.aggregator = value;
           else attrs.as4Aggregator = value;
         }
@@ -206,6 +247,12 @@ export function decodeAttributes(buf: Buffer, off: number, end: number, ctx: Dec
         if (len < 5) badLength();
         else attrs.pmsiTunnel = decodePmsiTunnel(buf, v, len);
         break;
+    }
+    // Only for an attribute that was kept: a discarded one must not leave its flag behind.
+    if (flags & AttrFlag.Partial && rule.flags === OPT_TRANSITIVE && state.errors.length === errorsBefore) {
+      const partial = (attrs.partial ??= []);
+      partial.push(type);
+      partial.sort((a, b) => a - b); // at most six entries; keeps the model independent of wire order
     }
   }
 }

@@ -17,7 +17,9 @@ export interface EncodeContext {
 /** Writes flags and type and returns where the value starts; pair with `endAttribute`. */
 function beginAttribute(w: ByteWriter, flags: number, type: number): number {
   const at = w.pos;
-  w.u8(flags | AttrFlag.ExtendedLength).u8(type).u16(0);
+  w.u8(flags | AttrFlag.ExtendedLength)
+    .u8(type)
+    .u16(0);
   return at;
 }
 
@@ -45,13 +47,21 @@ function ipv4(w: ByteWriter, text: string): void {
 }
 
 /** MP_REACH_NLRI with the given NLRI (defaults to all of `attrs.mpReach`). */
-export function encodeMpReachAttribute(w: ByteWriter, attrs: PathAttributes, nlri: readonly Nlri[] = attrs.mpReach!.nlri): void {
+export function encodeMpReachAttribute(
+  w: ByteWriter,
+  attrs: PathAttributes,
+  nlri: readonly Nlri[] = attrs.mpReach!.nlri,
+): void {
   const at = beginAttribute(w, AttrFlag.Optional, AttrType.MpReachNlri);
   encodeMpReachValue(w, attrs.mpReach!, nlri);
   endAttribute(w, at);
 }
 
-export function encodeMpUnreachAttribute(w: ByteWriter, attrs: PathAttributes, nlri: readonly Nlri[] = attrs.mpUnreach!.nlri): void {
+export function encodeMpUnreachAttribute(
+  w: ByteWriter,
+  attrs: PathAttributes,
+  nlri: readonly Nlri[] = attrs.mpUnreach!.nlri,
+): void {
   const at = beginAttribute(w, AttrFlag.Optional, AttrType.MpUnreachNlri);
   encodeMpUnreachValue(w, attrs.mpUnreach!.family, nlri);
   endAttribute(w, at);
@@ -83,7 +93,8 @@ export function encodeOtherAttributes(w: ByteWriter, attrs: PathAttributes, ctx:
   if (attrs.atomicAggregate) simple(AttrType.AtomicAggregate, () => undefined);
   if (attrs.aggregator) {
     const { asn, address } = attrs.aggregator;
-    if (!ctx.as4 && asn > 0xffff) throw new RangeError(`AGGREGATOR AS ${asn} needs 4 octets (use toTwoOctetAttributes)`);
+    if (!ctx.as4 && asn > 0xffff)
+      throw new RangeError(`AGGREGATOR AS ${asn} needs 4 octets (use toTwoOctetAttributes)`);
     simple(AttrType.Aggregator, () => {
       if (ctx.as4) w.u32(asn);
       else w.u16(asn);

@@ -26,13 +26,18 @@ export function decodeMpReach(
 ): MpDecoded<MpReach> {
   const end = v + len;
   const data = () => Buffer.from(buf.subarray(v, end));
-  if (len < 5) throw optionalError(`MP_REACH_NLRI of ${len} octets (minimum 5)`, data(), AttrType.MpReachNlri);
+  if (len < 5)
+    throw optionalError(`MP_REACH_NLRI of ${len} octets (minimum 5)`, data(), AttrType.MpReachNlri);
   const afi = buf.readUInt16BE(v);
   const safi = buf[v + 2];
   const nhLen = buf[v + 3];
   const nh = v + 4;
   if (nh + nhLen + 1 > end) {
-    throw optionalError(`MP_REACH_NLRI next hop of ${nhLen} octets overruns the attribute`, data(), AttrType.MpReachNlri);
+    throw optionalError(
+      `MP_REACH_NLRI next hop of ${nhLen} octets overruns the attribute`,
+      data(),
+      AttrType.MpReachNlri,
+    );
   }
   const family = familyOf(afi, safi);
   if (!family || (families && !families.has(family))) return { unsupported: { afi, safi } };
@@ -55,7 +60,11 @@ export function decodeMpUnreach(
   families: ReadonlySet<Family> | undefined,
 ): MpDecoded<MpUnreach> {
   if (len < 3) {
-    throw optionalError(`MP_UNREACH_NLRI of ${len} octets (minimum 3)`, Buffer.from(buf.subarray(v, v + len)), AttrType.MpUnreachNlri);
+    throw optionalError(
+      `MP_UNREACH_NLRI of ${len} octets (minimum 3)`,
+      Buffer.from(buf.subarray(v, v + len)),
+      AttrType.MpUnreachNlri,
+    );
   }
   const afi = buf.readUInt16BE(v);
   const safi = buf[v + 2];

@@ -9,8 +9,17 @@ export function decodePmsiTunnel(buf: Uint8Array, v: number, len: number): PmsiT
   const idLen = len - 5;
   const id = v + 5;
   const tunnelId =
-    idLen === 4 ? formatIpv4(buf, id) : idLen === 16 ? formatIpv6(buf, id) : `0x${formatHex(buf, id, id + idLen)}`;
-  return { flags: buf[v], tunnelType: buf[v + 1], label: (buf[v + 2] << 16) | (buf[v + 3] << 8) | buf[v + 4], tunnelId };
+    idLen === 4
+      ? formatIpv4(buf, id)
+      : idLen === 16
+        ? formatIpv6(buf, id)
+        : `0x${formatHex(buf, id, id + idLen)}`;
+  return {
+    flags: buf[v],
+    tunnelType: buf[v + 1],
+    label: (buf[v + 2] << 16) | (buf[v + 3] << 8) | buf[v + 4],
+    tunnelId,
+  };
 }
 
 export function encodePmsiTunnelValue(w: ByteWriter, p: PmsiTunnel): void {

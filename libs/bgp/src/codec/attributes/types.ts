@@ -64,7 +64,7 @@ export interface PathAttributes {
   as4Path?: AsPathSegment[];
   as4Aggregator?: Aggregator;
   pmsiTunnel?: PmsiTunnel;
-  /** Unrecognised optional attributes in the order received. */
+  /** Unrecognised optional attributes, ordered by type code. */
   unknown?: RawAttribute[];
   /**
    * Type codes of recognised optional transitive attributes that arrived with the Partial bit; RFC 4271 §5

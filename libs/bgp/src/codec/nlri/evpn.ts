@@ -1,4 +1,14 @@
-import { formatHex, formatIpv4, formatIpv6, formatMac, isIpv4, parseHexInto, writeIpv4, writeIpv6, writeMac } from '../ip';
+import {
+  formatHex,
+  formatIpv4,
+  formatIpv6,
+  formatMac,
+  isIpv4,
+  parseHexInto,
+  writeIpv4,
+  writeIpv6,
+  writeMac,
+} from '../ip';
 import { RD_LENGTH, readRd, readU32, writeRd } from '../rd';
 import { ByteWriter } from '../writer';
 import { invalidNlri } from './errors';
@@ -69,11 +79,13 @@ function decodeMacIp(buf: Uint8Array, v: number, len: number): EvpnMacIp {
   if (len < 33) throw invalidNlri(`EVPN MAC/IP route of ${len} octets is too short`);
   if (buf[v + 22] !== 48) throw invalidNlri(`EVPN MAC length ${buf[v + 22]} is not 48`);
   const ipBits = buf[v + 29];
-  if (ipBits !== 0 && ipBits !== 32 && ipBits !== 128) throw invalidNlri(`EVPN IP length ${ipBits} is not 0, 32 or 128`);
+  if (ipBits !== 0 && ipBits !== 32 && ipBits !== 128)
+    throw invalidNlri(`EVPN IP length ${ipBits} is not 0, 32 or 128`);
   const ipLen = ipBits >> 3;
   const labelsAt = v + 30 + ipLen;
   const labelBytes = len - 30 - ipLen;
-  if (labelBytes !== 3 && labelBytes !== 6) throw invalidNlri(`EVPN MAC/IP route length ${len} inconsistent with its fields`);
+  if (labelBytes !== 3 && labelBytes !== 6)
+    throw invalidNlri(`EVPN MAC/IP route length ${len} inconsistent with its fields`);
   const route: EvpnMacIp = {
     kind: 'mac-ip',
     rd: readRd(buf, v),
@@ -91,7 +103,8 @@ function decodeMacIp(buf: Uint8Array, v: number, len: number): EvpnMacIp {
 function decodeInclusiveMulticast(buf: Uint8Array, v: number, len: number): EvpnInclusiveMulticast {
   if (len !== 17 && len !== 29) throw invalidNlri(`EVPN inclusive multicast route of ${len} octets`);
   const ipBits = buf[v + 12];
-  if (ipBits !== (len - 13) * 8) throw invalidNlri(`EVPN originator length ${ipBits} inconsistent with route length ${len}`);
+  if (ipBits !== (len - 13) * 8)
+    throw invalidNlri(`EVPN originator length ${ipBits} inconsistent with route length ${len}`);
   return {
     kind: 'inclusive-multicast',
     rd: readRd(buf, v),
@@ -133,10 +146,12 @@ export function encodeEvpnRoute(w: ByteWriter, r: EvpnRoute): void {
     }
     case 'opaque': {
       const len = r.hex.length / 2;
-      if (!Number.isInteger(len) || len > 255) throw new RangeError('EVPN opaque route longer than 255 octets');
+      if (!Number.isInteger(len) || len > 255)
+        throw new RangeError('EVPN opaque route longer than 255 octets');
       w.u8(r.routeType).u8(len);
       const at = w.reserve(len);
-      if (parseHexInto(r.hex, w.target(), at, len) !== len) throw new RangeError(`invalid EVPN route hex '${r.hex}'`);
+      if (parseHexInto(r.hex, w.target(), at, len) !== len)
+        throw new RangeError(`invalid EVPN route hex '${r.hex}'`);
       return;
     }
   }

@@ -6,7 +6,13 @@ import { invalidNlri } from './errors';
  * Plain IPv4/IPv6 prefixes (`inet`, `inet6`, and the UPDATE withdrawn/NLRI fields): `<bits><bytes>`.
  * One string per prefix and nothing else is allocated, which matters at a million routes.
  */
-export function decodeInetPrefixes(buf: Uint8Array, off: number, end: number, v6: boolean, out: string[]): void {
+export function decodeInetPrefixes(
+  buf: Uint8Array,
+  off: number,
+  end: number,
+  v6: boolean,
+  out: string[],
+): void {
   const max = v6 ? 128 : 32;
   while (off < end) {
     const bits = buf[off++];

@@ -46,8 +46,10 @@ export function encodeRtMembership(w: ByteWriter, m: RtMembership): void {
     w.u8(0);
     return;
   }
-  if (!Number.isInteger(bits) || bits < 32 || bits > 96) throw new RangeError(`route-target prefix length ${bits}`);
-  if (bits > 32 && !m.routeTarget) throw new RangeError(`route-target NLRI of ${bits} bits needs a routeTarget`);
+  if (!Number.isInteger(bits) || bits < 32 || bits > 96)
+    throw new RangeError(`route-target prefix length ${bits}`);
+  if (bits > 32 && !m.routeTarget)
+    throw new RangeError(`route-target NLRI of ${bits} bits needs a routeTarget`);
   w.u8(bits).u32(m.originAs);
   if (bits === 32) return;
   encodeExtCommunity(m.routeTarget!, scratch, 0);

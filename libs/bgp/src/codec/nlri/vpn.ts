@@ -41,7 +41,11 @@ export function decodeVpnPrefixes(
     const rd = readRd(buf, off + 3);
     const p = off + 3 + RD_LENGTH;
     const prefixBits = bits - FIXED_BITS;
-    out.push({ rd, prefix: v6 ? readIpv6Prefix(buf, p, prefixBits) : readIpv4Prefix(buf, p, prefixBits), label });
+    out.push({
+      rd,
+      prefix: v6 ? readIpv6Prefix(buf, p, prefixBits) : readIpv4Prefix(buf, p, prefixBits),
+      label,
+    });
     off += n;
   }
 }
