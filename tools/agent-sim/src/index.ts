@@ -13,3 +13,4 @@ export * from './ticker';
 export * from './vrf';
 export * from './fleet';
 export * from './test-net';
+export * from './cli';
