@@ -5,3 +5,4 @@ export * from './objects';
 export * from './list';
 export * from './changes';
 export * from './compaction';
+export * from './rebuild';
