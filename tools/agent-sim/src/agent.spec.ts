@@ -14,7 +14,13 @@ let server: FakeControlNode;
 const agents: Agent[] = [];
 
 function agent(o: Partial<AgentOptions> = {}): Agent {
-  const a = new Agent({ name: 'agent-a', address: '192.0.2.11', control: server.address, holdTimeMs: 3000, ...o });
+  const a = new Agent({
+    name: 'agent-a',
+    address: '192.0.2.11',
+    control: server.address,
+    holdTimeMs: 3000,
+    ...o,
+  });
   agents.push(a);
   return a;
 }
@@ -35,14 +41,20 @@ describe('stream setup', () => {
     const s = await server.waitForSession('agent-a');
     // FakeControlNode parses with StreamParser.forControlNode(), which rejects a wrong `to` or missing `from`.
     expect(s.header).toMatchObject({ from: 'agent-a', to: CONTROL_NODE_JID, version: '1.0', lang: 'en' });
-    expect(s.header!.attrs).toMatchObject({ xmlns: 'jabber:client', 'xmlns:stream': 'http://etherx.jabber.org/streams' });
+    expect(s.header!.attrs).toMatchObject({
+      xmlns: 'jabber:client',
+      'xmlns:stream': 'http://etherx.jabber.org/streams',
+    });
     expect(a.peerHeader).toMatchObject({ from: CONTROL_NODE_JID, to: 'agent-a' });
     expect(s.streamError).toBeUndefined();
   });
 
   test('a header that is not the control node’s ends the stream with invalid-from', async () => {
     await server.stop();
-    server = await FakeControlNode.start({ answerHeader: (n) => encodeControlNodeStreamHeader(n, 'x').replace(CONTROL_NODE_JID, 'impostor@example.com') });
+    server = await FakeControlNode.start({
+      answerHeader: (n) =>
+        encodeControlNodeStreamHeader(n, 'x').replace(CONTROL_NODE_JID, 'impostor@example.com'),
+    });
     const a = agent({ reconnect: false }).start();
     await a.waitForState('stopped');
     expect(a.lastDown).toMatchObject({ kind: 'stream-error-sent', condition: 'invalid-from' });
@@ -81,7 +93,15 @@ describe('subscribe and publish', () => {
     const s = await server.waitForSession('agent-a');
     await waitUntil(() => s.updates.some((u) => u.kind === 'end-of-rib'));
 
-    expect(s.stanzas[0]).toEqual({ kind: 'subscribe', from: 'agent-a', to: BGP_PEER, id: expect.any(String), node: BLUE, instanceId: 3, noRibout: false });
+    expect(s.stanzas[0]).toEqual({
+      kind: 'subscribe',
+      from: 'agent-a',
+      to: BGP_PEER,
+      id: expect.any(String),
+      node: BLUE,
+      instanceId: 3,
+      noRibout: false,
+    });
     expect(s.updates).toEqual([
       {
         kind: 'route',
@@ -127,9 +147,15 @@ describe('subscribe and publish', () => {
       compact(`<pubsub xmlns='http://jabber.org/protocol/pubsub'><collection
  node='default-domain:p1:blue:blue'><associate node='1/1/default-domain:p1:blue:blue/10.1.1.3/32'/></collection></pubsub>`),
     );
-    expect(publish).toMatch(/^<iq type='set' from='agent-a' to='network-control@contrailsystems.com\/bgp-peer' id='pubsub\d+'>/);
-    expect(pubsubOf(eorPublish!)).toBe("<pubsub xmlns='http://jabber.org/protocol/pubsub'><publish/></pubsub>");
-    expect(pubsubOf(eorCollection!)).toBe("<pubsub xmlns='http://jabber.org/protocol/pubsub'><collection/></pubsub>");
+    expect(publish).toMatch(
+      /^<iq type='set' from='agent-a' to='network-control@contrailsystems.com\/bgp-peer' id='pubsub\d+'>/,
+    );
+    expect(pubsubOf(eorPublish!)).toBe(
+      "<pubsub xmlns='http://jabber.org/protocol/pubsub'><publish/></pubsub>",
+    );
+    expect(pubsubOf(eorCollection!)).toBe(
+      "<pubsub xmlns='http://jabber.org/protocol/pubsub'><collection/></pubsub>",
+    );
     expect(a.counters).toMatchObject({ subscribesSent: 1, reachSent: 1, endOfRibSent: 1 });
   });
 
@@ -144,11 +170,26 @@ describe('subscribe and publish', () => {
     await waitUntil(() => s.stanzas.some((x) => x.kind === 'unsubscribe'));
 
     const kinds = s.stanzas.map((x) => x.kind);
-    expect(kinds).toEqual(['publish', 'collection', 'subscribe', 'publish', 'collection', 'publish', 'collection', 'unsubscribe']);
+    expect(kinds).toEqual([
+      'publish',
+      'collection',
+      'subscribe',
+      'publish',
+      'collection',
+      'publish',
+      'collection',
+      'unsubscribe',
+    ]);
     expect(s.stanzas[2]).toMatchObject({ kind: 'subscribe', node: BLUE, instanceId: 3, noRibout: true });
     const nlri = { family: 'inet6', prefix: 'fd00::3/128' };
     expect(s.updates.slice(1)).toEqual([
-      expect.objectContaining({ kind: 'route', op: 'add', family: 'inet6', node: `2/1/${BLUE}/fd00::3/128`, nlri }),
+      expect.objectContaining({
+        kind: 'route',
+        op: 'add',
+        family: 'inet6',
+        node: `2/1/${BLUE}/fd00::3/128`,
+        nlri,
+      }),
       { kind: 'route', op: 'delete', ri: BLUE, family: 'inet6', node: `2/1/${BLUE}/fd00::3/128`, nlri },
     ]);
     const del = s.raw[5]!;
@@ -156,7 +197,12 @@ describe('subscribe and publish', () => {
       `<pubsub xmlns='http://jabber.org/protocol/pubsub'><publish node='2/1/${BLUE}/fd00::3/128'><item><entry>` +
         '<nlri><af>2</af><safi>1</safi><address>fd00::3/128</address></nlri></entry></item></publish></pubsub>',
     );
-    expect(s.stanzas[6]).toMatchObject({ kind: 'collection', node: BLUE, op: 'dissociate', itemNode: `2/1/${BLUE}/fd00::3/128` });
+    expect(s.stanzas[6]).toMatchObject({
+      kind: 'collection',
+      node: BLUE,
+      op: 'dissociate',
+      itemNode: `2/1/${BLUE}/fd00::3/128`,
+    });
     expect(s.stanzas[7]).toMatchObject({ kind: 'unsubscribe', node: BLUE });
   });
 
@@ -173,13 +219,27 @@ describe('subscribe and publish', () => {
       expect.objectContaining({ node: BLUE, instanceId: 2 }),
     ]);
     // The publish follows its RI's subscribe: TF closes a session that publishes into an unsubscribed RI.
-    expect(s.stanzas.map((x) => x.kind)).toEqual(['subscribe', 'subscribe', 'publish', 'collection', 'publish', 'collection']);
+    expect(s.stanzas.map((x) => x.kind)).toEqual([
+      'subscribe',
+      'subscribe',
+      'publish',
+      'collection',
+      'publish',
+      'collection',
+    ]);
   });
 
   test('with EVPN: the BUM membership per RI and a MAC/IP route per interface', async () => {
     const a = agent({ evpn: true });
     a.subscribe(BLUE, 3, { vn: BLUE_VN });
-    a.addInterface({ uuid: 'vmi-1', ri: BLUE, address: '10.1.1.3', mac: '02:AA:00:00:00:03', label: 21, vn: BLUE_VN });
+    a.addInterface({
+      uuid: 'vmi-1',
+      ri: BLUE,
+      address: '10.1.1.3',
+      mac: '02:AA:00:00:00:03',
+      label: 21,
+      vn: BLUE_VN,
+    });
     a.start();
     const s = await server.waitForSession('agent-a');
     await waitUntil(() => s.updates.some((u) => u.kind === 'end-of-rib'));
@@ -200,19 +260,31 @@ describe('subscribe and publish', () => {
     });
     expect(s.updates[2]).toMatchObject({
       op: 'add',
-      entry: { nlri: { mac: '02:aa:00:00:00:03', address: '10.1.1.3/32' }, nextHops: [{ address: '192.0.2.11', label: 21 }] },
+      entry: {
+        nlri: { mac: '02:aa:00:00:00:03', address: '10.1.1.3/32' },
+        nextHops: [{ address: '192.0.2.11', label: 21 }],
+      },
     });
     a.removeInterface('vmi-1');
     await waitUntil(() => s.updates.length === 6);
-    expect(s.updates.slice(4).map((u) => (u.kind === 'route' ? `${u.op} ${u.family}` : u.kind))).toEqual(['delete inet', 'delete evpn']);
+    expect(s.updates.slice(4).map((u) => (u.kind === 'route' ? `${u.op} ${u.family}` : u.kind))).toEqual([
+      'delete inet',
+      'delete evpn',
+    ]);
   });
 
   test('malformed interfaces are refused before anything is sent', () => {
     const a = agent();
-    expect(() => a.addInterface({ uuid: 'v', ri: BLUE, address: '10.1.1.300', label: 21 })).toThrow(/bad address/);
+    expect(() => a.addInterface({ uuid: 'v', ri: BLUE, address: '10.1.1.300', label: 21 })).toThrow(
+      /bad address/,
+    );
     expect(() => a.addInterface({ uuid: 'v', ri: BLUE, address: '10.1.1.3', label: 0 })).toThrow(/label 0/);
-    expect(() => a.addInterface({ uuid: 'v', ri: BLUE, address: '10.1.1.3', label: 1 << 20 })).toThrow(/label/);
-    expect(() => a.addInterface({ uuid: 'v', ri: BLUE, address: '10.1.1.3', label: 5, mac: 'zz' })).toThrow(/bad MAC/);
+    expect(() => a.addInterface({ uuid: 'v', ri: BLUE, address: '10.1.1.3', label: 1 << 20 })).toThrow(
+      /label/,
+    );
+    expect(() => a.addInterface({ uuid: 'v', ri: BLUE, address: '10.1.1.3', label: 5, mac: 'zz' })).toThrow(
+      /bad MAC/,
+    );
     expect(() => new Agent({ name: 'x', address: 'fd00::1', control: server.address })).toThrow(/not IPv4/);
     expect(a.interfaceCount).toBe(0);
   });

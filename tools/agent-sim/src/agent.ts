@@ -18,12 +18,25 @@ import {
 } from '@skein/xmpp';
 import { Connection, type ConnectionState, type DownReason, type ReconnectOptions } from './connection';
 import { newCounters, type AgentCounters } from './counters';
-import { bumRoute, DEFAULT_ENCAPSULATIONS, interfaceRoutes, type InterfaceRoutes, type InterfaceSpec } from './interfaces';
+import {
+  bumRoute,
+  DEFAULT_ENCAPSULATIONS,
+  interfaceRoutes,
+  type InterfaceRoutes,
+  type InterfaceSpec,
+} from './interfaces';
 import { DEFAULT_STAGES, runPipeline, type ForwardingStage, type Packet, type Verdict } from './pipeline';
 import { canonicalRoutePrefix } from './prefix-table';
 import type { ConnectRamp } from './ticker';
 import { Ticker } from './ticker';
-import { DEFAULT_ENCAPSULATION_PRIORITY, Vrf, type EvpnFibEntry, type FibChange, type FibEntry, type FibNextHop } from './vrf';
+import {
+  DEFAULT_ENCAPSULATION_PRIORITY,
+  Vrf,
+  type EvpnFibEntry,
+  type FibChange,
+  type FibEntry,
+  type FibNextHop,
+} from './vrf';
 import { Waiters } from './waiters';
 
 export interface ControlAddress {
@@ -117,8 +130,10 @@ export class Agent extends EventEmitter<AgentEvents> {
 
   constructor(o: AgentOptions) {
     super();
-    if (!parseIPv4(o.address)) throw new TypeError(`agent ${o.name}: next-hop address ${o.address} is not IPv4`);
-    if (o.name === '' || /[\s/'"<>&]/.test(o.name)) throw new TypeError(`agent name ${JSON.stringify(o.name)}`);
+    if (!parseIPv4(o.address))
+      throw new TypeError(`agent ${o.name}: next-hop address ${o.address} is not IPv4`);
+    if (o.name === '' || /[\s/'"<>&]/.test(o.name))
+      throw new TypeError(`agent name ${JSON.stringify(o.name)}`);
     this.name = o.name;
     this.address = o.address;
     this.evpn = o.evpn ?? false;
@@ -302,7 +317,12 @@ export class Agent extends EventEmitter<AgentEvents> {
   // Waiting, for tests
 
   /** Resolves with the entry for `prefix` once it exists and satisfies `predicate`. */
-  waitForRoute(ri: string, prefix: string, predicate: (e: FibEntry) => boolean = () => true, timeoutMs = 5000): Promise<FibEntry> {
+  waitForRoute(
+    ri: string,
+    prefix: string,
+    predicate: (e: FibEntry) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<FibEntry> {
     const p = this.requireKey(prefix);
     if (p.family === 'evpn') throw new TypeError(`${prefix} is an EVPN id: use waitForEvpnRoute`);
     const current = () => this.vrfs.get(ri)?.get(p.family, p.key);
@@ -313,14 +333,16 @@ export class Agent extends EventEmitter<AgentEvents> {
         return e !== undefined && predicate(e) ? e : undefined;
       },
       timeoutMs,
-      () => `agent ${this.name}: ${p.key} in ${ri} not as expected; have ${JSON.stringify(current() ?? null)}`,
+      () =>
+        `agent ${this.name}: ${p.key} in ${ri} not as expected; have ${JSON.stringify(current() ?? null)}`,
     ) as Promise<FibEntry>;
   }
 
   /** Resolves once `prefix` (inet/inet6 or an EVPN item id) has no entry in `ri`. */
   async waitForWithdraw(ri: string, prefix: string, timeoutMs = 5000): Promise<void> {
     const p = this.requireKey(prefix);
-    const current = () => (p.family === 'evpn' ? this.vrfs.get(ri)?.getEvpn(p.key) : this.vrfs.get(ri)?.get(p.family, p.key));
+    const current = () =>
+      p.family === 'evpn' ? this.vrfs.get(ri)?.getEvpn(p.key) : this.vrfs.get(ri)?.get(p.family, p.key);
     await this.waiters.wait(
       `${ri}\n${p.key}`,
       () => (current() === undefined ? true : undefined),
@@ -329,7 +351,12 @@ export class Agent extends EventEmitter<AgentEvents> {
     );
   }
 
-  waitForEvpnRoute(ri: string, id: string, predicate: (e: EvpnFibEntry) => boolean = () => true, timeoutMs = 5000): Promise<EvpnFibEntry> {
+  waitForEvpnRoute(
+    ri: string,
+    id: string,
+    predicate: (e: EvpnFibEntry) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<EvpnFibEntry> {
     const p = this.requireKey(id);
     const current = () => this.vrfs.get(ri)?.getEvpn(p.key);
     return this.waiters.wait(
@@ -339,7 +366,8 @@ export class Agent extends EventEmitter<AgentEvents> {
         return e !== undefined && predicate(e) ? e : undefined;
       },
       timeoutMs,
-      () => `agent ${this.name}: EVPN ${p.key} in ${ri} not as expected; have ${JSON.stringify(current() ?? null)}`,
+      () =>
+        `agent ${this.name}: EVPN ${p.key} in ${ri} not as expected; have ${JSON.stringify(current() ?? null)}`,
     ) as Promise<EvpnFibEntry>;
   }
 
@@ -364,7 +392,11 @@ export class Agent extends EventEmitter<AgentEvents> {
       };
       const timer = setTimeout(() => {
         this.off('state', onState);
-        reject(new Error(`agent ${this.name}: not ${state} after ${timeoutMs} ms (state ${this.state}, last down ${JSON.stringify(this.lastDown)})`));
+        reject(
+          new Error(
+            `agent ${this.name}: not ${state} after ${timeoutMs} ms (state ${this.state}, last down ${JSON.stringify(this.lastDown)})`,
+          ),
+        );
       }, timeoutMs);
       this.on('state', onState);
     });
@@ -377,21 +409,30 @@ export class Agent extends EventEmitter<AgentEvents> {
   // -------------------------------------------------------------------------------------------------
   // Session events
 
-  private onEstablished(_h: StreamHeader): void {
+  private onEstablished(h: StreamHeader): void {
     this.gen++;
     this.endOfRibThisSession = false;
-    const out: string[] = [];
-    for (const [ri, sub] of this.subs) out.push(this.subscriptionIqs(ri, sub));
+    this.conn.send(this.initialIqs());
+    this.emit('established', h);
+  }
+
+  /** Every subscription with its routes, then end-of-RIB; generated as the socket drains. */
+  private *initialIqs(): Generator<string> {
+    for (const [ri, sub] of [...this.subs]) {
+      // Unsubscribed meanwhile: skip it rather than subscribe again.
+      if (this.subs.get(ri) === sub) yield* this.subscriptionIqs(ri, sub);
+    }
     this.counters.endOfRibSent++;
-    out.push(encodeAgentEndOfRib({ from: this.name, idPrefix: `eor${++this.iqSeq}` }));
-    this.conn.send(out.join(''));
-    this.emit('established', _h);
+    yield encodeAgentEndOfRib({ from: this.name, idPrefix: `eor${++this.iqSeq}` });
   }
 
   private onDown(reason: DownReason): void {
     this.endOfRibThisSession = false;
     for (const [ri, vrf] of this.vrfs) {
-      this.applyChanges(ri, this.keepStale && reason.kind !== 'stopped' ? vrf.markStale(this.gen + 1) : vrf.clearLearned());
+      this.applyChanges(
+        ri,
+        this.keepStale && reason.kind !== 'stopped' ? vrf.markStale(this.gen + 1) : vrf.clearLearned(),
+      );
     }
     this.emit('down', reason);
   }
@@ -439,7 +480,9 @@ export class Agent extends EventEmitter<AgentEvents> {
       const entry: RouteEntry | undefined = item.op === 'add' ? item.entry : undefined;
       const nlri: Nlri = item.op === 'add' ? item.entry.nlri : item.nlri;
       const change =
-        nlri.family === 'evpn' ? vrf.setEvpn(item.id, nlri, entry, this.gen) : vrf.setLearned(nlri.family, nlri.prefix, entry, this.gen);
+        nlri.family === 'evpn'
+          ? vrf.setEvpn(item.id, nlri, entry, this.gen)
+          : vrf.setLearned(nlri.family, nlri.prefix, entry, this.gen);
       if (change) this.applyChanges(m.ri, [change]);
     }
   }
@@ -472,24 +515,26 @@ export class Agent extends EventEmitter<AgentEvents> {
     if (c) this.applyChanges(s.ri, [c]);
   }
 
-  /** subscribe, then the BUM membership (EVPN), then every interface in the RI. */
-  private subscriptionIqs(ri: string, sub: Subscription): string {
+  /** subscribe, then the BUM membership (EVPN), then every interface in the RI; lazily (see Connection.send). */
+  private *subscriptionIqs(ri: string, sub: Subscription): Generator<string> {
     this.counters.subscribesSent++;
-    const out = [
-      encodeSubscribe({
-        from: this.name,
-        id: `subscribe${++this.iqSeq}`,
-        node: ri,
-        instanceId: sub.instanceId,
-        ...(sub.noRibout ? { noRibout: true } : {}),
-      }),
-    ];
+    yield encodeSubscribe({
+      from: this.name,
+      id: `subscribe${++this.iqSeq}`,
+      node: ri,
+      instanceId: sub.instanceId,
+      ...(sub.noRibout ? { noRibout: true } : {}),
+    });
     if (this.evpn) {
-      const bum = bumRoute(this.address, sub.bumLabel ?? 1000 + sub.instanceId, DEFAULT_ENCAPSULATIONS, sub.vn);
-      out.push(this.routeIqs(ri, bum.nlri, bum.entry));
+      const bum = bumRoute(
+        this.address,
+        sub.bumLabel ?? 1000 + sub.instanceId,
+        DEFAULT_ENCAPSULATIONS,
+        sub.vn,
+      );
+      yield this.routeIqs(ri, bum.nlri, bum.entry);
     }
-    for (const ifr of this.interfaces.values()) if (ifr.spec.ri === ri) out.push(this.publishIqs(ifr));
-    return out.join('');
+    for (const ifr of this.interfaces.values()) if (ifr.spec.ri === ri) yield this.publishIqs(ifr);
   }
 
   private publishIqs(ifr: InterfaceRoutes): string {
@@ -505,7 +550,13 @@ export class Agent extends EventEmitter<AgentEvents> {
     const item = entry ?? { nlri, nextHops: [], securityGroups: [], communityTags: [] };
     return (
       encodePublish({ from: this.name, id: `pubsub${n}`, node, entry: item }) +
-      encodeCollection({ from: this.name, id: `collection${n}`, ri, op: entry ? 'associate' : 'dissociate', itemNode: node })
+      encodeCollection({
+        from: this.name,
+        id: `collection${n}`,
+        ri,
+        op: entry ? 'associate' : 'dissociate',
+        itemNode: node,
+      })
     );
   }
 
@@ -516,7 +567,9 @@ export class Agent extends EventEmitter<AgentEvents> {
     return id;
   }
 
-  private requireKey(prefix: string): { family: 'inet' | 'inet6'; key: string } | { family: 'evpn'; key: string } {
+  private requireKey(
+    prefix: string,
+  ): { family: 'inet' | 'inet6'; key: string } | { family: 'evpn'; key: string } {
     if (!this.keepFib) throw new Error(`agent ${this.name} runs with fib: 'count' and keeps no routes`);
     if (prefix.includes(',')) {
       const key = evpnKey(prefix);
@@ -539,6 +592,7 @@ function evpnKey(id: string): string | undefined {
 export function parseControlAddress(s: string): ControlAddress {
   const m = /^(?:\[([^\]]+)\]|([^:]+)):([0-9]{1,5})$/.exec(s);
   const port = m ? Number(m[3]) : NaN;
-  if (!m || port < 1 || port > 65535) throw new TypeError(`control address ${JSON.stringify(s)} is not host:port`);
+  if (!m || port < 1 || port > 65535)
+    throw new TypeError(`control address ${JSON.stringify(s)} is not host:port`);
   return { host: m[1] ?? m[2]!, port };
 }

@@ -8,18 +8,40 @@ test('runs a fleet from flags, prints learned routes as JSON lines and a summary
   const lines: string[] = [];
   const stop = new AbortController();
   const run = runAgentSimCli(
-    ['--control', cn.address, '--name', 'cli', '--count', '2', '--hold-time', '3', '--subscribe', `${BLUE}:3`, '--interface', `${BLUE},10.1.1.3/32,21`],
+    [
+      '--control',
+      cn.address,
+      '--name',
+      'cli',
+      '--count',
+      '2',
+      '--hold-time',
+      '3',
+      '--subscribe',
+      `${BLUE}:3`,
+      '--interface',
+      `${BLUE},10.1.1.3/32,21`,
+    ],
     { stdout: { write: (s: string) => lines.push(...s.trimEnd().split('\n')) }, signal: stop.signal },
   );
   try {
     const parsed = () => lines.map((l) => JSON.parse(l));
     // Agent 0 publishes 10.1.1.3, agent 1 the next address; each learns the other's.
     await waitUntil(
-      () => parsed().some((l) => l.event === 'route' && l.agent === 'cli-1' && l.prefix === '10.1.1.3/32' && l.nextHops?.[0]?.address === '192.0.2.1'),
+      () =>
+        parsed().some(
+          (l) =>
+            l.event === 'route' &&
+            l.agent === 'cli-1' &&
+            l.prefix === '10.1.1.3/32' &&
+            l.nextHops?.[0]?.address === '192.0.2.1',
+        ),
       5000,
       'cli-1 learning 10.1.1.3/32',
     );
-    await waitUntil(() => parsed().some((l) => l.event === 'route' && l.agent === 'cli-0' && l.prefix === '10.1.1.4/32'));
+    await waitUntil(() =>
+      parsed().some((l) => l.event === 'route' && l.agent === 'cli-0' && l.prefix === '10.1.1.4/32'),
+    );
     expect(cn.session('cli-0')!.subscriptions.get(BLUE)).toMatchObject({ instanceId: 3 });
     expect(parsed()).toContainEqual({ event: 'established', agent: 'cli-0' });
     expect(parsed()).toContainEqual({
@@ -38,7 +60,12 @@ test('runs a fleet from flags, prints learned routes as JSON lines and a summary
     await cn.stop();
   }
   const summary = JSON.parse(lines.at(-1)!);
-  expect(summary).toMatchObject({ event: 'summary', agents: 2, states: { established: 2 }, counters: { established: 2, reachSent: 2 } });
+  expect(summary).toMatchObject({
+    event: 'summary',
+    agents: 2,
+    states: { established: 2 },
+    counters: { established: 2, reachSent: 2 },
+  });
   // Each agent: its own interface (local) plus the other's route.
   expect(summary.routes).toBe(4);
 });
@@ -55,7 +82,9 @@ test('bad flags are a usage error with exit code 2', async () => {
 });
 
 test('flag parsing', () => {
-  expect(parseCliArgs(['--subscribe', `${BLUE}:3`, '--interface', `${BLUE},fd00::3/128,22`, '--hold-time', '3'])).toMatchObject({
+  expect(
+    parseCliArgs(['--subscribe', `${BLUE}:3`, '--interface', `${BLUE},fd00::3/128,22`, '--hold-time', '3']),
+  ).toMatchObject({
     control: '127.0.0.1:5269',
     subscribe: [{ ri: BLUE, instanceId: 3 }],
     interfaces: [{ ri: BLUE, prefix: 'fd00::3/128', label: 22 }],

@@ -126,7 +126,8 @@ function routeLine(c: RouteChange): object {
     ...(n.vn === undefined ? {} : { vn: n.vn }),
     ...(n.interface === undefined ? {} : { interface: n.interface }),
   }));
-  const olist = c.family === 'evpn' && c.entry.olist.length > 0 ? { olist: c.entry.olist.map((n) => n.address) } : {};
+  const olist =
+    c.family === 'evpn' && c.entry.olist.length > 0 ? { olist: c.entry.olist.map((n) => n.address) } : {};
   return { ...base, op: 'add', stale: c.entry.stale, nextHops: nhs, ...olist };
 }
 
@@ -140,7 +141,10 @@ function buildFleet(cfg: CliConfig): AgentFleet {
   const n = cfg.count ?? 1;
   for (let i = 0; i < n; i++) {
     const name = cfg.count === undefined ? cfg.name : `${cfg.name}-${i}`;
-    const a = fleet.add({ name, address: cfg.count === undefined ? (cfg.address ?? testNetAddress(0)) : testNetAddress(i) });
+    const a = fleet.add({
+      name,
+      address: cfg.count === undefined ? (cfg.address ?? testNetAddress(0)) : testNetAddress(i),
+    });
     for (const s of cfg.subscribe) a.subscribe(s.ri, s.instanceId);
     cfg.interfaces.forEach((itf, k) => {
       const address = cfg.count === undefined ? itf.prefix : offsetPrefix(itf.prefix, i);
@@ -178,8 +182,10 @@ export function parseCliArgs(argv: readonly string[]): CliConfig | 'help' {
   const control = v.control ?? '127.0.0.1:5269';
   parseControlAddress(control);
   const count = v.count === undefined ? undefined : int(v.count, '--count', 1, 1_000_000);
-  if (count !== undefined && v.address !== undefined) throw new UsageError('--address names one agent; --count generates addresses');
-  if (v.address !== undefined && !parseIp(v.address)) throw new UsageError(`--address ${v.address} is not an address`);
+  if (count !== undefined && v.address !== undefined)
+    throw new UsageError('--address names one agent; --count generates addresses');
+  if (v.address !== undefined && !parseIp(v.address))
+    throw new UsageError(`--address ${v.address} is not an address`);
   return {
     control,
     name: v.name ?? 'agent-sim',
@@ -192,7 +198,8 @@ export function parseCliArgs(argv: readonly string[]): CliConfig | 'help' {
     }),
     interfaces: (v.interface ?? []).map((s) => {
       const parts = s.split(',');
-      if (parts.length !== 3 || parts[0] === '') throw new UsageError(`--interface ${s}: expected <ri>,<prefix>,<label>`);
+      if (parts.length !== 3 || parts[0] === '')
+        throw new UsageError(`--interface ${s}: expected <ri>,<prefix>,<label>`);
       return { ri: parts[0]!, prefix: parts[1]!, label: int(parts[2]!, '--interface label', 0, 0xfffff) };
     }),
     count,
@@ -205,7 +212,8 @@ export function parseCliArgs(argv: readonly string[]): CliConfig | 'help' {
 
 function int(s: string, what: string, min: number, max: number): number {
   const n = /^[0-9]+$/.test(s) ? Number(s) : NaN;
-  if (!(n >= min && n <= max)) throw new UsageError(`${what} ${JSON.stringify(s)}: expected an integer ${min}..${max}`);
+  if (!(n >= min && n <= max))
+    throw new UsageError(`${what} ${JSON.stringify(s)}: expected an integer ${min}..${max}`);
   return n;
 }
 

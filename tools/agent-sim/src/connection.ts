@@ -22,7 +22,8 @@ import type { ConnectRamp, TickClient, Ticker } from './ticker';
  *        → established (their header received) ─down→ backoff ─retry due→ waiting …
  *   any ─stop→ stopped
  */
-export type ConnectionState = 'idle' | 'waiting' | 'connecting' | 'open-sent' | 'established' | 'backoff' | 'stopped';
+export type ConnectionState =
+  'idle' | 'waiting' | 'connecting' | 'open-sent' | 'established' | 'backoff' | 'stopped';
 
 /** Why a stream ended, so a "session down" can say so (GoBGP's fsmStateReason, for XMPP). */
 export type DownReason =
@@ -67,6 +68,9 @@ export interface ConnectionHandler {
   onStateChange(state: ConnectionState): void;
 }
 
+/** Bytes buffered per socket before queued stanzas wait for 'drain' (above Node's 16 KiB, so it fires). */
+const SEND_HIGH_WATER = 64 * 1024;
+
 export class Connection implements TickClient {
   private _state: ConnectionState = 'idle';
   private stateSince = 0;
@@ -79,6 +83,8 @@ export class Connection implements TickClient {
   private retryAt = 0;
   private holdsRampSlot = false;
   private corked = false;
+  /** Pending stanza sources, in order; see `send`. */
+  private queue: Array<Iterator<string>> = [];
   private closeWaiters: Array<() => void> = [];
   /** What the last stream ended with. */
   lastDown: DownReason | undefined;
@@ -119,10 +125,15 @@ export class Connection implements TickClient {
     return closed;
   }
 
-  /** Writes to the established stream; returns false (and drops `data`) when there is none. */
-  send(data: string): boolean {
+  /**
+   * Queues stanzas for the established stream; returns false (and drops `data`) when there is none. An
+   * iterable is pulled only as the socket drains, so an agent republishing thousands of routes (times a
+   * thousand agents in a fleet) holds one socket buffer of XML, not all of it.
+   */
+  send(data: string | Iterable<string>): boolean {
     if (this._state !== 'established') return false;
-    this.writeRaw(data);
+    this.queue.push(typeof data === 'string' ? [data][Symbol.iterator]() : data[Symbol.iterator]());
+    this.pump();
     return true;
   }
 
@@ -212,6 +223,9 @@ export class Connection implements TickClient {
     sock.on('data', (chunk: Buffer) => {
       if (this.socket === sock) this.onData(sock, chunk);
     });
+    sock.on('drain', () => {
+      if (this.socket === sock) this.pump();
+    });
     sock.on('error', (e) => {
       error = e;
     });
@@ -284,6 +298,17 @@ export class Connection implements TickClient {
     this.handler.onEstablished(h);
   }
 
+  private pump(): void {
+    const sock = this.socket;
+    if (sock === undefined) return;
+    while (this.queue.length > 0 && sock.writableLength < SEND_HIGH_WATER) {
+      const r = this.queue[0]!.next();
+      if (r.done) this.queue.shift();
+      else this.writeRaw(r.value);
+    }
+  }
+
+  /** Keepalives, stream errors and closes go out at once, between whole stanzas of the queue. */
   private writeRaw(data: string): void {
     const sock = this.socket;
     if (sock === undefined || sock.destroyed || !sock.writable) return;
@@ -313,6 +338,7 @@ export class Connection implements TickClient {
     const wasEstablished = this._state === 'established';
     this.socket = undefined;
     this.parser = undefined;
+    this.queue = [];
     if (sock !== undefined && !sock.destroyed) {
       // Let what was written (a stream error, a close) reach the peer, then free the descriptor.
       if (sock.writable) sock.end(() => sock.destroy());

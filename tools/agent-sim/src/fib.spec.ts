@@ -59,7 +59,14 @@ describe('forwarding tables from control-node messages', () => {
     server = await FakeControlNode.start();
     a = new Agent({ name: 'agent-c', address: '192.0.2.13', control: server.address, holdTimeMs: 3000 });
     a.subscribe(BLUE, 3);
-    a.addInterface({ uuid: 'vmi-c', ri: BLUE, address: '10.1.1.30', label: 30, vn: BLUE_VN, securityGroups: [8000002] });
+    a.addInterface({
+      uuid: 'vmi-c',
+      ri: BLUE,
+      address: '10.1.1.30',
+      label: 30,
+      vn: BLUE_VN,
+      securityGroups: [8000002],
+    });
     a.start();
     s = await server.waitForSession('agent-c');
     await waitUntil(() => s.updates.some((u) => u.kind === 'end-of-rib'));
@@ -74,23 +81,50 @@ describe('forwarding tables from control-node messages', () => {
     s.sendRoutes('inet', BLUE, [
       {
         op: 'add',
-        entry: inet('10.1.1.3/32', [nh('192.0.2.11', 21, { tags: [5] }), nh('192.0.2.12', 22, { tunnelEncapsulations: ['udp', 'vxlan'] })], {
-          securityGroups: [8000002],
-          med: 200,
-        }),
+        entry: inet(
+          '10.1.1.3/32',
+          [
+            nh('192.0.2.11', 21, { tags: [5] }),
+            nh('192.0.2.12', 22, { tunnelEncapsulations: ['udp', 'vxlan'] }),
+          ],
+          {
+            securityGroups: [8000002],
+            med: 200,
+          },
+        ),
       },
     ]);
     const e = await a.waitForRoute(BLUE, '10.1.1.3/32', (x) => x.nextHops.length === 2);
     expect(e).toMatchObject({ ri: BLUE, family: 'inet', prefix: '10.1.1.3/32', stale: false });
     expect(e.nextHops).toEqual([
-      { address: '192.0.2.11', label: 21, encapsulation: 'gre', encapsulations: ['gre', 'udp'], vn: BLUE_VN, sgs: [8000002], tags: [5] },
-      { address: '192.0.2.12', label: 22, encapsulation: 'udp', encapsulations: ['udp', 'vxlan'], vn: BLUE_VN, sgs: [8000002], tags: [] },
+      {
+        address: '192.0.2.11',
+        label: 21,
+        encapsulation: 'gre',
+        encapsulations: ['gre', 'udp'],
+        vn: BLUE_VN,
+        sgs: [8000002],
+        tags: [5],
+      },
+      {
+        address: '192.0.2.12',
+        label: 22,
+        encapsulation: 'udp',
+        encapsulations: ['udp', 'vxlan'],
+        vn: BLUE_VN,
+        sgs: [8000002],
+        tags: [],
+      },
     ]);
     expect(e.learned).toMatchObject({ localPreference: 100, med: 200 });
 
     // A change replaces the entry: one path left.
     s.sendRoutes('inet', BLUE, [{ op: 'add', entry: inet('10.1.1.3/32', [nh('192.0.2.12', 22)]) }]);
-    await a.waitForRoute(BLUE, '10.1.1.3', (x) => x.nextHops.length === 1 && x.nextHops[0]!.address === '192.0.2.12');
+    await a.waitForRoute(
+      BLUE,
+      '10.1.1.3',
+      (x) => x.nextHops.length === 1 && x.nextHops[0]!.address === '192.0.2.12',
+    );
 
     s.sendRoutes('inet', BLUE, [{ op: 'retract', nlri: { family: 'inet', prefix: '10.1.1.3/32' } }]);
     await a.waitForWithdraw(BLUE, '10.1.1.3/32');
@@ -118,7 +152,10 @@ describe('forwarding tables from control-node messages', () => {
       nextHops: [{ address: '192.0.2.13', label: 30, interface: 'vmi-c', vn: BLUE_VN, sgs: [8000002] }],
     });
 
-    expect(a.forward({ ri: BLUE, dst: '10.1.1.30' })).toMatchObject({ action: 'local', nextHop: { interface: 'vmi-c' } });
+    expect(a.forward({ ri: BLUE, dst: '10.1.1.30' })).toMatchObject({
+      action: 'local',
+      nextHop: { interface: 'vmi-c' },
+    });
     expect(a.forward({ ri: BLUE, dst: '10.1.9.7' })).toMatchObject({
       action: 'tunnel',
       route: { prefix: '10.1.0.0/16' },
@@ -139,11 +176,16 @@ describe('forwarding tables from control-node messages', () => {
       const flow = { ri: BLUE, src: '10.1.1.30', dst: '10.1.2.5', proto: 6, sport, dport: 80 };
       const v1 = a.forward(flow);
       const v2 = a.forward(flow);
-      expect(v1.action === 'tunnel' && v2.action === 'tunnel' && v1.nextHop.address === v2.nextHop.address).toBe(true);
+      expect(
+        v1.action === 'tunnel' && v2.action === 'tunnel' && v1.nextHop.address === v2.nextHop.address,
+      ).toBe(true);
       if (v1.action === 'tunnel') chosen.add(v1.nextHop.address);
     }
     expect([...chosen].sort()).toEqual(['192.0.2.11', '192.0.2.12']);
-    expect(a.forward({ ri: BLUE, dst: '10.1.3.1' })).toMatchObject({ action: 'drop', reason: 'no-usable-next-hop' });
+    expect(a.forward({ ri: BLUE, dst: '10.1.3.1' })).toMatchObject({
+      action: 'drop',
+      reason: 'no-usable-next-hop',
+    });
   });
 
   test('end-of-RIB, bad items and routes for RIs not subscribed are counted', async () => {
@@ -153,7 +195,9 @@ describe('forwarding tables from control-node messages', () => {
       "<message from='network-control@contrailsystems.com' to='agent-c/bgp-peer'><event xmlns='http://jabber.org/protocol/pubsub'>" +
         `<items node='1/1/${BLUE}'><item id='10.1.1.300/32'><entry/></item><retract id='10.9.9.9/32'/></items></event></message>`,
     );
-    s.sendRoutes('inet', 'default-domain:p1:red:red', [{ op: 'add', entry: inet('10.2.0.1/32', [nh('192.0.2.11', 21)]) }]);
+    s.sendRoutes('inet', 'default-domain:p1:red:red', [
+      { op: 'add', entry: inet('10.2.0.1/32', [nh('192.0.2.11', 21)]) },
+    ]);
     s.sendEndOfRib();
     await a.waitForEndOfRib();
     expect(a.endOfRibReceived).toBe(true);
@@ -185,9 +229,17 @@ describe('forwarding tables from control-node messages', () => {
     ]);
     const bum = await a.waitForEvpnRoute(BLUE, 'ff:ff:ff:ff:ff:ff,0.0.0.0/32');
     expect(bum.olist.map((o) => o.address)).toEqual(['192.0.2.11', '192.0.2.12']);
-    expect(a.evpnRoute(BLUE, '02:AA:00:00:00:03,10.1.1.3/32')?.nextHops[0]).toMatchObject({ address: '192.0.2.11', label: 21 });
+    expect(a.evpnRoute(BLUE, '02:AA:00:00:00:03,10.1.1.3/32')?.nextHops[0]).toMatchObject({
+      address: '192.0.2.11',
+      label: 21,
+    });
     expect(a.evpnRoutesForMac(BLUE, '02:aa:00:00:00:03')).toHaveLength(1);
-    s.sendRoutes('evpn', BLUE, [{ op: 'retract', nlri: { family: 'evpn', ethernetTag: 0, mac: '02:aa:00:00:00:03', address: '10.1.1.3/32' } }]);
+    s.sendRoutes('evpn', BLUE, [
+      {
+        op: 'retract',
+        nlri: { family: 'evpn', ethernetTag: 0, mac: '02:aa:00:00:00:03', address: '10.1.1.3/32' },
+      },
+    ]);
     await a.waitForWithdraw(BLUE, '02:aa:00:00:00:03,10.1.1.3/32');
   });
 

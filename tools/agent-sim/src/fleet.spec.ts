@@ -42,7 +42,11 @@ test(`a fleet of ${AGENTS} agents connects through a bounded ramp and each gets 
     await fleet.waitForAllEstablished(10_000);
     const perRi = AGENTS / RIS;
     await fleet.waitUntil(
-      (f) => f.agents.every((a, i) => a.routes(ri(i)).length === perRi + 1 && a.route(ri(i), anycast(i))?.nextHops.length === perRi),
+      (f) =>
+        f.agents.every(
+          (a, i) =>
+            a.routes(ri(i)).length === perRi + 1 && a.route(ri(i), anycast(i))?.nextHops.length === perRi,
+        ),
       10_000,
       'every agent has its RI’s routes',
     );
@@ -58,7 +62,14 @@ test(`a fleet of ${AGENTS} agents connects through a bounded ramp and each gets 
     expect(a7.route(ri(7), anycast(7))!.nextHops.filter((n) => n.interface !== undefined)).toHaveLength(1);
     expect(a7.lookup(ri(8), '10.8.18.1')).toBeUndefined();
     const c = fleet.counters();
-    expect(c).toMatchObject({ established: AGENTS, flaps: 0, subscribesSent: AGENTS, reachSent: 2 * AGENTS, endOfRibReceived: AGENTS, badItems: 0 });
+    expect(c).toMatchObject({
+      established: AGENTS,
+      flaps: 0,
+      subscribesSent: AGENTS,
+      reachSent: 2 * AGENTS,
+      endOfRibReceived: AGENTS,
+      badItems: 0,
+    });
   } finally {
     await fleet.stop();
     await cn.stop();

@@ -18,7 +18,9 @@ export interface FleetOptions {
 
 /** What `add` needs per agent; everything else comes from the fleet. */
 export type FleetAgentOptions = Pick<AgentOptions, 'name' | 'address'> &
-  Partial<Pick<AgentOptions, 'evpn' | 'fib' | 'keepStaleRoutes' | 'encapsulationPriority' | 'fatalStreamErrors'>>;
+  Partial<
+    Pick<AgentOptions, 'evpn' | 'fib' | 'keepStaleRoutes' | 'encapsulationPriority' | 'fatalStreamErrors'>
+  >;
 
 /**
  * Many agents in one process, for scale tests of the control node: one shared tick drives every agent's
@@ -104,7 +106,12 @@ export class AgentFleet {
    * Resolves once `cond` holds, checked every `pollMs`: fleet-wide conditions (every agent has N routes)
    * have no single key to wake on, and polling a thousand agents every 50 ms is cheap next to the traffic.
    */
-  waitUntil(cond: (f: AgentFleet) => boolean, timeoutMs = 30_000, what = 'fleet condition', pollMs = 50): Promise<void> {
+  waitUntil(
+    cond: (f: AgentFleet) => boolean,
+    timeoutMs = 30_000,
+    what = 'fleet condition',
+    pollMs = 50,
+  ): Promise<void> {
     if (cond(this)) return Promise.resolve();
     const deadline = Date.now() + timeoutMs;
     return new Promise((resolve, reject) => {
@@ -114,17 +121,27 @@ export class AgentFleet {
           resolve();
         } else if (Date.now() > deadline) {
           clearInterval(t);
-          reject(new Error(`${what} not reached after ${timeoutMs} ms; states ${JSON.stringify(this.states())}`));
+          reject(
+            new Error(`${what} not reached after ${timeoutMs} ms; states ${JSON.stringify(this.states())}`),
+          );
         }
       }, pollMs);
     });
   }
 
   waitForAllEstablished(timeoutMs = 30_000): Promise<void> {
-    return this.waitUntil((f) => f.list.every((a) => a.state === 'established'), timeoutMs, 'all agents established');
+    return this.waitUntil(
+      (f) => f.list.every((a) => a.state === 'established'),
+      timeoutMs,
+      'all agents established',
+    );
   }
 
   waitForAllEndOfRib(timeoutMs = 30_000): Promise<void> {
-    return this.waitUntil((f) => f.list.every((a) => a.endOfRibReceived), timeoutMs, 'end-of-RIB at every agent');
+    return this.waitUntil(
+      (f) => f.list.every((a) => a.endOfRibReceived),
+      timeoutMs,
+      'end-of-RIB at every agent',
+    );
   }
 }

@@ -66,7 +66,12 @@ export function interfaceRoutes(spec: InterfaceSpec, nextHop: string, evpn: bool
   }
   const family = p.version === 4 ? 'inet' : 'inet6';
   const encaps = [...(spec.encapsulations ?? DEFAULT_ENCAPSULATIONS)];
-  const nh = { address: nextHop, label: spec.label, tunnelEncapsulations: encaps, tags: [...(spec.tags ?? [])] };
+  const nh = {
+    address: nextHop,
+    label: spec.label,
+    tunnelEncapsulations: encaps,
+    tags: [...(spec.tags ?? [])],
+  };
   const common = {
     version: 1,
     ...(spec.vn === undefined ? {} : { virtualNetwork: spec.vn }),
@@ -85,8 +90,16 @@ export function interfaceRoutes(spec: InterfaceSpec, nextHop: string, evpn: bool
     checkLabel(spec, label, encaps.includes('vxlan') ? 'vni' : 'evpn');
     const host = p.prefix.endsWith(p.version === 4 ? '/32' : '/128');
     // A MAC/IP route needs a host address; for a wider prefix publish the MAC alone.
-    const evpnNlri: EvpnNlri = { family: 'evpn', ethernetTag: 0, mac, address: host ? p.prefix : '0.0.0.0/32' };
-    routes.push({ nlri: evpnNlri, entry: { nlri: evpnNlri, nextHops: [{ ...nh, label, tags: [...nh.tags] }], ...common } });
+    const evpnNlri: EvpnNlri = {
+      family: 'evpn',
+      ethernetTag: 0,
+      mac,
+      address: host ? p.prefix : '0.0.0.0/32',
+    };
+    routes.push({
+      nlri: evpnNlri,
+      entry: { nlri: evpnNlri, nextHops: [{ ...nh, label, tags: [...nh.tags] }], ...common },
+    });
   }
   return { spec, family, prefix: p.prefix, mac, routes };
 }
@@ -95,7 +108,12 @@ export function interfaceRoutes(spec: InterfaceSpec, nextHop: string, evpn: bool
  * The agent's BUM membership in an RI's EVPN table (MAC ff:ff:ff:ff:ff:ff, no IP): the control node turns
  * it into a type-3 route and answers with the broadcast entry's `<olist>` (routing.md D).
  */
-export function bumRoute(nextHop: string, label: number, encapsulations: readonly string[], vn?: string): { nlri: EvpnNlri; entry: RouteEntry } {
+export function bumRoute(
+  nextHop: string,
+  label: number,
+  encapsulations: readonly string[],
+  vn?: string,
+): { nlri: EvpnNlri; entry: RouteEntry } {
   const nlri: EvpnNlri = { family: 'evpn', ethernetTag: 0, mac: BROADCAST_MAC, address: '0.0.0.0/32' };
   return {
     nlri,
@@ -113,6 +131,9 @@ export function bumRoute(nextHop: string, label: number, encapsulations: readonl
 function checkLabel(spec: InterfaceSpec, label: number, where: 'master' | 'vrf' | 'evpn' | 'vni'): void {
   const max = where === 'vni' ? MAX_VNI : MAX_MPLS_LABEL;
   const ok =
-    Number.isInteger(label) && label >= 0 && label <= max && (where === 'master' ? label === 0 : where !== 'vrf' || label > 0);
+    Number.isInteger(label) &&
+    label >= 0 &&
+    label <= max &&
+    (where === 'master' ? label === 0 : where !== 'vrf' || label > 0);
   if (!ok) throw new RangeError(`interface ${spec.uuid}: label ${label} is not valid here (${where})`);
 }

@@ -75,8 +75,11 @@ export const ecmpSelect: ForwardingStage = {
   name: 'ecmp-select',
   run(ctx) {
     // A next hop whose encapsulations this vRouter cannot use is not a member of the ECMP set.
-    const usable = ctx.route!.nextHops.filter((nh) => nh.interface !== undefined || nh.encapsulation !== undefined);
-    if (usable.length === 0) return { action: 'drop', reason: 'no-usable-next-hop', detail: ctx.route!.prefix };
+    const usable = ctx.route!.nextHops.filter(
+      (nh) => nh.interface !== undefined || nh.encapsulation !== undefined,
+    );
+    if (usable.length === 0)
+      return { action: 'drop', reason: 'no-usable-next-hop', detail: ctx.route!.prefix };
     const p = ctx.packet;
     const key = `${p.src ?? ''}|${ctx.dst}|${p.proto ?? 0}|${p.sport ?? 0}|${p.dport ?? 0}`;
     ctx.nextHop = usable[fnv1a(key) % usable.length];

@@ -13,7 +13,12 @@ const route = (prefix: string, nextHops: NextHop[]): RouteEntry => ({
   securityGroups: [],
   communityTags: [],
 });
-const nh = (address: string, label: number): NextHop => ({ address, label, tunnelEncapsulations: ['gre'], tags: [] });
+const nh = (address: string, label: number): NextHop => ({
+  address,
+  label,
+  tunnelEncapsulations: ['gre'],
+  tags: [],
+});
 
 const servers: FakeControlNode[] = [];
 const agents: Agent[] = [];
@@ -36,8 +41,20 @@ afterEach(async () => {
 test('keepalives every hold/3 while idle; a silent control node is dropped with connection-timeout', async () => {
   const silent = await server({ keepaliveMs: false });
   const talking = await server({ keepaliveMs: HOLD / 3 });
-  const a = agent({ name: 'agent-a', address: '192.0.2.11', control: silent.address, holdTimeMs: HOLD, reconnect: false }).start();
-  const b = agent({ name: 'agent-b', address: '192.0.2.12', control: talking.address, holdTimeMs: HOLD, reconnect: false }).start();
+  const a = agent({
+    name: 'agent-a',
+    address: '192.0.2.11',
+    control: silent.address,
+    holdTimeMs: HOLD,
+    reconnect: false,
+  }).start();
+  const b = agent({
+    name: 'agent-b',
+    address: '192.0.2.12',
+    control: talking.address,
+    holdTimeMs: HOLD,
+    reconnect: false,
+  }).start();
   await Promise.all([a.waitForEstablished(), b.waitForEstablished()]);
   const upAt = Date.now();
   const sa = await silent.waitForSession('agent-a');
@@ -54,7 +71,8 @@ test('keepalives every hold/3 while idle; a silent control node is dropped with 
   // From the agent's last write (its end-of-RIB at establishment) on, no silence longer than hold/3.
   const times = [sa.openedAt, ...sa.keepalives];
   expect(sa.keepalives.length).toBeGreaterThanOrEqual(2);
-  for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeLessThanOrEqual(HOLD / 3 + 100);
+  for (let i = 1; i < times.length; i++)
+    expect(times[i]! - times[i - 1]!).toBeLessThanOrEqual(HOLD / 3 + 100);
   expect(a.counters.keepalivesSent).toBe(sa.keepalives.length);
 
   // The agent whose control node keeps talking stays up through the same interval.
@@ -95,7 +113,8 @@ test('after the control node drops the connection the agent reconnects, re-subsc
   const s2 = await cn.waitForSession('agent-a', 5000, 1);
   await waitUntil(() => s2.updates.some((u) => u.kind === 'end-of-rib'));
   // The same subscription and publish as the first time.
-  const shape = (s: typeof s1) => s.stanzas.map((x) => (x.kind === 'subscribe' ? `subscribe ${x.node} ${x.instanceId}` : x.kind));
+  const shape = (s: typeof s1) =>
+    s.stanzas.map((x) => (x.kind === 'subscribe' ? `subscribe ${x.node} ${x.instanceId}` : x.kind));
   expect(shape(s2)).toEqual(shape(s1).slice(0, 5));
   expect(s2.updates).toEqual(s1.updates);
   expect(a.endOfRibReceived).toBe(false);
@@ -106,7 +125,14 @@ test('after the control node drops the connection the agent reconnects, re-subsc
   s2.sendEndOfRib();
   await a.waitForWithdraw(BLUE, '10.1.1.5/32');
   expect(a.route(BLUE, '10.1.1.4/32')?.stale).toBe(false);
-  expect(a.counters).toMatchObject({ established: 2, flaps: 1, staleSwept: 1, subscribesSent: 2, reachSent: 2, endOfRibSent: 2 });
+  expect(a.counters).toMatchObject({
+    established: 2,
+    flaps: 1,
+    staleSwept: 1,
+    subscribesSent: 2,
+    reachSent: 2,
+    endOfRibSent: 2,
+  });
 });
 
 test('without keepStaleRoutes a session loss flushes learned routes at once; a stream close is followed by a reconnect', async () => {
@@ -136,7 +162,13 @@ test('a control node that is not there yet is retried with backoff', async () =>
   await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
   const port = (probe.address() as net.AddressInfo).port;
   await new Promise<void>((r) => probe.close(() => r()));
-  const a = agent({ name: 'agent-a', address: '192.0.2.11', control: { host: '127.0.0.1', port }, holdTimeMs: HOLD, reconnect: { initialMs: 20, maxMs: 40 } }).start();
+  const a = agent({
+    name: 'agent-a',
+    address: '192.0.2.11',
+    control: { host: '127.0.0.1', port },
+    holdTimeMs: HOLD,
+    reconnect: { initialMs: 20, maxMs: 40 },
+  }).start();
   await waitUntil(() => a.counters.connectAttempts >= 3, 3000, 'three connect attempts');
   expect(a.lastDown?.kind).toBe('connect-failed');
   expect(a.counters.established).toBe(0);

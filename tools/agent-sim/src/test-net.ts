@@ -14,6 +14,7 @@ export function testNetAddress(i: number): string {
     return `${TEST_NETS[Math.floor(i / HOSTS_PER_NET)]}.${(i % HOSTS_PER_NET) + 1}`;
   }
   const j = i - TEST_NETS.length * HOSTS_PER_NET + 1;
-  if (j > BENCH_HOSTS) throw new RangeError(`more than ${TEST_NETS.length * HOSTS_PER_NET + BENCH_HOSTS} generated agents`);
+  if (j > BENCH_HOSTS)
+    throw new RangeError(`more than ${TEST_NETS.length * HOSTS_PER_NET + BENCH_HOSTS} generated agents`);
   return `198.${18 + (j >> 16)}.${(j >> 8) & 255}.${j & 255}`;
 }

@@ -54,7 +54,10 @@ export interface EvpnFibEntry {
 /** TF's default `encapsulation_priorities` (global-vrouter-config): MPLSoGRE, MPLSoUDP, VXLAN. */
 export const DEFAULT_ENCAPSULATION_PRIORITY: readonly string[] = ['gre', 'udp', 'vxlan'];
 
-export function chooseEncapsulation(offered: readonly string[], priority: readonly string[]): string | undefined {
+export function chooseEncapsulation(
+  offered: readonly string[],
+  priority: readonly string[],
+): string | undefined {
   // routing.md B8: a labelled path without a list is MPLSoGRE.
   if (offered.length === 0) return 'gre';
   return priority.find((e) => offered.includes(e));
@@ -137,7 +140,12 @@ export class Vrf {
   }
 
   /** Installs (entry) or removes (undefined) the control node's route for an inet/inet6 prefix. */
-  setLearned(family: 'inet' | 'inet6', prefix: string, entry: RouteEntry | undefined, gen: number): FibChange | undefined {
+  setLearned(
+    family: 'inet' | 'inet6',
+    prefix: string,
+    entry: RouteEntry | undefined,
+    gen: number,
+  ): FibChange | undefined {
     const t = this.table(family);
     let slot = t.get(prefix);
     if (entry === undefined) {
@@ -154,7 +162,13 @@ export class Vrf {
   }
 
   /** Adds or removes this agent's own interface as a next hop of `prefix`. */
-  setLocal(family: 'inet' | 'inet6', prefix: string, vmi: string, nh: FibNextHop | undefined, gen: number): FibChange | undefined {
+  setLocal(
+    family: 'inet' | 'inet6',
+    prefix: string,
+    vmi: string,
+    nh: FibNextHop | undefined,
+    gen: number,
+  ): FibChange | undefined {
     const t = this.table(family);
     let slot = t.get(prefix);
     if (nh === undefined) {
@@ -208,7 +222,9 @@ export class Vrf {
   sweep(gen: number): FibChange[] {
     const out: FibChange[] = [];
     for (const family of ['inet', 'inet6'] as const) {
-      const stale = [...this.table(family).entriesIter()].filter(([, s]) => s.learned !== undefined && s.gen < gen);
+      const stale = [...this.table(family).entriesIter()].filter(
+        ([, s]) => s.learned !== undefined && s.gen < gen,
+      );
       for (const [prefix] of stale) {
         const c = this.setLearned(family, prefix, undefined, gen);
         if (c) out.push(c);

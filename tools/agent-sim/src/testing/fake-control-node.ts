@@ -98,7 +98,10 @@ export class FakeSession {
       switch (ev.type) {
         case 'header': {
           this.header = ev.header;
-          this.socket.write(this.node.options.answerHeader?.(this.name) ?? encodeControlNodeStreamHeader(this.name, `fake-${this.openedAt}`));
+          this.socket.write(
+            this.node.options.answerHeader?.(this.name) ??
+              encodeControlNodeStreamHeader(this.name, `fake-${this.openedAt}`),
+          );
           this.node.onSessionUp(this);
           const ka = this.node.options.keepaliveMs ?? 1000;
           if (ka !== false) this.keepaliveTimer = setInterval(() => this.send(KEEPALIVE), ka);
@@ -206,7 +209,8 @@ export class FakeControlNode {
 
   onSessionUp(s: FakeSession): void {
     // routing.md D: a second stream with the same name replaces the first, which gets `conflict`.
-    for (const old of this.sessions) if (old !== s && !old.closed && old.name === s.name) old.fail('conflict');
+    for (const old of this.sessions)
+      if (old !== s && !old.closed && old.name === s.name) old.fail('conflict');
   }
 
   onSessionDown(s: FakeSession): void {
@@ -257,7 +261,9 @@ export class FakeControlNode {
       const sub = peer.subscriptions.get(ri);
       if (sub === undefined || sub.noRibout) continue;
       const e = viewFor(p.byAgent, peer.name);
-      peer.sendRoutes(p.nlri.family, ri, [e === undefined ? { op: 'retract', nlri: p.nlri } : { op: 'add', entry: e }]);
+      peer.sendRoutes(p.nlri.family, ri, [
+        e === undefined ? { op: 'retract', nlri: p.nlri } : { op: 'add', entry: e },
+      ]);
     }
   }
 }
