@@ -1,0 +1,933 @@
+import {
+  Origin,
+  WITHDRAW_LABEL,
+  ZERO_ESI,
+  countAs,
+  nlriKey,
+  type EvpnRoute,
+  type Family,
+  type Nlri,
+  type PathAttributes,
+  type UpdateBatch,
+} from '@skein/bgp';
+import { itemIdOf, type Nlri as XmppNlri, type RouteEntry, type RouteUpdate } from '@skein/xmpp';
+import { AdvertiseReason, agentPaths, bgpVerdict, contributes, outboundAttrs, wireAttributes, type SpeakerContext } from './advertise';
+import { AttrPool, type AttrInput, type AttrSet } from './attrs';
+import type { CompareContext } from './best-path';
+import type { AgentChange, PathEvent, PeerChange, RibChanges, SyncDone } from './changes';
+import { unmapIpv4 } from './ip';
+import { bgpNlriOfKey, labelOfNlri, xmppNlriOfKey } from './nlri-keys';
+import { Path, PathFlag } from './path';
+import { Peer, type PeerKind, type Subscription, type SyncJob } from './peer';
+import { IndexAllocator, agentRd, originatedRd } from './rd';
+import { RtIndex } from './route-targets';
+import { RoutingInstance, sameSet as sameStringSet, type RoutingInstanceDef } from './routing-instance';
+import { applyInterest, interestOf, membershipKey, peerWantsRoute } from './rtc';
+import { Destination, sameSet, sameSetContent, setAt, setSize, type PathSet, type Table } from './table';
+import { MASTER_INSTANCE, TABLE_OF_FAMILY, VPN_TABLE_OF, type XmppFamily } from './tables';
+import { Replicator, type ReplicationHost } from './vpn';
+import { agentEntry, xmppPath, type AgentViewContext } from './xmpp-attrs';
+
+export interface RibOptions {
+  /** Own BGP identifier (IPv4): originated RDs, the RTC next hop, ORIGINATOR_ID checks. */
+  routerId: string;
+  /** Global ASN (`global-system-config.autonomous_system`). */
+  asn: number;
+  /** Own bgp-router `cluster_id` (dotted quad): RFC 4456 reflection between iBGP peers. */
+  clusterId?: string;
+  alwaysCompareMed?: boolean;
+  /** Record per-path events for `control.routes` (default true). */
+  pathEvents?: boolean;
+}
+
+export interface BgpPeerDef {
+  name: string;
+  address: string;
+  /** BGP identifier; the address when unknown. */
+  routerId?: string;
+  /** Peer AS. */
+  asn: number;
+  /** Local AS of this session (session > router > global); the global ASN when absent. */
+  localAs?: number;
+  routerType?: string;
+  /** How often the local AS may appear in a received AS_PATH (default 0). */
+  loopCount?: number;
+}
+
+export interface OriginatedPath {
+  source: 'static' | 'aggregate' | 'service-chain';
+  attrs: AttrInput;
+  label: number;
+  flags?: number;
+}
+
+export type PublishResult = { ok: true } | { ok: false; reason: 'unknown-agent' | 'not-subscribed' | 'unsupported-family' };
+
+export interface SubscribeOptions {
+  noRibout?: boolean;
+}
+
+/** XMPP families per VRF table family name, for agents' items. */
+const TABLE_FOR_FAMILY = new Map<Family, string>(TABLE_OF_FAMILY);
+
+/**
+ * The one owner of routing state (style.md: "one queue owns all RIB changes"). Every method is synchronous
+ * and runs to completion; the session layer calls them from its single queue and then takes the changes.
+ *
+ * Table changes propagate at once (VRF → VPN export, VPN → VRF import, RTC interest), so tables are always
+ * consistent; what agents and peers are sent is computed lazily in `takeChanges()` from a snapshot of each
+ * changed destination's ECMP set taken at its first change, so bursts coalesce.
+ */
+export class Rib implements ReplicationHost {
+  readonly pool = new AttrPool();
+  readonly rts = new RtIndex();
+  readonly master: RoutingInstance;
+  readonly compare: CompareContext;
+  readonly speaker: SpeakerContext;
+  readonly asn: number;
+  readonly routerId: string;
+
+  private readonly replicator: Replicator;
+  private readonly instances = new Map<string, RoutingInstance>();
+  private readonly tablesByName = new Map<string, Table>();
+  private readonly peers = new Map<string, Peer>();
+  private readonly localPeers: Record<'local' | 'static' | 'aggregate' | 'service-chain', Peer>;
+  private readonly indexes = new IndexAllocator();
+  /** `routing_instance_refs` declared by each RI, reversed: who names this RI. */
+  private readonly declaredBy = new Map<string, Set<string>>();
+  private readonly vnByName = new Map<string, { index: number; refs: number }>();
+  private readonly vnByIndex = new Map<number, string>();
+  private readonly upByFamily = new Map<Family, number>();
+  private readonly dirtyTables = new Set<Table>();
+  private readonly pendingPeers = new Set<Peer>();
+  private readonly syncing = new Set<Peer>();
+  private synced: SyncDone[] = [];
+  private events: PathEvent[] = [];
+  private readonly recordEvents: boolean;
+  private readonly viewContext: AgentViewContext;
+
+  constructor(opts: RibOptions) {
+    this.asn = opts.asn;
+    this.routerId = opts.routerId;
+    this.compare = { alwaysCompareMed: opts.alwaysCompareMed ?? false };
+    this.speaker = { clusterId: opts.clusterId };
+    this.recordEvents = opts.pathEvents ?? true;
+    this.replicator = new Replicator(this);
+    this.master = new RoutingInstance(MASTER_INSTANCE, true);
+    this.instances.set(MASTER_INSTANCE, this.master);
+    for (const t of this.master.tables) this.tablesByName.set(t.name, t);
+    const local = (kind: PeerKind) => new Peer(`${kind}:${opts.routerId}`, kind, opts.routerId, opts.routerId);
+    this.localPeers = {
+      local: local('local'),
+      static: local('static'),
+      aggregate: local('aggregate'),
+      'service-chain': local('service-chain'),
+    };
+    for (const p of Object.values(this.localPeers)) p.up = true;
+    this.viewContext = { vnName: (index) => (index === undefined ? undefined : this.vnByIndex.get(index)) };
+  }
+
+  // ===== Read access (introspect, explain, tests) =========================================================
+
+  table(name: string): Table | undefined {
+    return this.tablesByName.get(name);
+  }
+
+  tableNames(): string[] {
+    return [...this.tablesByName.keys()];
+  }
+
+  instance(name: string): RoutingInstance | undefined {
+    return this.instances.get(name);
+  }
+
+  routingInstances(): IterableIterator<RoutingInstance> {
+    return this.instances.values();
+  }
+
+  peer(name: string): Peer | undefined {
+    return this.peers.get(name);
+  }
+
+  allPeers(): IterableIterator<Peer> {
+    return this.peers.values();
+  }
+
+  vnName(index: number | undefined): string | undefined {
+    return this.viewContext.vnName(index);
+  }
+
+  vpnTableOf(family: XmppFamily): Table {
+    return this.tablesByName.get(VPN_TABLE_OF[family])!;
+  }
+
+  // ===== Routing instances ================================================================================
+
+  /** Creates or updates an RI: targets, connections (either end), VN index; imports and exports follow. */
+  upsertRoutingInstance(def: RoutingInstanceDef): RoutingInstance {
+    let ri = this.instances.get(def.name);
+    const created = ri === undefined;
+    if (ri === undefined) {
+      ri = new RoutingInstance(def.name, def.name === MASTER_INSTANCE);
+      ri.index = def.index !== undefined && this.indexes.reserve(def.index) ? def.index : this.indexes.allocate();
+      this.instances.set(def.name, ri);
+      for (const t of ri.tables) this.tablesByName.set(t.name, t);
+    }
+    this.unregisterVn(ri);
+    const oldExports = ri.exportTargets;
+    const oldDeclared = ri.declaredConnections;
+    const oldConnections = new Set(ri.connections);
+    const { exportChanged } = ri.apply(def);
+    this.registerVn(ri);
+    for (const rt of oldExports) if (!ri.exportTargets.has(rt)) this.rtGroupEdit(rt, (g) => g.exporters.delete(ri!));
+    for (const rt of ri.exportTargets) this.rts.locate(rt).exporters.add(ri);
+    for (const name of oldDeclared) this.declaredBy.get(name)?.delete(ri.name);
+    for (const name of ri.declaredConnections) {
+      let s = this.declaredBy.get(name);
+      if (s === undefined) this.declaredBy.set(name, (s = new Set()));
+      s.add(ri.name);
+    }
+    this.replicator.instancesChanged();
+
+    this.refreshConnections(ri);
+    const affected = new Set<RoutingInstance>([ri]);
+    for (const name of [...oldConnections, ...ri.connections]) {
+      const other = this.instances.get(name);
+      if (other !== undefined) {
+        this.refreshConnections(other);
+        affected.add(other);
+      }
+    }
+    for (const x of affected) this.refreshImports(x);
+    if (exportChanged && !created) this.replicator.reexportInstance(ri);
+    if (created) this.activatePendingSubscriptions(ri);
+    return ri;
+  }
+
+  deleteRoutingInstance(name: string): void {
+    const ri = this.instances.get(name);
+    if (ri === undefined || ri.isMaster) return;
+    for (const agent of [...ri.subscribers.values()]) {
+      const sub = agent.subscriptions.get(name);
+      if (sub !== undefined) this.deactivate(agent, sub, ri);
+    }
+    this.setImports(ri, new Set());
+    for (const rt of ri.exportTargets) this.rtGroupEdit(rt, (g) => g.exporters.delete(ri));
+    for (const table of ri.tables) {
+      for (const dest of [...table.map.values()]) for (const p of [...dest.paths()]) this.dropPath(table, dest, p);
+      table.deleted = true;
+      this.tablesByName.delete(table.name);
+    }
+    for (const other of ri.declaredConnections) this.declaredBy.get(other)?.delete(name);
+    this.instances.delete(name);
+    this.unregisterVn(ri);
+    this.indexes.release(ri.index);
+    this.replicator.instancesChanged();
+    for (const other of ri.connections) {
+      const x = this.instances.get(other);
+      if (x !== undefined) {
+        this.refreshConnections(x);
+        this.refreshImports(x);
+      }
+    }
+  }
+
+  private refreshConnections(ri: RoutingInstance): void {
+    ri.connections.clear();
+    const names = [...ri.declaredConnections, ...(this.declaredBy.get(ri.name) ?? [])];
+    for (const n of names) if (n !== ri.name && this.instances.has(n)) ri.connections.add(n);
+  }
+
+  /** B4: configured imports plus the export targets of every connected RI. */
+  private refreshImports(ri: RoutingInstance): void {
+    const next = new Set(ri.configuredImports);
+    for (const name of ri.connections) {
+      const other = this.instances.get(name);
+      if (other !== undefined) for (const rt of other.exportTargets) next.add(rt);
+    }
+    this.setImports(ri, next);
+  }
+
+  private setImports(ri: RoutingInstance, next: Set<string>): void {
+    const before = ri.importTargets;
+    if (sameStringSet(before, next)) return;
+    const added = [...next].filter((rt) => !before.has(rt));
+    const removed = [...before].filter((rt) => !next.has(rt));
+    ri.importTargets = next;
+    for (const rt of added) this.rts.locate(rt).importers.add(ri);
+    for (const rt of removed) this.rtGroupEdit(rt, (g) => g.importers.delete(ri));
+    if (ri.subscribers.size > 0) {
+      for (const rt of added) this.localMembership(rt, 1);
+      for (const rt of removed) this.localMembership(rt, -1);
+    }
+    this.replicator.importTargetsChanged(ri, added, removed);
+  }
+
+  private rtGroupEdit(rt: string, edit: (g: NonNullable<ReturnType<RtIndex['get']>>) => void): void {
+    const g = this.rts.get(rt);
+    if (g === undefined) return;
+    edit(g);
+    this.rts.prune(rt);
+  }
+
+  private registerVn(ri: RoutingInstance): void {
+    if (ri.vn === undefined || ri.vnIndex <= 0) return;
+    const e = this.vnByName.get(ri.vn);
+    if (e !== undefined && e.index === ri.vnIndex) e.refs++;
+    else this.vnByName.set(ri.vn, { index: ri.vnIndex, refs: 1 });
+    this.vnByIndex.set(ri.vnIndex, ri.vn);
+  }
+
+  private unregisterVn(ri: RoutingInstance): void {
+    if (ri.vn === undefined || ri.vnIndex <= 0) return;
+    const e = this.vnByName.get(ri.vn);
+    if (e === undefined || e.index !== ri.vnIndex || --e.refs > 0) return;
+    this.vnByName.delete(ri.vn);
+    if (this.vnByIndex.get(ri.vnIndex) === ri.vn) this.vnByIndex.delete(ri.vnIndex);
+  }
+
+  // ===== Route-target constraint ==========================================================================
+
+  /** B5: one membership route per import target of every RI with a subscribed agent. */
+  private localMembership(rt: string, delta: 1 | -1): void {
+    const g = this.rts.locate(rt);
+    const before = g.localRefs;
+    g.localRefs = Math.max(0, before + delta);
+    const table = this.tablesByName.get('bgp.rtarget.0')!;
+    const key = membershipKey(this.asn, rt);
+    if (before === 0 && g.localRefs > 0) {
+      const attrs = this.pool.acquire({ nextHop: this.routerId, origin: Origin.Igp, asPath: [] });
+      this.putPath(table, key, new Path(this.localPeers.local, attrs, 0, 0, null));
+    } else if (before > 0 && g.localRefs === 0) {
+      this.withdrawFrom(table, key, (p) => p.peer === this.localPeers.local);
+    }
+    this.rts.prune(rt);
+  }
+
+  /** A membership route from a BGP peer came or went: its interest may change, and with it what it gets. */
+  private membershipChanged(key: string, peer: Peer, delta: 1 | -1): void {
+    const interest = interestOf(key);
+    if (interest.kind === 'exact') {
+      const g = this.rts.locate(interest.rt);
+      const count = (peer.rtExact.get(interest.rt) ?? 0) + delta;
+      if (count > 0) g.interested.add(peer);
+      else g.interested.delete(peer);
+      if (count <= 0) this.rts.prune(interest.rt);
+    }
+    if (!peer.up || !peer.families.has('route-target')) {
+      applyInterest(peer, interest, delta);
+      return;
+    }
+    // The VPN best paths whose advertisement to `peer` may flip, judged before and after the change.
+    const affected: Path[] = [];
+    if (interest.kind === 'exact') {
+      const g = this.rts.get(interest.rt);
+      if (g !== undefined) for (const p of g.paths()) if (p.dest!.head === p && p.dest!.usable > 0) affected.push(p);
+    } else {
+      for (const table of this.vpnTables()) {
+        if (!peer.families.has(table.bgpFamily!)) continue;
+        for (const dest of table.map.values()) if (dest.usable > 0) affected.push(dest.head!);
+      }
+    }
+    const before = affected.map((p) => peerWantsRoute(peer, p.attrs));
+    const r = applyInterest(peer, interest, delta);
+    if (!r.changed) return;
+    for (let i = 0; i < affected.length; i++) {
+      const p = affected[i]!;
+      const now = peerWantsRoute(peer, p.attrs);
+      if (now === before[i]) continue;
+      const table = p.dest!.table;
+      const ok = bgpVerdict(peer, table, p, this.speaker) === AdvertiseReason.Advertised;
+      if (now && ok) this.writeBgp(peer, table, p.dest!.key, p);
+      else if (!now && bgpVerdict(peer, table, p, this.speaker, true) === AdvertiseReason.Advertised) {
+        this.writeBgp(peer, table, p.dest!.key, null);
+      }
+    }
+  }
+
+  private *vpnTables(): IterableIterator<Table> {
+    for (const t of this.master.tables) if (t.kind === 'vpn') yield t;
+  }
+
+  // ===== Agents ===========================================================================================
+
+  /** An agent's XMPP session is up (a new session after a graceful restart keeps its stale state). */
+  agentUp(name: string, address: string): void {
+    let peer = this.peers.get(name);
+    if (peer !== undefined && (peer.kind !== 'xmpp' || peer.address !== address)) {
+      this.agentDown(name);
+      this.peers.delete(name);
+      peer = undefined;
+    }
+    if (peer === undefined) {
+      peer = new Peer(name, 'xmpp', address, address);
+      this.peers.set(name, peer);
+    }
+    peer.up = true;
+    peer.generation++;
+  }
+
+  /**
+   * The agent's session ended. With `graceful` (GR helper) its paths stay, flagged stale, until
+   * `sweepStale` (its end-of-RIB) or `agentDown` without grace (restart time over); otherwise all go now.
+   */
+  agentDown(name: string, opts: { graceful?: boolean } = {}): void {
+    const peer = this.peers.get(name);
+    if (peer === undefined || peer.kind !== 'xmpp') return;
+    peer.up = false;
+    peer.pendingXmpp.clear();
+    peer.syncs.length = 0;
+    this.syncing.delete(peer);
+    if (opts.graceful) {
+      for (const sub of peer.subscriptions.values()) {
+        const ri = this.instances.get(sub.ri);
+        if (ri !== undefined && sub.active) this.markStale(peer, ri.tables);
+      }
+      return;
+    }
+    for (const sub of [...peer.subscriptions.values()]) this.dropSubscription(peer, sub);
+    this.peers.delete(name);
+  }
+
+  /** Subscribe (spec D): the RI's routes are sent, membership routes originated; a repeat is ignored. */
+  subscribe(agentName: string, riName: string, instanceId: number, opts: SubscribeOptions = {}): void {
+    const agent = this.peers.get(agentName);
+    if (agent === undefined || agent.kind !== 'xmpp' || !agent.up) return;
+    const noRibout = opts.noRibout ?? false;
+    const sub = agent.subscriptions.get(riName);
+    if (sub !== undefined) {
+      if (sub.generation === agent.generation) return;
+      // The same agent back after a graceful restart: fresh instance-id, routes downloaded again.
+      sub.generation = agent.generation;
+      sub.instanceId = instanceId;
+      const ri = this.instances.get(riName);
+      if (sub.active && ri !== undefined) {
+        if (sub.noRibout !== noRibout) ri.ribOutSubscribers += noRibout ? -1 : 1;
+        sub.noRibout = noRibout;
+        if (!noRibout) this.startAgentSync(agent, ri);
+      } else {
+        sub.noRibout = noRibout;
+      }
+      return;
+    }
+    const fresh: Subscription = { ri: riName, instanceId, noRibout, generation: agent.generation, active: false };
+    agent.subscriptions.set(riName, fresh);
+    const ri = this.instances.get(riName);
+    if (ri !== undefined) this.activate(agent, fresh, ri);
+  }
+
+  /** Unsubscribe: the agent's paths in the RI are deleted and nothing more is sent for it. */
+  unsubscribe(agentName: string, riName: string): void {
+    const agent = this.peers.get(agentName);
+    const sub = agent?.subscriptions.get(riName);
+    if (agent === undefined || sub === undefined) return;
+    this.dropSubscription(agent, sub);
+  }
+
+  /** An agent's route add/change (already validated by `@skein/xmpp`'s `validateAgentRoute`). */
+  agentPublish(agentName: string, riName: string, entry: RouteEntry): PublishResult {
+    const agent = this.peers.get(agentName);
+    if (agent === undefined || agent.kind !== 'xmpp' || !agent.up) return { ok: false, reason: 'unknown-agent' };
+    const sub = agent.subscriptions.get(riName);
+    const ri = this.instances.get(riName);
+    if (sub === undefined || !sub.active || ri === undefined) return { ok: false, reason: 'not-subscribed' };
+    const table = ri.byFamily.get(entry.nlri.family);
+    if (table === undefined) return { ok: false, reason: 'unsupported-family' };
+    const nh = entry.nextHops[0]!;
+    const x = xmppPath(entry, {
+      asn: this.asn,
+      rd: ri.isMaster ? undefined : agentRd(nh.address, sub.instanceId),
+      vnIndexOf: (name) => this.vnByName.get(name)?.index,
+    });
+    const attrs = this.pool.acquire(x.attrs);
+    this.putPath(table, itemIdOf(entry.nlri), new Path(agent, attrs, x.label, x.flags, null));
+    return { ok: true };
+  }
+
+  /** An agent's route delete (dissociate). */
+  agentRetract(agentName: string, riName: string, nlri: XmppNlri): void {
+    const agent = this.peers.get(agentName);
+    const table = this.instances.get(riName)?.byFamily.get(nlri.family);
+    if (agent === undefined || table === undefined) return;
+    this.withdrawFrom(table, itemIdOf(nlri), (p) => p.peer === agent && p.primary === null);
+  }
+
+  private activate(agent: Peer, sub: Subscription, ri: RoutingInstance): void {
+    sub.active = true;
+    ri.subscribers.set(agent.name, agent);
+    if (!sub.noRibout) ri.ribOutSubscribers++;
+    if (ri.subscribers.size === 1) for (const rt of ri.importTargets) this.localMembership(rt, 1);
+    if (!sub.noRibout) this.startAgentSync(agent, ri);
+  }
+
+  /** The agent's paths in the RI go and it stops receiving; the subscription stays, pending, if kept. */
+  private deactivate(agent: Peer, sub: Subscription, ri: RoutingInstance): void {
+    if (!sub.active) return;
+    for (const table of ri.tables) {
+      for (const dest of [...table.map.values()]) {
+        const own = table.findPeerPath(dest, (p) => p.peer === agent && p.primary === null);
+        if (own !== null) this.dropPath(table, dest, own);
+      }
+      agent.pendingXmpp.delete(table);
+    }
+    const job = agent.syncs.findIndex((j) => j.ri === ri.name);
+    if (job >= 0) agent.syncs.splice(job, 1);
+    sub.active = false;
+    ri.subscribers.delete(agent.name);
+    if (!sub.noRibout) ri.ribOutSubscribers--;
+    if (ri.subscribers.size === 0) for (const rt of ri.importTargets) this.localMembership(rt, -1);
+  }
+
+  private dropSubscription(agent: Peer, sub: Subscription): void {
+    const ri = this.instances.get(sub.ri);
+    if (ri !== undefined) this.deactivate(agent, sub, ri);
+    agent.subscriptions.delete(sub.ri);
+  }
+
+  private activatePendingSubscriptions(ri: RoutingInstance): void {
+    for (const peer of this.peers.values()) {
+      const sub = peer.subscriptions.get(ri.name);
+      if (sub !== undefined && !sub.active && peer.up) this.activate(peer, sub, ri);
+    }
+  }
+
+  private startAgentSync(agent: Peer, ri: RoutingInstance): void {
+    const tables = ri.tables.filter((t) => t.xmppFamily !== undefined);
+    const existing = agent.syncs.findIndex((j) => j.ri === ri.name);
+    if (existing >= 0) agent.syncs.splice(existing, 1);
+    agent.syncs.push({ tables, at: 0, cursor: null, ri: ri.name });
+    this.syncing.add(agent);
+  }
+
+  // ===== BGP peers ========================================================================================
+
+  /** Registers (or updates) a configured BGP neighbour; routes flow once it is up. */
+  addBgpPeer(def: BgpPeerDef): Peer {
+    let peer = this.peers.get(def.name);
+    if (peer !== undefined && (peer.kind !== 'bgp' || peer.address !== def.address)) {
+      this.removeBgpPeer(def.name);
+      peer = undefined;
+    }
+    if (peer === undefined) {
+      peer = new Peer(def.name, 'bgp', def.address, def.routerId ?? def.address);
+      this.peers.set(def.name, peer);
+    }
+    peer.asn = def.asn;
+    peer.localAs = def.localAs ?? this.asn;
+    peer.routerType = def.routerType ?? '';
+    peer.loopCount = def.loopCount ?? 0;
+    return peer;
+  }
+
+  removeBgpPeer(name: string): void {
+    const peer = this.peers.get(name);
+    if (peer === undefined || peer.kind !== 'bgp') return;
+    this.bgpPeerDown(name);
+    this.peers.delete(name);
+  }
+
+  /** Session Established with these negotiated families: its initial download starts (RTC first). */
+  bgpPeerUp(name: string, families: readonly Family[]): void {
+    const peer = this.peers.get(name);
+    if (peer === undefined || peer.kind !== 'bgp') return;
+    if (peer.up) this.bgpPeerDown(name);
+    peer.up = true;
+    peer.families = new Set(families);
+    for (const f of peer.families) this.upByFamily.set(f, (this.upByFamily.get(f) ?? 0) + 1);
+    const tables = TABLE_OF_FAMILY.filter(([f]) => peer.families.has(f)).map(([, t]) => this.tablesByName.get(t)!);
+    peer.syncs.length = 0;
+    peer.syncs.push({ tables, at: 0, cursor: null });
+    this.syncing.add(peer);
+  }
+
+  /** Session down: its paths are withdrawn now, or kept stale until `sweepStale` with `graceful`. */
+  bgpPeerDown(name: string, opts: { graceful?: boolean } = {}): void {
+    const peer = this.peers.get(name);
+    if (peer === undefined || peer.kind !== 'bgp') return;
+    const tables = TABLE_OF_FAMILY.filter(([f]) => peer.families.has(f)).map(([, t]) => this.tablesByName.get(t)!);
+    if (peer.up) for (const f of peer.families) this.upByFamily.set(f, (this.upByFamily.get(f) ?? 1) - 1);
+    peer.up = false;
+    peer.pendingBgp.clear();
+    peer.syncs.length = 0;
+    this.syncing.delete(peer);
+    if (opts.graceful) {
+      this.markStale(peer, tables);
+      return;
+    }
+    this.removePeerPaths(peer, tables, () => true);
+  }
+
+  /** Received routes, one call per UPDATE announcement (`@skein/bgp` `routesOf`): attributes interned once. */
+  bgpAnnounce(peerName: string, family: Family, nlri: readonly Nlri[], attributes: PathAttributes, nextHop: string): void {
+    const peer = this.peers.get(peerName);
+    const tableName = TABLE_FOR_FAMILY.get(family);
+    if (peer === undefined || peer.kind !== 'bgp' || !peer.up || tableName === undefined || nlri.length === 0) return;
+    const table = this.tablesByName.get(tableName)!;
+    const input = this.bgpInput(peer, family, attributes, nextHop);
+    const attrs = this.pool.acquire(input);
+    const flags = this.receiveFlags(peer, attrs);
+    for (const n of nlri) {
+      let a = attrs;
+      if (family === 'e-vpn') {
+        const r = n as EvpnRoute;
+        if (r.kind === 'mac-ip' && (r.esi !== ZERO_ESI || r.label2 !== undefined)) {
+          a = this.pool.acquire({ ...input, esi: r.esi !== ZERO_ESI ? r.esi : undefined, l3Label: r.label2 });
+        } else {
+          this.pool.retain(a);
+        }
+      } else {
+        this.pool.retain(a);
+      }
+      this.putPath(table, nlriKey(family, n), new Path(peer, a, labelOfNlri(family, n, a), flags, null));
+    }
+    this.pool.release(attrs);
+  }
+
+  bgpWithdraw(peerName: string, family: Family, nlri: readonly Nlri[]): void {
+    const peer = this.peers.get(peerName);
+    const tableName = TABLE_FOR_FAMILY.get(family);
+    if (peer === undefined || tableName === undefined) return;
+    const table = this.tablesByName.get(tableName)!;
+    for (const n of nlri) this.withdrawFrom(table, nlriKey(family, n), (p) => p.peer === peer && p.primary === null);
+  }
+
+  private bgpInput(peer: Peer, family: Family, a: PathAttributes, mpNextHop: string): AttrInput {
+    const v6 = family === 'inet6' || family === 'inet6-vpn';
+    const input: AttrInput = { nextHop: family === 'inet' ? (a.nextHop ?? mpNextHop) : v6 ? unmapIpv4(mpNextHop) : mpNextHop };
+    if (a.origin !== undefined) input.origin = a.origin;
+    if (a.asPath !== undefined) input.asPath = a.asPath;
+    if (a.med !== undefined) input.med = a.med;
+    // RFC 4271 §5.1.5: LOCAL_PREF from an external peer is ignored.
+    if (a.localPref !== undefined && peer.ibgp) input.localPref = a.localPref;
+    if (a.atomicAggregate) input.atomicAggregate = true;
+    if (a.aggregator !== undefined) input.aggregator = a.aggregator;
+    if (a.communities !== undefined) input.communities = a.communities;
+    if (a.extCommunities !== undefined) input.extCommunities = a.extCommunities;
+    if (a.originatorId !== undefined) input.originatorId = a.originatorId;
+    if (a.clusterList !== undefined) input.clusterList = a.clusterList;
+    if (a.pmsiTunnel !== undefined) input.pmsiTunnel = a.pmsiTunnel;
+    if (a.unknown !== undefined) input.unknown = a.unknown;
+    return input;
+  }
+
+  /** B9 on receipt: AS loop beyond `loop_count`, own cluster id or own router id as originator. */
+  private receiveFlags(peer: Peer, attrs: AttrSet): number {
+    let flags = 0;
+    if (countAs(attrs.asPath, peer.localAs) > peer.loopCount) flags |= PathFlag.AsPathLoop;
+    const cluster = this.speaker.clusterId;
+    if ((cluster !== undefined && attrs.clusterList?.includes(cluster)) || attrs.originatorId === this.routerId) {
+      flags |= PathFlag.ClusterLoop;
+    }
+    return flags;
+  }
+
+  // ===== Originated routes and graceful restart ===========================================================
+
+  /**
+   * A route the control node originates (static, aggregate, service chain) in any table. In a VRF its RD
+   * is `<router-id>:<ri index>` unless `attrs.rd` says otherwise (service chains keep the copied RD).
+   */
+  addOrReplacePath(tableName: string, key: string, input: OriginatedPath): boolean {
+    const table = this.tablesByName.get(tableName);
+    if (table === undefined) return false;
+    const attrs: AttrInput = { ...input.attrs };
+    if (table.kind === 'vrf' && attrs.rd === undefined) attrs.rd = originatedRd(this.routerId, table.ri.index);
+    const peer = this.localPeers[input.source];
+    this.putPath(table, key, new Path(peer, this.pool.acquire(attrs), input.label, input.flags ?? 0, null));
+    return true;
+  }
+
+  withdrawPath(tableName: string, key: string, source: OriginatedPath['source'] | string): void {
+    const table = this.tablesByName.get(tableName);
+    if (table === undefined) return;
+    const peer = source in this.localPeers ? this.localPeers[source as OriginatedPath['source']] : this.peers.get(source);
+    if (peer === undefined) return;
+    this.withdrawFrom(table, key, (p) => p.peer === peer && p.primary === null);
+  }
+
+  /** Deletes the paths a peer or agent still has flagged stale (its end-of-RIB, or the GR timer). */
+  sweepStale(name: string): void {
+    const peer = this.peers.get(name);
+    if (peer === undefined) return;
+    if (peer.kind === 'bgp') {
+      const tables = TABLE_OF_FAMILY.filter(([f]) => peer.families.has(f)).map(([, t]) => this.tablesByName.get(t)!);
+      this.removePeerPaths(peer, tables, (p) => p.stale);
+      return;
+    }
+    for (const sub of [...peer.subscriptions.values()]) {
+      const ri = this.instances.get(sub.ri);
+      if (sub.generation !== peer.generation) this.dropSubscription(peer, sub);
+      else if (ri !== undefined) this.removePeerPaths(peer, ri.tables, (p) => p.stale);
+    }
+    if (!peer.up) this.peers.delete(name);
+  }
+
+  private markStale(peer: Peer, tables: readonly Table[]): void {
+    for (const table of tables) {
+      for (const dest of table.map.values()) {
+        for (let p = dest.head; p !== null; p = p.next) {
+          if (p.peer !== peer || p.primary !== null || p.stale) continue;
+          p.flags |= PathFlag.Stale;
+          this.event('change', table, dest.key, p);
+        }
+      }
+    }
+  }
+
+  private removePeerPaths(peer: Peer, tables: readonly Table[], which: (p: Path) => boolean): void {
+    for (const table of tables) {
+      for (const dest of [...table.map.values()]) {
+        const own = table.findPeerPath(dest, (p) => p.peer === peer && p.primary === null);
+        if (own !== null && which(own)) this.dropPath(table, dest, own);
+      }
+    }
+  }
+
+  // ===== Table edits and their propagation ================================================================
+
+  /** Inserts or replaces (same slot) a path; a path identical to the one it replaces changes nothing. */
+  putPath(table: Table, key: string, path: Path): void {
+    const dest = table.locate(key);
+    const existing = table.findSlot(dest, path);
+    if (existing !== null && existing.primary === path.primary && existing.sameContent(path)) {
+      this.pool.release(path.attrs);
+      return;
+    }
+    const before = dest.pathSet();
+    const replaced = table.insert(dest, path, this.compare);
+    const vpn = table.kind === 'vpn';
+    if (replaced !== null) {
+      if (vpn) this.rts.unlink(replaced);
+      this.pool.release(replaced.attrs);
+    }
+    if (vpn) this.rts.link(path);
+    if (path.primary === null) {
+      this.event(replaced === null ? 'add' : 'change', table, key, path);
+      if (table.kind === 'rtarget' && replaced === null && path.peer.kind === 'bgp') this.membershipChanged(key, path.peer, 1);
+    }
+    this.destChanged(table, dest, before);
+  }
+
+  dropPath(table: Table, dest: Destination, path: Path): void {
+    const before = dest.pathSet();
+    table.remove(dest, path, this.compare);
+    if (table.kind === 'vpn') this.rts.unlink(path);
+    this.pool.release(path.attrs);
+    if (path.primary === null) {
+      this.event('delete', table, dest.key, path);
+      if (table.kind === 'rtarget' && path.peer.kind === 'bgp') this.membershipChanged(dest.key, path.peer, -1);
+    }
+    this.destChanged(table, dest, before);
+  }
+
+  private withdrawFrom(table: Table, key: string, match: (p: Path) => boolean): void {
+    const dest = table.find(key);
+    if (dest === undefined) return;
+    const p = table.findPeerPath(dest, match);
+    if (p !== null) this.dropPath(table, dest, p);
+  }
+
+  private destChanged(table: Table, dest: Destination, before: PathSet): void {
+    const after = dest.pathSet();
+    if (sameSet(before, after)) return;
+    if (this.hasReceivers(table) && !table.dirty.has(dest)) {
+      table.dirty.set(dest, before);
+      this.dirtyTables.add(table);
+    }
+    if (table.kind === 'vrf') this.replicator.exportChange(table, dest, before, after);
+    else if (table.kind === 'vpn') this.replicator.importChange(table, dest, before, after);
+  }
+
+  private hasReceivers(table: Table): boolean {
+    if (table.xmppFamily !== undefined && table.ri.ribOutSubscribers > 0) return true;
+    return table.bgpFamily !== undefined && (this.upByFamily.get(table.bgpFamily) ?? 0) > 0;
+  }
+
+  private event(op: PathEvent['op'], table: Table, key: string, path: Path): void {
+    if (!this.recordEvents) return;
+    this.events.push({ op, table: table.name, ri: table.ri.name, prefix: key, peer: path.peer.name, source: path.peer.kind, path });
+  }
+
+  // ===== Output ===========================================================================================
+
+  /**
+   * Everything to send since the last call. Initial downloads (subscribe, peer up) are walked up to
+   * `maxSyncRoutes` destinations per call so one huge table cannot stall the queue; `more` says to call again.
+   */
+  takeChanges(opts: { maxSyncRoutes?: number } = {}): RibChanges {
+    this.settle();
+    this.runSyncs(opts.maxSyncRoutes ?? Infinity);
+    const agents: AgentChange[] = [];
+    const peers: PeerChange[] = [];
+    for (const peer of this.pendingPeers) {
+      if (peer.kind === 'xmpp') {
+        for (const [table, m] of peer.pendingXmpp) {
+          if (m.size > 0) agents.push({ agent: peer.name, ri: table.ri.name, family: table.xmppFamily!, updates: [...m.values()] });
+        }
+        peer.pendingXmpp.clear();
+      } else {
+        const batches = this.bgpBatches(peer);
+        if (batches.length > 0) peers.push({ peer: peer.name, batches });
+        peer.pendingBgp.clear();
+      }
+    }
+    this.pendingPeers.clear();
+    const changes: RibChanges = { agents, peers, synced: this.synced, paths: this.events, more: this.syncing.size > 0 };
+    this.synced = [];
+    this.events = [];
+    return changes;
+  }
+
+  private bgpBatches(peer: Peer): UpdateBatch[] {
+    const out: UpdateBatch[] = [];
+    for (const [table, m] of peer.pendingBgp) {
+      const family = table.bgpFamily!;
+      const v6 = family === 'inet6' || family === 'inet6-vpn';
+      const withdraw: Nlri[] = [];
+      const groups = new Map<AttrSet, Nlri[]>();
+      for (const [key, path] of m) {
+        if (path === null) {
+          withdraw.push(bgpNlriOfKey(family, key, WITHDRAW_LABEL, null));
+          continue;
+        }
+        const attrs = outboundAttrs(path, peer, this.speaker);
+        let list = groups.get(attrs);
+        if (list === undefined) groups.set(attrs, (list = []));
+        list.push(bgpNlriOfKey(family, key, path.label, path.attrs));
+      }
+      if (withdraw.length > 0) out.push({ family, withdraw } as UpdateBatch);
+      for (const [attrs, announce] of groups) {
+        const w = wireAttributes(attrs, v6);
+        out.push({ family, attributes: w.attributes, nextHop: w.nextHop, announce } as UpdateBatch);
+      }
+    }
+    return out;
+  }
+
+  /** Turns every changed destination into per-agent and per-peer updates. */
+  private settle(): void {
+    for (const table of this.dirtyTables) {
+      for (const [dest, before] of table.dirty) {
+        const after = dest.pathSet();
+        if (table.xmppFamily !== undefined && table.ri.ribOutSubscribers > 0) this.settleAgents(table, dest, before, after);
+        if (table.bgpFamily !== undefined) this.settlePeers(table, dest, before, after);
+      }
+      table.dirty.clear();
+    }
+    this.dirtyTables.clear();
+  }
+
+  private settleAgents(table: Table, dest: Destination, before: PathSet, after: PathSet): void {
+    const unchanged = sameSetContent(before, after);
+    let shared: RouteUpdate | undefined;
+    for (const agent of table.ri.subscribers.values()) {
+      if (!agent.up) continue;
+      const sub = agent.subscriptions.get(table.ri.name);
+      if (sub === undefined || sub.noRibout) continue;
+      const pending = agent.pendingXmpp.get(table)?.has(dest.key) ?? false;
+      if (!contributes(agent, before) && !contributes(agent, after)) {
+        if (unchanged && !pending) continue;
+        shared ??= this.agentUpdate(table, dest, setSize(after) === 0 ? [] : agentPaths(agent, after));
+        this.writeXmpp(agent, table, dest.key, shared);
+        continue;
+      }
+      const was = agentPaths(agent, before);
+      const now = agentPaths(agent, after);
+      if (!pending && sameSetContent(was, now)) continue;
+      this.writeXmpp(agent, table, dest.key, this.agentUpdate(table, dest, now));
+    }
+  }
+
+  private settlePeers(table: Table, dest: Destination, before: PathSet, after: PathSet): void {
+    const oldBest = setSize(before) > 0 ? setAt(before, 0) : null;
+    const newBest = setSize(after) > 0 ? setAt(after, 0) : null;
+    if ((this.upByFamily.get(table.bgpFamily!) ?? 0) === 0) return;
+    for (const peer of this.peers.values()) {
+      if (peer.kind !== 'bgp' || !peer.up || !peer.families.has(table.bgpFamily!)) continue;
+      const pending = peer.pendingBgp.get(table)?.has(dest.key) ?? false;
+      const nowOk = newBest !== null && bgpVerdict(peer, table, newBest, this.speaker) === AdvertiseReason.Advertised;
+      const wasOk = oldBest !== null && bgpVerdict(peer, table, oldBest, this.speaker) === AdvertiseReason.Advertised;
+      if (!nowOk) {
+        if (wasOk || pending) this.writeBgp(peer, table, dest.key, null);
+        continue;
+      }
+      if (wasOk && !pending && oldBest!.label === newBest!.label) {
+        if (outboundAttrs(oldBest!, peer, this.speaker) === outboundAttrs(newBest!, peer, this.speaker)) continue;
+      }
+      this.writeBgp(peer, table, dest.key, newBest);
+    }
+  }
+
+  private agentUpdate(table: Table, dest: Destination, paths: readonly Path[]): RouteUpdate {
+    const nlri = xmppNlriOfKey(table.xmppFamily!, dest.key);
+    if (paths.length === 0) return { op: 'retract', nlri };
+    return { op: 'add', entry: agentEntry(nlri, paths, table.isBroadcast(dest), table.ri.vnIndex, this.viewContext) };
+  }
+
+  private writeXmpp(agent: Peer, table: Table, key: string, update: RouteUpdate): void {
+    let m = agent.pendingXmpp.get(table);
+    if (m === undefined) agent.pendingXmpp.set(table, (m = new Map()));
+    m.set(key, update);
+    this.pendingPeers.add(agent);
+  }
+
+  private writeBgp(peer: Peer, table: Table, key: string, path: Path | null): void {
+    let m = peer.pendingBgp.get(table);
+    if (m === undefined) peer.pendingBgp.set(table, (m = new Map()));
+    m.set(key, path);
+    this.pendingPeers.add(peer);
+  }
+
+  /** Walks initial downloads, round robin between receivers, for at most `budget` destinations. */
+  private runSyncs(budget: number): void {
+    while (budget > 0 && this.syncing.size > 0) {
+      for (const peer of [...this.syncing]) {
+        const job = peer.syncs[0];
+        if (job === undefined) {
+          this.syncing.delete(peer);
+          continue;
+        }
+        budget -= this.advance(peer, job, Math.min(budget, SYNC_QUANTUM));
+        if (job.at >= job.tables.length) {
+          peer.syncs.shift();
+          this.synced.push(peer.kind === 'xmpp' ? { kind: 'agent', name: peer.name, ri: job.ri! } : { kind: 'peer', name: peer.name });
+          if (peer.syncs.length === 0) this.syncing.delete(peer);
+        }
+        if (budget <= 0) return;
+      }
+    }
+  }
+
+  /** Sends what a receiver lacks for up to `steps` destinations of its job; returns how many it walked. */
+  private advance(peer: Peer, job: SyncJob, steps: number): number {
+    let used = 0;
+    while (used < steps && job.at < job.tables.length) {
+      const table = job.tables[job.at]!;
+      if (table.deleted) {
+        job.at++;
+        job.cursor = null;
+        continue;
+      }
+      job.cursor ??= table.map.values();
+      const r = job.cursor.next();
+      if (r.done) {
+        job.at++;
+        job.cursor = null;
+        continue;
+      }
+      used++;
+      const dest = r.value as Destination;
+      if (dest.usable === 0) continue;
+      if (peer.kind === 'xmpp') {
+        const paths = agentPaths(peer, dest.pathSet());
+        if (paths.length > 0) this.writeXmpp(peer, table, dest.key, this.agentUpdate(table, dest, paths));
+      } else if (bgpVerdict(peer, table, dest.head, this.speaker) === AdvertiseReason.Advertised) {
+        this.writeBgp(peer, table, dest.key, dest.head);
+      }
+    }
+    return used;
+  }
+}
+
+/** Destinations one receiver's download walks before the next receiver gets a turn. */
+const SYNC_QUANTUM = 4096;
