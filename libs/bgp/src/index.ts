@@ -77,3 +77,22 @@ export type {
 } from './codec/update';
 export { DEFAULT_DECODE_CONTEXT, decodeMessage, encodeMessage } from './codec/message';
 export type { BgpMessage, DecodeResult } from './codec/message';
+
+export { BgpFsm } from './fsm/fsm';
+export type {
+  FsmAction,
+  FsmConfig,
+  FsmEvent,
+  FsmReason,
+  SessionState,
+  TimerName,
+  Transition,
+} from './fsm/types';
+export { decodeContextFor, localOpen, negotiate, peerAsOf } from './fsm/negotiate';
+export type { NegotiatedSession } from './fsm/negotiate';
+export { collisionLoser, collisionSurvivor } from './fsm/collision';
+export type { PeerConnection } from './fsm/collision';
+export { ManualClock, systemClock } from './fsm/clock';
+export type { Clock } from './fsm/clock';
+export { BgpSession } from './fsm/session';
+export type { SessionEvents, SessionIo } from './fsm/session';
