@@ -206,6 +206,27 @@ describe('subscribe and publish', () => {
     expect(s.stanzas[7]).toMatchObject({ kind: 'unsubscribe', node: BLUE });
   });
 
+  test('adding a uuid again is a change: same prefix re-associated, a moved prefix withdrawn', async () => {
+    const a = agent();
+    a.addInterface({ uuid: 'vmi-1', ri: BLUE, address: '10.1.1.3', label: 21 });
+    a.start();
+    const s = await server.waitForSession('agent-a');
+    await waitUntil(() => s.updates.some((u) => u.kind === 'end-of-rib'));
+    a.addInterface({ uuid: 'vmi-1', ri: BLUE, address: '10.1.1.3', label: 23 });
+    a.addInterface({ uuid: 'vmi-1', ri: BLUE, address: '10.1.1.4', label: 23 });
+    await waitUntil(() => s.updates.length === 5);
+    expect(s.updates.slice(2).map((u) => (u.kind === 'route' ? `${u.op} ${u.node}` : u.kind))).toEqual([
+      `add 1/1/${BLUE}/10.1.1.3/32`,
+      `delete 1/1/${BLUE}/10.1.1.3/32`,
+      `add 1/1/${BLUE}/10.1.1.4/32`,
+    ]);
+    expect(s.updates[2]).toMatchObject({ entry: { nextHops: [{ label: 23 }] } });
+    expect(a.route(BLUE, '10.1.1.3')).toBeUndefined();
+    expect(a.route(BLUE, '10.1.1.4')?.nextHops).toEqual([
+      expect.objectContaining({ interface: 'vmi-1', label: 23 }),
+    ]);
+  });
+
   test('an interface in an RI not subscribed yet subscribes it first, with the lowest free instance-id', async () => {
     const a = agent();
     a.subscribe('default-domain:p1:red:red', 1);

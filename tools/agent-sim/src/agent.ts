@@ -227,15 +227,21 @@ export class Agent extends EventEmitter<AgentEvents> {
   /**
    * Places an interface on this vRouter and publishes its route(s). Subscribes to its RI first if needed
    * (with the lowest free instance-id), because the control node closes a session that publishes into an
-   * RI it did not subscribe to (routing.md D).
+   * RI it did not subscribe to (routing.md D). Adding a uuid again is a change: routes it keeps are
+   * re-published (associate = add or change), routes it no longer has are withdrawn.
    */
   addInterface(spec: InterfaceSpec): void {
-    if (this.interfaces.has(spec.uuid)) this.removeInterface(spec.uuid);
     const ifr = interfaceRoutes(spec, this.address, this.evpn);
+    const old = this.interfaces.get(spec.uuid);
+    if (old !== undefined) {
+      const kept = new Set(ifr.routes.map((r) => `${ifr.spec.ri}\n${itemIdOf(r.nlri)}`));
+      this.withdraw(old, (r) => !kept.has(`${old.spec.ri}\n${itemIdOf(r.nlri)}`));
+      this.setLocal(old, false);
+    }
     this.interfaces.set(spec.uuid, ifr);
     if (!this.subs.has(spec.ri)) {
+      // The subscription carries the RI's interfaces, this one included.
       this.subscribe(spec.ri, this.freeInstanceId());
-      // The subscription just sent (if up) already carried this interface's routes.
     } else if (this.state === 'established') {
       this.conn.send(this.publishIqs(ifr));
     }
@@ -247,11 +253,15 @@ export class Agent extends EventEmitter<AgentEvents> {
     const ifr = this.interfaces.get(uuid);
     if (ifr === undefined) return false;
     this.interfaces.delete(uuid);
-    if (this.state === 'established' && this.subs.has(ifr.spec.ri)) {
-      this.conn.send(ifr.routes.map((r) => this.routeIqs(ifr.spec.ri, r.nlri, undefined)).join(''));
-    }
+    this.withdraw(ifr, () => true);
     this.setLocal(ifr, false);
     return true;
+  }
+
+  private withdraw(ifr: InterfaceRoutes, which: (r: InterfaceRoutes['routes'][number]) => boolean): void {
+    if (this.state !== 'established' || !this.subs.has(ifr.spec.ri)) return;
+    const deletes = ifr.routes.filter(which).map((r) => this.routeIqs(ifr.spec.ri, r.nlri, undefined));
+    if (deletes.length > 0) this.conn.send(deletes.join(''));
   }
 
   get interfaceCount(): number {
