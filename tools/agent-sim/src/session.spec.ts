@@ -64,7 +64,7 @@ test('keepalives every hold/3 while idle; a silent control node is dropped with 
   expect(a.lastDown).toMatchObject({ kind: 'stream-error-sent', condition: 'connection-timeout' });
   // The hold timer is checked on a tick of hold/12, so it fires within [hold, hold + tick] (+ scheduling).
   expect(downAfter).toBeGreaterThanOrEqual(HOLD - 50);
-  expect(downAfter).toBeLessThan(HOLD + 600);
+  expect(downAfter).toBeLessThan(HOLD + 1000);
   await waitUntil(() => sa.closed);
   expect(sa.stanzas.at(-1)).toMatchObject({ kind: 'stream-error', condition: 'connection-timeout' });
 
@@ -72,7 +72,7 @@ test('keepalives every hold/3 while idle; a silent control node is dropped with 
   const times = [sa.openedAt, ...sa.keepalives];
   expect(sa.keepalives.length).toBeGreaterThanOrEqual(2);
   for (let i = 1; i < times.length; i++)
-    expect(times[i]! - times[i - 1]!).toBeLessThanOrEqual(HOLD / 3 + 100);
+    expect(times[i]! - times[i - 1]!).toBeLessThanOrEqual(HOLD / 3 + 250);
   expect(a.counters.keepalivesSent).toBe(sa.keepalives.length);
 
   // The agent whose control node keeps talking stays up through the same interval.
