@@ -10,7 +10,31 @@ export type RouteDistinguisher = string;
 
 export const RD_LENGTH = 8;
 
+// Few distinct RDs carry very many routes (one per agent and VRF), so decoded RDs share one string each:
+// about 30 bytes saved per route at a million routes. Bounded: cleared when it grows past CACHE_LIMIT.
+const CACHE_LIMIT = 65536;
+const rdCache = new Map<number, Map<number, string>>();
+let rdCached = 0;
+
 export function readRd(buf: Uint8Array, off: number): RouteDistinguisher {
+  const hi = readU32(buf, off);
+  const lo = readU32(buf, off + 4);
+  let inner = rdCache.get(hi);
+  const hit = inner?.get(lo);
+  if (hit !== undefined) return hit;
+  const text = formatRd(buf, off);
+  if (rdCached >= CACHE_LIMIT) {
+    rdCache.clear();
+    rdCached = 0;
+    inner = undefined;
+  }
+  if (!inner) rdCache.set(hi, (inner = new Map()));
+  inner.set(lo, text);
+  rdCached++;
+  return text;
+}
+
+function formatRd(buf: Uint8Array, off: number): RouteDistinguisher {
   const type = (buf[off] << 8) | buf[off + 1];
   const b = off + 2;
   switch (type) {

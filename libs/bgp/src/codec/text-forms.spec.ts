@@ -3,7 +3,7 @@ import { formatExtCommunity, parseExtCommunity, parseRouteTarget } from './ext-c
 import { canonicalIpv6, formatIpv6, isIpv4, isIpv6 } from './ip';
 import { nlriKey } from './nlri';
 import { canonicalPrefix } from './prefix';
-import { canonicalRd } from './rd';
+import { canonicalRd, readRd } from './rd';
 
 describe('route distinguishers (RFC 4364 §4.2)', () => {
   it.each([
@@ -160,5 +160,18 @@ describe('route keys', () => {
         routeTarget: { kind: 'route-target', form: 'as2', asn: 64512, value: 8000001 },
       }),
     ).toBe('64512:target:64512:8000001/96');
+  });
+});
+
+describe('decoded RD strings are shared', () => {
+  it('the same RD decodes to the same string, and stays right after the cache is cleared', () => {
+    const first = Buffer.from('0001c00002030300', 'hex');
+    expect(readRd(first, 0)).toBe('192.0.2.3:768');
+    // More distinct RDs than the cache holds, then the first one again.
+    for (let i = 0; i < 70_000; i++) {
+      const b = Buffer.from([0, 0, 0, 1, 0, (i >> 16) & 0xff, (i >> 8) & 0xff, i & 0xff]);
+      if (readRd(b, 0) !== `1:${i}`) throw new Error(`RD ${i} decoded wrongly`);
+    }
+    expect(readRd(first, 0)).toBe('192.0.2.3:768');
   });
 });
