@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { Pool, PoolClient } from 'pg';
 import { Core1763700000000 } from './migrations/1763700000000-core';
@@ -15,6 +16,29 @@ export interface DbOptions {
   /** Extra TypeORM migrations registered by other libs (run after the core ones, in order). */
   migrations?: Function[];
   applicationName?: string;
+}
+
+/**
+ * Named prepared statements for every query text: Postgres then parses and plans each distinct statement
+ * once per connection instead of on every call (the write path's set-based statements are large). The
+ * number of distinct texts is bounded (queries are built from a fixed set of fragments); the cap is a guard.
+ */
+const MAX_PREPARED = 2000;
+const names = new Map<string, string>();
+function prepared(text: string, values?: unknown[]): { name?: string; text: string; values?: any[] } {
+  // Parameterless texts may hold several statements (DDL, maintenance), which only the simple protocol runs.
+  if (!values?.length) return { text };
+  let name = names.get(text);
+  if (!name && names.size < MAX_PREPARED) {
+    name = `sk${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+    names.set(text, name);
+  }
+  return { name, text, values: values as any[] };
+}
+
+/** A pg client whose queries go through named prepared statements. */
+export function preparing(client: { query: (q: any) => Promise<any> }): SqlClient {
+  return { query: (text, values) => client.query(prepared(text, values)) };
 }
 
 /**
@@ -47,7 +71,7 @@ export class Db {
   }
 
   query<R = any>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }> {
-    return this.pool.query(text, values as any[]) as any;
+    return this.pool.query(prepared(text, values)) as any;
   }
 
   /** Runs fn in one transaction; rolls back on any error and rethrows it. */
@@ -55,7 +79,7 @@ export class Db {
     const client: PoolClient = await this.pool.connect();
     try {
       await client.query(isolation ? `BEGIN ISOLATION LEVEL ${isolation}` : 'BEGIN');
-      const result = await fn(client as SqlClient);
+      const result = await fn(preparing(client));
       await client.query('COMMIT');
       return result;
     } catch (e) {

@@ -95,6 +95,12 @@ describe('skein all-in-one (child process, embedded Postgres)', () => {
     }
   }, 120_000);
 
+  it('`skein store rebuild` replays the embedded store to identical tables (exit 0)', async () => {
+    const r = run(['store', 'rebuild', '--data-dir', dir]);
+    expect(await r.exited).toBe(0);
+    expect(r.out()).toMatch(/^identical/);
+  }, 60_000);
+
   it('a port in use ends with one line naming the port and the flag, exit code 1', async () => {
     const blocker = net.createServer().listen(0, '127.0.0.1');
     await new Promise((r) => blocker.once('listening', r));

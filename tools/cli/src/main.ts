@@ -82,6 +82,18 @@ program
     process.once('SIGTERM', shutdown);
   });
 
+const store = program.command('store').description('store maintenance');
+store
+  .command('rebuild')
+  .description('replay config_events into fresh tables and fail if they differ from the live tables')
+  .option('--data-dir <dir>', 'the embedded store to check when DATABASE_URL is not set (stop all-in-one first)', defaultDataDir())
+  .option('--keep', 'keep the rebuilt tables in a skein_rebuild_<x> schema for inspection')
+  .option('--json', 'print the report as JSON')
+  .action(async (o) => {
+    const { runRebuild } = await import('./rebuild');
+    process.exitCode = await runRebuild({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: o.dataDir, keep: o.keep, json: o.json });
+  });
+
 const token = program.command('token').description('API tokens');
 token
   .command('issue')

@@ -431,6 +431,12 @@ export class ObjectWriter {
     else w.cs.updates.push(next);
     w.track(next);
     for (const r of cur.refs) if (!next.refs.some((n) => n.to_uuid === r.to_uuid)) w.cs.refDeletes.push({ from_uuid: cur.uuid, to_uuid: r.to_uuid });
+    // The refs after a removed one move up in their type's list.
+    for (const r of next.refs) {
+      const row = refRow(next, r);
+      const old = cur.refs.find((o) => o.to_uuid === r.to_uuid);
+      if (old && refRow(cur, old).position !== row.position) w.cs.refUpserts.push(row);
+    }
     w.emit(oper, next, extra);
   }
 
