@@ -82,6 +82,17 @@ program
     process.once('SIGTERM', shutdown);
   });
 
+program
+  .command('agent-sim')
+  .description('simulated vRouter agents speaking XMPP to a control node (see tools/agent-sim)')
+  .allowUnknownOption()
+  .helpOption(false)
+  .action(async () => {
+    const { runAgentSimCli } = await import('@skein/agent-sim');
+    const i = process.argv.indexOf('agent-sim');
+    process.exitCode = await runAgentSimCli(process.argv.slice(i + 1));
+  });
+
 const store = program.command('store').description('store maintenance');
 store
   .command('rebuild')
