@@ -75,9 +75,14 @@ export class Path {
     return this.peer === other.peer && (this.primary?.dest ?? null) === (other.primary?.dest ?? null);
   }
 
-  /** Nothing an agent or peer would see differs. */
+  /** Same attributes, label and flags: replacing one with the other changes nothing. */
   sameContent(other: Path): boolean {
     return this.attrs === other.attrs && this.label === other.label && this.flags === other.flags;
+  }
+
+  /** Nothing an agent or peer would see differs (staleness is not sent). */
+  sameView(other: Path): boolean {
+    return this.attrs === other.attrs && this.label === other.label && (this.flags | PathFlag.Stale) === (other.flags | PathFlag.Stale);
   }
 }
 

@@ -90,9 +90,10 @@ export class Peer {
     return this.kind === 'bgp';
   }
 
+  /** The subscription routes are sent for: active, and renewed by this session if it survived a restart. */
   activeSubscription(ri: RoutingInstance): Subscription | undefined {
     const sub = this.subscriptions.get(ri.name);
-    return sub !== undefined && sub.active ? sub : undefined;
+    return sub !== undefined && sub.active && sub.generation === this.generation ? sub : undefined;
   }
 }
 

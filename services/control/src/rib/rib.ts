@@ -204,17 +204,25 @@ export class Rib implements ReplicationHost {
     return ri;
   }
 
+  /**
+   * Deletes an RI: its routes are withdrawn (subscribed agents get the retracts), and its subscriptions wait,
+   * pending, in case it comes back.
+   */
   deleteRoutingInstance(name: string): void {
     const ri = this.instances.get(name);
     if (ri === undefined || ri.isMaster) return;
-    for (const agent of [...ri.subscribers.values()]) {
-      const sub = agent.subscriptions.get(name);
-      if (sub !== undefined) this.deactivate(agent, sub, ri);
-    }
     this.setImports(ri, new Set());
     for (const rt of ri.exportTargets) this.rtGroupEdit(rt, (g) => g.exporters.delete(ri));
     for (const table of ri.tables) {
       for (const dest of [...table.map.values()]) for (const p of [...dest.paths()]) this.dropPath(table, dest, p);
+    }
+    // Retracts are computed while the subscribers still count, then the subscriptions go pending.
+    this.settle();
+    for (const agent of [...ri.subscribers.values()]) {
+      const sub = agent.subscriptions.get(name);
+      if (sub !== undefined) this.deactivate(agent, sub, ri, true);
+    }
+    for (const table of ri.tables) {
       table.deleted = true;
       this.tablesByName.delete(table.name);
     }
@@ -318,6 +326,8 @@ export class Rib implements ReplicationHost {
       applyInterest(peer, interest, delta);
       return;
     }
+    // Pending destination changes are judged against the interest they were made under.
+    this.settle();
     // The VPN best paths whose advertisement to `peer` may flip, judged before and after the change.
     const affected: Path[] = [];
     if (interest.kind === 'exact') {
@@ -402,11 +412,13 @@ export class Rib implements ReplicationHost {
       sub.instanceId = instanceId;
       const ri = this.instances.get(riName);
       if (sub.active && ri !== undefined) {
+        this.settle();
         if (sub.noRibout !== noRibout) ri.ribOutSubscribers += noRibout ? -1 : 1;
         sub.noRibout = noRibout;
         if (!noRibout) this.startAgentSync(agent, ri);
       } else {
         sub.noRibout = noRibout;
+        if (ri !== undefined) this.activate(agent, sub, ri);
       }
       return;
     }
@@ -453,6 +465,8 @@ export class Rib implements ReplicationHost {
   }
 
   private activate(agent: Peer, sub: Subscription, ri: RoutingInstance): void {
+    // Earlier changes go out as they were seen; the new subscriber gets the download instead.
+    this.settle();
     sub.active = true;
     ri.subscribers.set(agent.name, agent);
     if (!sub.noRibout) ri.ribOutSubscribers++;
@@ -461,14 +475,14 @@ export class Rib implements ReplicationHost {
   }
 
   /** The agent's paths in the RI go and it stops receiving; the subscription stays, pending, if kept. */
-  private deactivate(agent: Peer, sub: Subscription, ri: RoutingInstance): void {
+  private deactivate(agent: Peer, sub: Subscription, ri: RoutingInstance, keepPending = false): void {
     if (!sub.active) return;
     for (const table of ri.tables) {
       for (const dest of [...table.map.values()]) {
         const own = table.findPeerPath(dest, (p) => p.peer === agent && p.primary === null);
         if (own !== null) this.dropPath(table, dest, own);
       }
-      agent.pendingXmpp.delete(table);
+      if (!keepPending) agent.pendingXmpp.delete(table);
     }
     const job = agent.syncs.findIndex((j) => j.ri === ri.name);
     if (job >= 0) agent.syncs.splice(job, 1);
@@ -487,7 +501,7 @@ export class Rib implements ReplicationHost {
   private activatePendingSubscriptions(ri: RoutingInstance): void {
     for (const peer of this.peers.values()) {
       const sub = peer.subscriptions.get(ri.name);
-      if (sub !== undefined && !sub.active && peer.up) this.activate(peer, sub, ri);
+      if (sub !== undefined && !sub.active && peer.up && sub.generation === peer.generation) this.activate(peer, sub, ri);
     }
   }
 
@@ -531,6 +545,8 @@ export class Rib implements ReplicationHost {
     const peer = this.peers.get(name);
     if (peer === undefined || peer.kind !== 'bgp') return;
     if (peer.up) this.bgpPeerDown(name);
+    // Changes made while it was down are not its business; its download starts from here.
+    this.settle();
     peer.up = true;
     peer.families = new Set(families);
     for (const f of peer.families) this.upByFamily.set(f, (this.upByFamily.get(f) ?? 0) + 1);
@@ -823,7 +839,8 @@ export class Rib implements ReplicationHost {
     for (const agent of table.ri.subscribers.values()) {
       if (!agent.up) continue;
       const sub = agent.subscriptions.get(table.ri.name);
-      if (sub === undefined || sub.noRibout) continue;
+      // A subscription from before a graceful restart keeps its paths but gets nothing until renewed.
+      if (sub === undefined || sub.noRibout || sub.generation !== agent.generation) continue;
       const pending = agent.pendingXmpp.get(table)?.has(dest.key) ?? false;
       if (!contributes(agent, before) && !contributes(agent, after)) {
         if (unchanged && !pending) continue;

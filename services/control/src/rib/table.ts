@@ -33,7 +33,7 @@ export function sameSet(a: PathSet, b: PathSet): boolean {
   return true;
 }
 
-/** Same paths as far as any receiver can tell (same attributes, labels and flags, in order). */
+/** Same paths as far as any receiver can tell (same sources, attributes, labels and flags, in order). */
 export function sameSetContent(a: PathSet, b: PathSet): boolean {
   if (a === b) return true;
   const n = setSize(a);
@@ -41,7 +41,7 @@ export function sameSetContent(a: PathSet, b: PathSet): boolean {
   for (let i = 0; i < n; i++) {
     const x = setAt(a, i);
     const y = setAt(b, i);
-    if (x !== y && (x.peer !== y.peer || !x.sameContent(y))) return false;
+    if (x !== y && (x.peer !== y.peer || !x.sameView(y))) return false;
   }
   return true;
 }
