@@ -28,7 +28,10 @@ export type { OpenMessage } from './codec/open';
 export {
   cease,
   ceaseAdmin,
+  ceaseCollision,
+  ceaseConfigChange,
   ceaseMaxPrefixes,
+  ceasePeerDeconfigured,
   decodeNotification,
   describeNotificationMessage,
   encodeNotification,
@@ -96,3 +99,4 @@ export { ManualClock, systemClock } from './fsm/clock';
 export type { Clock } from './fsm/clock';
 export { BgpSession } from './fsm/session';
 export type { SessionEvents, SessionIo } from './fsm/session';
+export { checkFirstAs } from './validate';

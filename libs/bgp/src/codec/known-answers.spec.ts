@@ -9,7 +9,10 @@ import { formatExtCommunity } from './ext-community';
 import {
   NotificationMessage,
   ceaseAdmin,
+  ceaseCollision,
+  ceaseConfigChange,
   ceaseMaxPrefixes,
+  ceasePeerDeconfigured,
   describeNotificationMessage,
   encodeNotification,
 } from './notification';
@@ -342,6 +345,15 @@ describe('NOTIFICATION, KEEPALIVE, ROUTE-REFRESH', () => {
     expect(describeNotificationMessage(decodeMessage(bytes).message as NotificationMessage)).toBe(
       '6/2 Cease / Administrative Shutdown: "mainten"',
     );
+  });
+
+  it.each([
+    ['6/3 peer de-configured', ceasePeerDeconfigured(), '0603'],
+    ['6/4 administrative reset', ceaseAdmin(4), '0604'],
+    ['6/6 other configuration change', ceaseConfigChange(), '0606'],
+    ['6/7 connection collision resolution', ceaseCollision(), '0607'],
+  ])('NOTIFICATION %s', (_, n, body) => {
+    expect(encodeNotification(n).equals(msg('03', body))).toBe(true);
   });
 
   it('NOTIFICATION 6/1 carries AFI, SAFI and the prefix limit (RFC 4486 §4)', () => {

@@ -30,6 +30,13 @@ export function cease(subcode: number, data: Buffer = Buffer.alloc(0)): Notifica
   return { type: 'notification', code: ErrorCode.Cease, subcode, data };
 }
 
+/** Cease 6/3: the peering was removed from configuration. */
+export const ceasePeerDeconfigured = () => cease(CeaseSubcode.PeerDeconfigured);
+/** Cease 6/6: a family, AS or other session parameter changed (routing.md check 37). */
+export const ceaseConfigChange = () => cease(CeaseSubcode.OtherConfigurationChange);
+/** Cease 6/7: this connection lost a collision (RFC 4271 §6.8). */
+export const ceaseCollision = () => cease(CeaseSubcode.ConnectionCollisionResolution);
+
 /** Cease 6/1 with RFC 4486 data: AFI (2), SAFI (1), prefix upper bound (4). */
 export function ceaseMaxPrefixes(afi: number, safi: number, limit: number): NotificationMessage {
   const data = Buffer.alloc(7);

@@ -1,4 +1,4 @@
-import { NotificationMessage, cease, notificationFor } from '../codec/notification';
+import { NotificationMessage, cease, ceaseCollision, notificationFor } from '../codec/notification';
 import { OpenMessage } from '../codec/open';
 import { CeaseSubcode, ErrorCode, FsmSubcode, isBgpError } from '../errors';
 import { familyOf } from '../families';
@@ -193,9 +193,7 @@ export class BgpFsm {
       case 'decode-error':
         return down(this.sendNotificationAndIdle('invalid-message', notificationFor(e.error)));
       case 'collision-dump':
-        return down(
-          this.sendNotificationAndIdle('collision', cease(CeaseSubcode.ConnectionCollisionResolution)),
-        );
+        return down(this.sendNotificationAndIdle('collision', ceaseCollision()));
       case 'message': {
         const m = e.message;
         if (m.type === 'keepalive') return stay('Established', refreshHold());
@@ -228,7 +226,7 @@ export class BgpFsm {
       case 'decode-error':
         return this.sendNotificationAndIdle('invalid-message', notificationFor(e.error));
       case 'collision-dump':
-        return this.sendNotificationAndIdle('collision', cease(CeaseSubcode.ConnectionCollisionResolution));
+        return this.sendNotificationAndIdle('collision', ceaseCollision());
       case 'message': {
         const m = e.message;
         if (m.type === 'notification') return this.notificationReceived(m);
