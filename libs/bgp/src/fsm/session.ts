@@ -165,6 +165,8 @@ export class BgpSession {
 
   private dispatch(event: FsmEvent): void {
     const t = this.fsm.handle(event);
+    // Report the change first, so listeners see "Established" before "established"/"down" callbacks.
+    if (t.from !== t.to) this.events.stateChange?.(t);
     for (const a of t.actions) {
       switch (a.type) {
         case 'connect':
@@ -219,7 +221,6 @@ export class BgpSession {
     if (t.to === 'OpenConfirm' && t.from === 'OpenSent')
       this.decodeContext = decodeContextFor(this.fsm.negotiated!);
     if (t.reason && t.from !== 'Established' && t.to === 'Idle') this.lastDownReason = t.reason;
-    if (t.from !== t.to) this.events.stateChange?.(t);
   }
 
   private stopTimer(timer: TimerName): void {
