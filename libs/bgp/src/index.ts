@@ -100,3 +100,4 @@ export type { Clock } from './fsm/clock';
 export { BgpSession } from './fsm/session';
 export type { SessionEvents, SessionIo } from './fsm/session';
 export { checkFirstAs } from './validate';
+export { unknownAttributesToPropagate } from './codec/attributes/reflect';
