@@ -154,7 +154,7 @@ async function registerSubnet(
   const ranges = rangesParam(s.pools);
   const pool = await c.query<{ pool_id: string }>(
     `INSERT INTO ipam_pool (descending, ranges, fill_cursor, chunk)
-     VALUES ($1, $2::numeric[], ipam_range_start($2::numeric[], $1), greatest(1, least(1024, ipam_range_size($2::numeric[])))::integer)
+     VALUES ($1, $2::numeric[], ipam_range_start($2::numeric[], $1), greatest(1, least(64, ipam_range_size($2::numeric[])))::integer)
      RETURNING pool_id::text AS pool_id`,
     [!s.addrFromStart, ranges],
   );

@@ -98,7 +98,7 @@ BEGIN
   UPDATE ipam_pool
      SET descending = p_descending, ranges = p_ranges,
          fill_cursor = ipam_range_start(p_ranges, p_descending), scan_from = NULL,
-         chunk = greatest(1, least(1024, ipam_range_size(p_ranges)))::integer
+         chunk = greatest(1, least(64, ipam_range_size(p_ranges)))::integer
    WHERE pool_id = p_pool;
   DELETE FROM ipam_free WHERE pool_id = p_pool;
   PERFORM set_config('skein_ipam.h' || p_pool, '', true);

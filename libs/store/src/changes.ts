@@ -42,7 +42,7 @@ export class ChangeSet {
    * was emitted). Foreign keys are checked at the end of the statement, so a ref may point at an object
    * inserted by the same statement, and an object may go together with the refs to it.
    */
-  async flush(c: SqlClient): Promise<number> {
+  async flush(c: SqlClient, commit = false): Promise<number> {
     const parts: string[] = [];
     const params: unknown[] = [];
     const p = (v: unknown) => {
@@ -96,7 +96,8 @@ export class ChangeSet {
     }
     if (!parts.length) return 0;
     const tail = this.events.length ? 'SELECT coalesce(max(seq), 0) AS seq FROM ev' : 'SELECT 0 AS seq';
-    const { rows } = await c.query(`WITH ${parts.join(',\n')}\n${tail}`, params);
+    const text = `WITH ${parts.join(',\n')}\n${tail}`;
+    const { rows } = await (commit && c.queryAndCommit ? c.queryAndCommit(text, params) : c.query(text, params));
     return Number(rows[0].seq);
   }
 }

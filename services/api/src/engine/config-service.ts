@@ -96,7 +96,7 @@ export class ConfigService {
           const w = new WriteTx(c, ctx);
           w.quota = this.quota;
           const value = await fn(w);
-          const seq = w.cs.empty ? await headSeq(c) : await w.cs.flush(c);
+          const seq = w.cs.empty ? await headSeq(c) : await w.cs.flush(c, true);
           return { value, seq };
         });
       } catch (e: any) {
