@@ -2,7 +2,19 @@ import { parseRouteTarget, type PathAttributes, type VpnPrefix } from '@skein/bg
 import { AdvertiseReason } from './advertise';
 import { explain } from './explain';
 import type { Rib } from './rib';
-import { BLUE, BLUE_RT, RED, addAgent, agentUpdates, announced, blueRed, entry, newRib, peerBatches, withdrawn } from './rib.spec-helper';
+import {
+  BLUE,
+  BLUE_RT,
+  RED,
+  addAgent,
+  agentUpdates,
+  announced,
+  blueRed,
+  entry,
+  newRib,
+  peerBatches,
+  withdrawn,
+} from './rib.spec-helper';
 
 const BLUE_INET = `${BLUE}.inet.0`;
 const A_KEY = '192.0.2.11:3:10.1.1.3/32';
@@ -44,7 +56,22 @@ describe('reflection (routing.md B9)', () => {
     const c = rib.takeChanges();
     expect(agentUpdates(c, 'a')).toEqual([]);
     expect(agentUpdates(c, 'b')).toMatchObject([
-      { op: 'add', entry: { nextHops: [{ address: '192.0.2.11', label: 21, tunnelEncapsulations: ['gre'], virtualNetwork: 'default-domain:p1:blue' }], localPreference: 100, med: 200, virtualNetwork: 'default-domain:p1:blue' } },
+      {
+        op: 'add',
+        entry: {
+          nextHops: [
+            {
+              address: '192.0.2.11',
+              label: 21,
+              tunnelEncapsulations: ['gre'],
+              virtualNetwork: 'default-domain:p1:blue',
+            },
+          ],
+          localPreference: 100,
+          med: 200,
+          virtualNetwork: 'default-domain:p1:blue',
+        },
+      },
     ]);
     const [batch] = peerBatches(c, 'gobgp');
     expect(batch).toMatchObject({
@@ -54,10 +81,20 @@ describe('reflection (routing.md B9)', () => {
       attributes: { origin: 2, asPath: [], localPref: 100, med: 200 },
     });
     expect(batch!.attributes!.extCommunities).toEqual(
-      expect.arrayContaining([parseRouteTarget(BLUE_RT), { kind: 'encapsulation', tunnelType: 2 }, { kind: 'origin-vn', form: 'as2', asn: 64512, vnIndex: 5 }]),
+      expect.arrayContaining([
+        parseRouteTarget(BLUE_RT),
+        { kind: 'encapsulation', tunnelType: 2 },
+        { kind: 'origin-vn', form: 'as2', asn: 64512, vnIndex: 5 },
+      ]),
     );
-    expect(explain(rib, 'gobgp', 'bgp.l3vpn.0', A_KEY)).toMatchObject({ advertised: true, reason: AdvertiseReason.Advertised });
-    expect(explain(rib, 'a', BLUE_INET, '10.1.1.3/32')).toMatchObject({ advertised: false, reason: AdvertiseReason.LearnedFromPeer });
+    expect(explain(rib, 'gobgp', 'bgp.l3vpn.0', A_KEY)).toMatchObject({
+      advertised: true,
+      reason: AdvertiseReason.Advertised,
+    });
+    expect(explain(rib, 'a', BLUE_INET, '10.1.1.3/32')).toMatchObject({
+      advertised: false,
+      reason: AdvertiseReason.LearnedFromPeer,
+    });
   });
 
   it('prepends the local AS and drops LOCAL_PREF towards eBGP, keeping the VPN next hop (check 32)', () => {
@@ -71,7 +108,13 @@ describe('reflection (routing.md B9)', () => {
 
   it('does not reflect iBGP to iBGP without a cluster id (check 35)', () => {
     const rib = setup();
-    rib.bgpAnnounce('cn2', 'inet-vpn', [{ rd: '10.0.0.2:1', prefix: '10.5.0.0/16', label: 50 }], vpnAttrs(), '192.0.2.50');
+    rib.bgpAnnounce(
+      'cn2',
+      'inet-vpn',
+      [{ rd: '10.0.0.2:1', prefix: '10.5.0.0/16', label: 50 }],
+      vpnAttrs(),
+      '192.0.2.50',
+    );
     const c = rib.takeChanges();
     expect(announced(c, 'cn3')).toEqual([]);
     expect(announced(c, 'cn2')).toEqual([]);
@@ -81,45 +124,101 @@ describe('reflection (routing.md B9)', () => {
       reason: AdvertiseReason.IbgpNotReflected,
       detail: { learned_from: 'cn2' },
     });
-    expect(explain(rib, 'cn2', 'bgp.l3vpn.0', '10.0.0.2:1:10.5.0.0/16').reason).toBe(AdvertiseReason.LearnedFromPeer);
+    expect(explain(rib, 'cn2', 'bgp.l3vpn.0', '10.0.0.2:1:10.5.0.0/16').reason).toBe(
+      AdvertiseReason.LearnedFromPeer,
+    );
   });
 
   it('reflects with ORIGINATOR_ID and CLUSTER_LIST when a cluster id is set, and drops own-cluster routes (check 36)', () => {
     const rib = setup({ clusterId: '0.0.0.9' });
-    rib.bgpAnnounce('cn2', 'inet-vpn', [{ rd: '10.0.0.2:1', prefix: '10.5.0.0/16', label: 50 }], vpnAttrs(), '192.0.2.50');
+    rib.bgpAnnounce(
+      'cn2',
+      'inet-vpn',
+      [{ rd: '10.0.0.2:1', prefix: '10.5.0.0/16', label: 50 }],
+      vpnAttrs(),
+      '192.0.2.50',
+    );
     const c = rib.takeChanges();
     const [batch] = peerBatches(c, 'cn3');
-    expect(batch!.attributes).toMatchObject({ originatorId: '10.0.0.2', clusterList: ['0.0.0.9'], localPref: 100 });
+    expect(batch!.attributes).toMatchObject({
+      originatorId: '10.0.0.2',
+      clusterList: ['0.0.0.9'],
+      localPref: 100,
+    });
     expect(announced(c, 'cn2')).toEqual([]);
 
-    rib.bgpAnnounce('cn3', 'inet-vpn', [{ rd: '10.0.0.3:1', prefix: '10.6.0.0/16', label: 60 }], vpnAttrs({ clusterList: ['0.0.0.9'] }), '192.0.2.60');
-    rib.bgpAnnounce('cn3', 'inet-vpn', [{ rd: '10.0.0.3:2', prefix: '10.7.0.0/16', label: 61 }], vpnAttrs({ originatorId: '10.0.0.1' }), '192.0.2.60');
+    rib.bgpAnnounce(
+      'cn3',
+      'inet-vpn',
+      [{ rd: '10.0.0.3:1', prefix: '10.6.0.0/16', label: 60 }],
+      vpnAttrs({ clusterList: ['0.0.0.9'] }),
+      '192.0.2.60',
+    );
+    rib.bgpAnnounce(
+      'cn3',
+      'inet-vpn',
+      [{ rd: '10.0.0.3:2', prefix: '10.7.0.0/16', label: 61 }],
+      vpnAttrs({ originatorId: '10.0.0.1' }),
+      '192.0.2.60',
+    );
     const d = rib.takeChanges();
     expect(announced(d, 'bird')).toEqual([]);
     expect(rib.table(BLUE_INET)!.find('10.6.0.0/16')).toBeUndefined();
-    expect(explain(rib, 'bird', 'bgp.l3vpn.0', '10.0.0.3:1:10.6.0.0/16').reason).toBe(AdvertiseReason.ClusterLoop);
-    expect(explain(rib, 'bird', 'bgp.l3vpn.0', '10.0.0.3:2:10.7.0.0/16').reason).toBe(AdvertiseReason.ClusterLoop);
+    expect(explain(rib, 'bird', 'bgp.l3vpn.0', '10.0.0.3:1:10.6.0.0/16').reason).toBe(
+      AdvertiseReason.ClusterLoop,
+    );
+    expect(explain(rib, 'bird', 'bgp.l3vpn.0', '10.0.0.3:2:10.7.0.0/16').reason).toBe(
+      AdvertiseReason.ClusterLoop,
+    );
   });
 
   it('drops a received AS_PATH with the local AS beyond loop_count, and never sends a peer its own AS', () => {
     const rib = setup();
     const looped = vpnAttrs({ asPath: [{ type: 'sequence', asns: [65001, 64512] }] });
-    rib.bgpAnnounce('bird', 'inet-vpn', [{ rd: '10.0.0.4:1', prefix: '10.8.0.0/16', label: 70 }], looped, '192.0.2.70');
-    expect(explain(rib, 'gobgp', 'bgp.l3vpn.0', '10.0.0.4:1:10.8.0.0/16')).toMatchObject({ reason: AdvertiseReason.AsLoop });
+    rib.bgpAnnounce(
+      'bird',
+      'inet-vpn',
+      [{ rd: '10.0.0.4:1', prefix: '10.8.0.0/16', label: 70 }],
+      looped,
+      '192.0.2.70',
+    );
+    expect(explain(rib, 'gobgp', 'bgp.l3vpn.0', '10.0.0.4:1:10.8.0.0/16')).toMatchObject({
+      reason: AdvertiseReason.AsLoop,
+    });
     expect(rib.table(BLUE_INET)!.find('10.8.0.0/16')).toBeUndefined();
 
     rib.addBgpPeer({ name: 'bird', address: '127.0.0.4', asn: 65001, loopCount: 1 });
-    rib.bgpAnnounce('bird', 'inet-vpn', [{ rd: '10.0.0.4:1', prefix: '10.8.0.0/16', label: 70 }], looped, '192.0.2.70');
+    rib.bgpAnnounce(
+      'bird',
+      'inet-vpn',
+      [{ rd: '10.0.0.4:1', prefix: '10.8.0.0/16', label: 70 }],
+      looped,
+      '192.0.2.70',
+    );
     expect(rib.table(BLUE_INET)!.find('10.8.0.0/16')).toBeDefined();
     // Learned from AS 65001 over gobgp: not sent to bird, whose AS is in the path.
     const viaGobgp = vpnAttrs({ asPath: [{ type: 'sequence', asns: [65001] }] });
-    rib.bgpAnnounce('gobgp', 'inet-vpn', [{ rd: '10.0.0.4:9', prefix: '10.9.0.0/16', label: 71 }], viaGobgp, '192.0.2.71');
-    expect(explain(rib, 'bird', 'bgp.l3vpn.0', '10.0.0.4:9:10.9.0.0/16')).toMatchObject({ reason: AdvertiseReason.AsLoop });
+    rib.bgpAnnounce(
+      'gobgp',
+      'inet-vpn',
+      [{ rd: '10.0.0.4:9', prefix: '10.9.0.0/16', label: 71 }],
+      viaGobgp,
+      '192.0.2.71',
+    );
+    expect(explain(rib, 'bird', 'bgp.l3vpn.0', '10.0.0.4:9:10.9.0.0/16')).toMatchObject({
+      reason: AdvertiseReason.AsLoop,
+    });
   });
 
   it('ignores LOCAL_PREF from eBGP peers', () => {
     const rib = setup();
-    rib.bgpAnnounce('bird', 'inet-vpn', [{ rd: '10.0.0.4:1', prefix: '10.8.0.0/16', label: 70 }], vpnAttrs({ localPref: 500, asPath: [{ type: 'sequence', asns: [65001] }] }), '192.0.2.70');
+    rib.bgpAnnounce(
+      'bird',
+      'inet-vpn',
+      [{ rd: '10.0.0.4:1', prefix: '10.8.0.0/16', label: 70 }],
+      vpnAttrs({ localPref: 500, asPath: [{ type: 'sequence', asns: [65001] }] }),
+      '192.0.2.70',
+    );
     expect(rib.table('bgp.l3vpn.0')!.find('10.0.0.4:1:10.8.0.0/16')!.head!.attrs.localPref).toBeUndefined();
   });
 });
@@ -130,7 +229,9 @@ describe('LP 200 against LP 100 (check 17)', () => {
     rib.agentPublish('a', BLUE, entry('10.1.1.3/32', '192.0.2.11', 21, { lp: 200 }));
     rib.agentPublish('b', BLUE, entry('10.1.1.3/32', '192.0.2.12', 22, { lp: 100 }));
     let c = rib.takeChanges();
-    expect(agentUpdates(c, 'c')).toMatchObject([{ op: 'add', entry: { nextHops: [{ address: '192.0.2.11' }], localPreference: 200, med: 100 } }]);
+    expect(agentUpdates(c, 'c')).toMatchObject([
+      { op: 'add', entry: { nextHops: [{ address: '192.0.2.11' }], localPreference: 200, med: 100 } },
+    ]);
     expect(vpn(announced(c, 'gobgp')).map((n) => n.rd)).toEqual(['192.0.2.11:3']);
     expect(peerBatches(c, 'gobgp')[0]!.attributes!.med).toBe(100);
     expect(explain(rib, 'gobgp', BLUE_INET, '10.1.1.3/32', { path: 'b' })).toMatchObject({
@@ -145,7 +246,9 @@ describe('LP 200 against LP 100 (check 17)', () => {
     expect(vpn(withdrawn(c, 'gobgp')).map((n) => n.rd)).toEqual(['192.0.2.11:3']);
     expect(vpn(announced(c, 'gobgp')).map((n) => n.rd)).toEqual(['192.0.2.12:4']);
     expect(peerBatches(c, 'gobgp').find((b) => b.announce)!.attributes!.med).toBe(200);
-    expect(agentUpdates(c, 'c')).toMatchObject([{ op: 'add', entry: { nextHops: [{ address: '192.0.2.12' }], med: 200 } }]);
+    expect(agentUpdates(c, 'c')).toMatchObject([
+      { op: 'add', entry: { nextHops: [{ address: '192.0.2.12' }], med: 200 } },
+    ]);
   });
 });
 
@@ -163,7 +266,9 @@ describe('explain reasons (Part E)', () => {
     expect(reason('c', BLUE_INET, '10.99.0.0/16')).toBe(AdvertiseReason.NoRoute);
     expect(reason('a', BLUE_INET, '10.1.1.3/32')).toBe(AdvertiseReason.LearnedFromPeer);
     expect(reason('c', BLUE_INET, '10.1.1.9/32')).toBe(AdvertiseReason.Infeasible);
-    expect(explain(rib, 'c', BLUE_INET, '10.1.1.9/32').path).toMatchObject({ infeasible_reason: 'no-tunnel-encap' });
+    expect(explain(rib, 'c', BLUE_INET, '10.1.1.9/32').path).toMatchObject({
+      infeasible_reason: 'no-tunnel-encap',
+    });
     expect(reason('c', `${RED}.inet.0`, '10.1.1.3/32')).toBe(AdvertiseReason.NotSubscribed);
     expect(explain(rib, 'r', `${RED}.inet.0`, '10.1.1.3/32')).toMatchObject({
       reason: AdvertiseReason.NotImported,
@@ -175,7 +280,10 @@ describe('explain reasons (Part E)', () => {
       detail: { family: 'inet6-vpn', negotiated_families: ['inet-vpn'] },
     });
     expect(reason('gobgp', BLUE_INET, '10.1.1.3/32')).toBe(AdvertiseReason.Advertised);
-    expect(explain(rib, 'gobgp', BLUE_INET, '10.1.1.3/32').detail).toMatchObject({ vpn_table: 'bgp.l3vpn.0', vpn_prefix: A_KEY });
+    expect(explain(rib, 'gobgp', BLUE_INET, '10.1.1.3/32').detail).toMatchObject({
+      vpn_table: 'bgp.l3vpn.0',
+      vpn_prefix: A_KEY,
+    });
     expect(reason('nobody', BLUE_INET, '10.1.1.3/32')).toBe(AdvertiseReason.SessionDown);
   });
 });

@@ -43,15 +43,24 @@ function infeasibleReason(path: Path): AdvertiseReason {
  * and not carrying the peer's own AS (sender-side loop check, as TF does towards eBGP). `assumeWanted` skips
  * the interest check, to tell what a peer had before it lost interest.
  */
-export function bgpVerdict(peer: Peer, table: Table, best: Path | null, ctx: SpeakerContext, assumeWanted = false): AdvertiseReason {
+export function bgpVerdict(
+  peer: Peer,
+  table: Table,
+  best: Path | null,
+  ctx: SpeakerContext,
+  assumeWanted = false,
+): AdvertiseReason {
   if (!peer.up) return AdvertiseReason.SessionDown;
-  if (table.bgpFamily === undefined || !peer.families.has(table.bgpFamily)) return AdvertiseReason.FamilyNotNegotiated;
+  if (table.bgpFamily === undefined || !peer.families.has(table.bgpFamily))
+    return AdvertiseReason.FamilyNotNegotiated;
   if (best === null) return AdvertiseReason.NoRoute;
   if (!best.feasible) return infeasibleReason(best);
   const from = best.peer;
   if (from === peer) return AdvertiseReason.LearnedFromPeer;
-  if (from.kind === 'bgp' && from.ibgp && peer.ibgp && ctx.clusterId === undefined) return AdvertiseReason.IbgpNotReflected;
-  if (table.kind === 'vpn' && !assumeWanted && !peerWantsRoute(peer, best.attrs)) return AdvertiseReason.RtcNoInterest;
+  if (from.kind === 'bgp' && from.ibgp && peer.ibgp && ctx.clusterId === undefined)
+    return AdvertiseReason.IbgpNotReflected;
+  if (table.kind === 'vpn' && !assumeWanted && !peerWantsRoute(peer, best.attrs))
+    return AdvertiseReason.RtcNoInterest;
   if (!peer.ibgp && countAs(best.attrs.asPath, peer.asn) > 0) return AdvertiseReason.AsLoop;
   return AdvertiseReason.Advertised;
 }
@@ -151,7 +160,8 @@ export function wireAttributes(out: AttrSet, v6Family: boolean): WireAttributes 
   const hit = cache[cacheKey];
   if (hit) return hit;
   const attributes: PathAttributes = { origin: out.origin, nextHop: out.nextHop };
-  if (out.asPath !== undefined) attributes.asPath = out.asPath.map((s) => ({ type: s.type, asns: [...s.asns] }));
+  if (out.asPath !== undefined)
+    attributes.asPath = out.asPath.map((s) => ({ type: s.type, asns: [...s.asns] }));
   if (out.med !== undefined) attributes.med = out.med;
   if (out.localPref !== undefined) attributes.localPref = out.localPref;
   if (out.atomicAggregate) attributes.atomicAggregate = true;

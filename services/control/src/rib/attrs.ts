@@ -11,7 +11,7 @@ import {
   type RawAttribute,
 } from '@skein/bgp';
 import { ipv4ToNumber } from './ip';
-import type { Path } from './path';
+import type { VpnPath } from './path';
 
 /**
  * The attributes of a path, minus what differs per route (the prefix and the label). Many routes share one
@@ -84,8 +84,12 @@ function canonicalExt(ecs: readonly ExtCommunity[] | undefined): { list: ExtComm
 
 function keyOf(a: AttrInput, extText: readonly string[], communities: readonly number[]): string {
   const agg = a.aggregator ? `${a.aggregator.asn}@${a.aggregator.address}` : '';
-  const pmsi = a.pmsiTunnel ? `${a.pmsiTunnel.flags}/${a.pmsiTunnel.tunnelType}/${a.pmsiTunnel.label}/${a.pmsiTunnel.tunnelId}` : '';
-  const unknown = a.unknown ? a.unknown.map((u) => `${u.flags}/${u.type}/${u.value.toString('hex')}`).join(',') : '';
+  const pmsi = a.pmsiTunnel
+    ? `${a.pmsiTunnel.flags}/${a.pmsiTunnel.tunnelType}/${a.pmsiTunnel.label}/${a.pmsiTunnel.tunnelId}`
+    : '';
+  const unknown = a.unknown
+    ? a.unknown.map((u) => `${u.flags}/${u.type}/${u.value.toString('hex')}`).join(',')
+    : '';
   return [
     a.nextHop,
     a.origin ?? Origin.Incomplete,
@@ -155,14 +159,20 @@ export class AttrSet {
   /** Paths referencing this set (maintained by the pool's users). At 0 the set leaves the pool. */
   refs = 0;
   /** Head of the intrusive list of VPN-table paths with these attributes: the route-target index walks it. */
-  vpnHead: Path | null = null;
+  vpnHead: VpnPath | null = null;
   /** Attributes as sent to each class of BGP peer (iBGP, reflected, eBGP per AS); not interned. */
   outCache: Map<string, AttrSet> | null = null;
   /** Memoised forms for the session layer and agents (PathAttributes, next-hop pieces). */
   wire: unknown = null;
   xmpp: unknown = null;
 
-  constructor(a: AttrInput, key: string, ext: readonly ExtCommunity[], extText: readonly string[], communities: readonly number[]) {
+  constructor(
+    a: AttrInput,
+    key: string,
+    ext: readonly ExtCommunity[],
+    extText: readonly string[],
+    communities: readonly number[],
+  ) {
     this.nextHop = a.nextHop;
     this.origin = a.origin ?? Origin.Incomplete;
     this.asPath = a.asPath;

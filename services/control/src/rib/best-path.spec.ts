@@ -1,5 +1,13 @@
 import { AttrPool, type AttrInput } from './attrs';
-import { BEST_PATH_RULES, BestPathReason, ECMP_RULE_COUNT, comparePaths, decide, ecmpEqual, type CompareContext } from './best-path';
+import {
+  BEST_PATH_RULES,
+  BestPathReason,
+  ECMP_RULE_COUNT,
+  comparePaths,
+  decide,
+  ecmpEqual,
+  type CompareContext,
+} from './best-path';
 import { Path, PathFlag } from './path';
 import { Peer, type PeerKind } from './peer';
 import { RoutingInstance } from './routing-instance';
@@ -7,7 +15,12 @@ import { RoutingInstance } from './routing-instance';
 const pool = new AttrPool();
 const ctx: CompareContext = { alwaysCompareMed: false };
 
-function peer(name: string, kind: PeerKind, address: string, o: { asn?: number; localAs?: number; routerId?: string } = {}): Peer {
+function peer(
+  name: string,
+  kind: PeerKind,
+  address: string,
+  o: { asn?: number; localAs?: number; routerId?: string } = {},
+): Peer {
   const p = new Peer(name, kind, address, o.routerId ?? address);
   p.asn = o.asn ?? 64512;
   p.localAs = o.localAs ?? 64512;
@@ -60,14 +73,24 @@ describe('best-path ladder (routing.md B6)', () => {
   });
 
   it('(1) a feasible path beats an infeasible one whatever else', () => {
-    expectDecidedBy(path(agentB), path(agentA, { localPref: 300 }, PathFlag.NoTunnelEncap), BestPathReason.Feasible);
+    expectDecidedBy(
+      path(agentB),
+      path(agentA, { localPref: 300 }, PathFlag.NoTunnelEncap),
+      BestPathReason.Feasible,
+    );
     expectDecidedBy(path(ibgp1), path(ibgp2, {}, PathFlag.AsPathLoop), BestPathReason.Feasible);
   });
 
   it('(2) higher LOCAL_PREF; absent compares as 100', () => {
-    expectDecidedBy(path(agentB, { localPref: 200 }), path(agentA, { localPref: 100, origin: 0 }), BestPathReason.LocalPref);
+    expectDecidedBy(
+      path(agentB, { localPref: 200 }),
+      path(agentA, { localPref: 100, origin: 0 }),
+      BestPathReason.LocalPref,
+    );
     expectDecidedBy(path(agentB), path(agentA, { localPref: 99 }), BestPathReason.LocalPref);
-    expect(decide(path(agentB), path(agentA, { localPref: 100 }), ctx).reason).not.toBe(BestPathReason.LocalPref);
+    expect(decide(path(agentB), path(agentA, { localPref: 100 }), ctx).reason).not.toBe(
+      BestPathReason.LocalPref,
+    );
   });
 
   it('(3) E-Tree root before leaf, sticky first, then higher mobility sequence', () => {
@@ -76,14 +99,26 @@ describe('best-path ladder (routing.md B6)', () => {
     const sticky = { kind: 'mac-mobility', sticky: true, sequence: 1 } as const;
     const newer = { kind: 'mac-mobility', sticky: false, sequence: 9 } as const;
     const older = { kind: 'mac-mobility', sticky: false, sequence: 3 } as const;
-    expectDecidedBy(path(agentB, { extCommunities: [sticky] }), path(agentA, { extCommunities: [newer] }), BestPathReason.Mobility);
-    expectDecidedBy(path(agentB, { extCommunities: [newer] }), path(agentA, { extCommunities: [older], origin: 0 }), BestPathReason.Mobility);
+    expectDecidedBy(
+      path(agentB, { extCommunities: [sticky] }),
+      path(agentA, { extCommunities: [newer] }),
+      BestPathReason.Mobility,
+    );
+    expectDecidedBy(
+      path(agentB, { extCommunities: [newer] }),
+      path(agentA, { extCommunities: [older], origin: 0 }),
+      BestPathReason.Mobility,
+    );
   });
 
   it('(4) shorter AS_PATH, except between two service-chain paths', () => {
     const one = [{ type: 'sequence' as const, asns: [65001] }];
     const two = [{ type: 'sequence' as const, asns: [65001, 65002] }];
-    expectDecidedBy(path(ibgp2, { asPath: one }), path(ibgp1, { asPath: two, origin: 0 }), BestPathReason.AsPath);
+    expectDecidedBy(
+      path(ibgp2, { asPath: one }),
+      path(ibgp1, { asPath: two, origin: 0 }),
+      BestPathReason.AsPath,
+    );
     const d = decide(path(chain2, { asPath: one, origin: 0 }), path(chain1, { asPath: two }), ctx);
     expect(d.reason).toBe(BestPathReason.Origin);
   });
@@ -95,7 +130,11 @@ describe('best-path ladder (routing.md B6)', () => {
   it('(6) lower MED within one neighbour AS, or always with always_compare_med', () => {
     const as1 = [{ type: 'sequence' as const, asns: [65001] }];
     const as2 = [{ type: 'sequence' as const, asns: [65002] }];
-    expectDecidedBy(path(ibgp2, { med: 100, asPath: as1 }), path(ibgp1, { med: 200, asPath: as1 }), BestPathReason.Med);
+    expectDecidedBy(
+      path(ibgp2, { med: 100, asPath: as1 }),
+      path(ibgp1, { med: 200, asPath: as1 }),
+      BestPathReason.Med,
+    );
     expectDecidedBy(path(agentB, { med: 100 }), path(agentA, { med: 200 }), BestPathReason.Med);
     const x = path(ibgp2, { med: 100, asPath: as1 });
     const y = path(ibgp1, { med: 200, asPath: as2 });

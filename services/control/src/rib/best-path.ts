@@ -41,7 +41,8 @@ export interface BestPathRule {
 const DEFAULT_LOCAL_PREF = 100;
 
 /** (1) Feasible first: infeasible = every agent encap unknown, next hop unresolved, or a loop. */
-export const compareByFeasibility: PathComparator = (a, b) => ((a.flags & INFEASIBLE) !== 0 ? 1 : 0) - ((b.flags & INFEASIBLE) !== 0 ? 1 : 0);
+export const compareByFeasibility: PathComparator = (a, b) =>
+  ((a.flags & INFEASIBLE) !== 0 ? 1 : 0) - ((b.flags & INFEASIBLE) !== 0 ? 1 : 0);
 
 /** (2) Higher LOCAL_PREF; absent compares as 100. */
 export const compareByLocalPref: PathComparator = (a, b) =>
@@ -78,10 +79,12 @@ export const compareByAliasing: PathComparator = (a, b) =>
 const isLearned = (p: Path) => p.peer.kind === 'xmpp' || p.peer.kind === 'bgp';
 
 /** (8) Locally generated (static, aggregate, service chain, own membership) before learned. */
-export const compareByLocalOrigination: PathComparator = (a, b) => (isLearned(a) ? 1 : 0) - (isLearned(b) ? 1 : 0);
+export const compareByLocalOrigination: PathComparator = (a, b) =>
+  (isLearned(a) ? 1 : 0) - (isLearned(b) ? 1 : 0);
 
 /** (9) XMPP before BGP. */
-export const compareBySourceProtocol: PathComparator = (a, b) => (a.peer.kind === 'bgp' ? 1 : 0) - (b.peer.kind === 'bgp' ? 1 : 0);
+export const compareBySourceProtocol: PathComparator = (a, b) =>
+  (a.peer.kind === 'bgp' ? 1 : 0) - (b.peer.kind === 'bgp' ? 1 : 0);
 
 const isIbgp = (p: Path) => p.peer.kind === 'bgp' && p.peer.ibgp;
 
@@ -94,7 +97,8 @@ const routerIdOf = (p: Path) => (p.attrs.originatorNum >= 0 ? p.attrs.originator
 export const compareByRouterId: PathComparator = (a, b) => routerIdOf(a) - routerIdOf(b);
 
 /** (12) Shorter CLUSTER_LIST. */
-export const compareByClusterListLength: PathComparator = (a, b) => a.attrs.clusterLength - b.attrs.clusterLength;
+export const compareByClusterListLength: PathComparator = (a, b) =>
+  a.attrs.clusterLength - b.attrs.clusterLength;
 
 /** (13) Lower peer address. */
 export const compareByPeerAddress: PathComparator = (a, b) => comparePeerAddress(a.peer, b.peer);
@@ -118,7 +122,8 @@ export const BEST_PATH_RULES: readonly BestPathRule[] = [
 /** How many leading rules decide ECMP membership ("paths equal so far are ECMP" after rule 6). */
 export const ECMP_RULE_COUNT = ((): number => {
   const n = BEST_PATH_RULES.findIndex((r) => !r.ecmp);
-  if (BEST_PATH_RULES.slice(n).some((r) => r.ecmp)) throw new Error('ECMP rules must lead the best-path ladder');
+  if (BEST_PATH_RULES.slice(n).some((r) => r.ecmp))
+    throw new Error('ECMP rules must lead the best-path ladder');
   return n;
 })();
 

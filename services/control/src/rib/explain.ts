@@ -25,16 +25,41 @@ export interface ExplainOptions {
   path?: string;
 }
 
-function verdict(reason: AdvertiseReason, detail: Record<string, unknown>, path: Path | null, dest: Destination | null): Explanation {
-  return { advertised: reason === AdvertiseReason.Advertised, reason, detail, path: path === null ? null : describePath(path, dest) };
+function verdict(
+  reason: AdvertiseReason,
+  detail: Record<string, unknown>,
+  path: Path | null,
+  dest: Destination | null,
+): Explanation {
+  return {
+    advertised: reason === AdvertiseReason.Advertised,
+    reason,
+    detail,
+    path: path === null ? null : describePath(path, dest),
+  };
 }
 
-export function explain(rib: Rib, peerName: string, tableName: string, prefix: string, opts: ExplainOptions = {}): Explanation {
+export function explain(
+  rib: Rib,
+  peerName: string,
+  tableName: string,
+  prefix: string,
+  opts: ExplainOptions = {},
+): Explanation {
   const peer = rib.peer(peerName);
-  if (peer === undefined) return verdict(AdvertiseReason.SessionDown, { peer: peerName, message: 'no such peer or agent' }, null, null);
+  if (peer === undefined)
+    return verdict(
+      AdvertiseReason.SessionDown,
+      { peer: peerName, message: 'no such peer or agent' },
+      null,
+      null,
+    );
   const table = rib.table(tableName);
-  if (table === undefined) return verdict(AdvertiseReason.NoRoute, { table: tableName, message: 'no such table' }, null, null);
-  return peer.kind === 'xmpp' ? explainAgent(rib, peer, table, prefix, opts) : explainBgp(rib, peer, table, prefix, opts);
+  if (table === undefined)
+    return verdict(AdvertiseReason.NoRoute, { table: tableName, message: 'no such table' }, null, null);
+  return peer.kind === 'xmpp'
+    ? explainAgent(rib, peer, table, prefix, opts)
+    : explainBgp(rib, peer, table, prefix, opts);
 }
 
 type Selection = { path: Path } | { answer: Explanation } | null;
@@ -44,7 +69,15 @@ function selected(rib: Rib, dest: Destination, opts: ExplainOptions, inSet: (p: 
   if (opts.path === undefined) return null;
   let chosen: Path | null = null;
   for (const p of dest.paths()) if (chosen === null && p.peer.name === opts.path) chosen = p;
-  if (chosen === null) return { answer: verdict(AdvertiseReason.NoRoute, { path: opts.path, message: 'no path from that source' }, null, dest) };
+  if (chosen === null)
+    return {
+      answer: verdict(
+        AdvertiseReason.NoRoute,
+        { path: opts.path, message: 'no path from that source' },
+        null,
+        dest,
+      ),
+    };
   if (inSet(chosen)) return { path: chosen };
   return { answer: notBest(rib, dest, chosen) };
 }
@@ -52,15 +85,29 @@ function selected(rib: Rib, dest: Destination, opts: ExplainOptions, inSet: (p: 
 function notBest(rib: Rib, dest: Destination, path: Path): Explanation {
   const best = dest.head!;
   const d = decide(best, path, rib.compare);
-  return verdict(AdvertiseReason.NotBest, { best: best.peer.name, deciding_rule: d.reason, table: dest.table.name }, path, dest);
+  return verdict(
+    AdvertiseReason.NotBest,
+    { best: best.peer.name, deciding_rule: d.reason, table: dest.table.name },
+    path,
+    dest,
+  );
 }
 
-function explainAgent(rib: Rib, agent: Peer, table: Table, prefix: string, opts: ExplainOptions): Explanation {
+function explainAgent(
+  rib: Rib,
+  agent: Peer,
+  table: Table,
+  prefix: string,
+  opts: ExplainOptions,
+): Explanation {
   const dest = table.find(prefix);
   if (dest === undefined) {
     const pre = agentVerdict(agent, table, null, null);
     if (pre !== AdvertiseReason.NoRoute) return verdict(pre, preDetail(agent, table), null, null);
-    return notImported(rib, table, prefix) ?? verdict(AdvertiseReason.NoRoute, { table: table.name, prefix }, null, null);
+    return (
+      notImported(rib, table, prefix) ??
+      verdict(AdvertiseReason.NoRoute, { table: table.name, prefix }, null, null)
+    );
   }
   const set = dest.pathSet();
   const sel = selected(rib, dest, opts, (p) => dest.inUsableSet(p));
@@ -68,7 +115,8 @@ function explainAgent(rib: Rib, agent: Peer, table: Table, prefix: string, opts:
   const reason = agentVerdict(agent, table, dest.head, set);
   const detail: Record<string, unknown> = preDetail(agent, table);
   if (reason === AdvertiseReason.LearnedFromPeer) detail.learned_from = agent.name;
-  if (reason === AdvertiseReason.Advertised) detail.next_hops = agentPaths(agent, set).map((p) => p.attrs.nextHop);
+  if (reason === AdvertiseReason.Advertised)
+    detail.next_hops = agentPaths(agent, set).map((p) => p.attrs.nextHop);
   return verdict(reason, detail, sel?.path ?? dest.head, dest);
 }
 
@@ -76,16 +124,26 @@ function explainBgp(rib: Rib, peer: Peer, table: Table, prefix: string, opts: Ex
   const dest = table.find(prefix);
   if (table.kind === 'vrf') {
     // Peers get VRF routes as the VPN routes they are exported as.
-    if (dest === undefined) return notImported(rib, table, prefix) ?? verdict(AdvertiseReason.NoRoute, { table: table.name, prefix }, null, null);
+    if (dest === undefined)
+      return (
+        notImported(rib, table, prefix) ??
+        verdict(AdvertiseReason.NoRoute, { table: table.name, prefix }, null, null)
+      );
     const sel = selected(rib, dest, opts, (p) => dest.inUsableSet(p));
     if (sel !== null && 'answer' in sel) return sel.answer;
     const p = sel?.path ?? dest.head!;
     if (!p.feasible) return verdict(bgpVerdict(peer, table, p, rib.speaker), { table: table.name }, p, dest);
     if (!exportable(p)) {
       const src = p.origin;
-      const detail = { message: 'an imported copy is not exported again', source: src.dest?.table.name, source_peer: src.peer.name };
+      const detail = {
+        message: 'an imported copy is not exported again',
+        source: src.dest?.table.name,
+        source_peer: src.peer.name,
+      };
       if (src.peer === peer) return verdict(AdvertiseReason.LearnedFromPeer, detail, p, dest);
-      return src.dest !== null ? explainBgp(rib, peer, src.dest.table, src.dest.key, {}) : verdict(AdvertiseReason.NoRoute, detail, p, dest);
+      return src.dest !== null
+        ? explainBgp(rib, peer, src.dest.table, src.dest.key, {})
+        : verdict(AdvertiseReason.NoRoute, detail, p, dest);
     }
     const vpn = rib.vpnTableOf(table.xmppFamily!);
     const key = vpnKeyOfVrfPath(table.xmppFamily!, dest.key, p.attrs.rd!, p.label, p.attrs);
@@ -95,7 +153,10 @@ function explainBgp(rib: Rib, peer: Peer, table: Table, prefix: string, opts: Ex
   if (dest === undefined) {
     const pre = bgpVerdict(peer, table, null, rib.speaker);
     if (pre !== AdvertiseReason.NoRoute) return verdict(pre, bgpDetail(peer, table, null), null, null);
-    return notExported(rib, table, prefix) ?? verdict(AdvertiseReason.NoRoute, { table: table.name, prefix }, null, null);
+    return (
+      notExported(rib, table, prefix) ??
+      verdict(AdvertiseReason.NoRoute, { table: table.name, prefix }, null, null)
+    );
   }
   const sel = selected(rib, dest, opts, (p) => p === dest.head);
   if (sel !== null && 'answer' in sel) return sel.answer;
@@ -105,11 +166,20 @@ function explainBgp(rib: Rib, peer: Peer, table: Table, prefix: string, opts: Ex
 
 function preDetail(agent: Peer, table: Table): Record<string, unknown> {
   const sub = agent.subscriptions.get(table.ri.name);
-  return { table: table.name, subscribed: sub?.active ?? false, no_ribout: sub?.noRibout ?? false, session_up: agent.up };
+  return {
+    table: table.name,
+    subscribed: sub?.active ?? false,
+    no_ribout: sub?.noRibout ?? false,
+    session_up: agent.up,
+  };
 }
 
 function bgpDetail(peer: Peer, table: Table, best: Path | null): Record<string, unknown> {
-  const detail: Record<string, unknown> = { table: table.name, family: table.bgpFamily ?? null, negotiated_families: [...peer.families] };
+  const detail: Record<string, unknown> = {
+    table: table.name,
+    family: table.bgpFamily ?? null,
+    negotiated_families: [...peer.families],
+  };
   if (best !== null) {
     detail.learned_from = best.peer.name;
     detail.route_targets = [...best.attrs.routeTargets];
@@ -153,7 +223,11 @@ function notImported(rib: Rib, table: Table, prefix: string): Explanation | unde
     if (!dest.key.endsWith(suffix) || dest.head === null) continue;
     return verdict(
       AdvertiseReason.NotImported,
-      { source: vpn.name, route_targets: [...dest.head.attrs.routeTargets], import_targets: [...table.ri.importTargets].sort() },
+      {
+        source: vpn.name,
+        route_targets: [...dest.head.attrs.routeTargets],
+        import_targets: [...table.ri.importTargets].sort(),
+      },
       dest.head,
       dest,
     );

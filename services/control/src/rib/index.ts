@@ -7,7 +7,14 @@ export { Rib } from './rib';
 export type { BgpPeerDef, OriginatedPath, PublishResult, RibOptions, SubscribeOptions } from './rib';
 export type { AgentChange, PathEvent, PeerChange, RibChanges, SyncDone } from './changes';
 export { AdvertiseReason, bgpVerdict, agentVerdict, outboundAttrs } from './advertise';
-export { BEST_PATH_RULES, BestPathReason, ECMP_RULE_COUNT, comparePaths, decide, ecmpEqual } from './best-path';
+export {
+  BEST_PATH_RULES,
+  BestPathReason,
+  ECMP_RULE_COUNT,
+  comparePaths,
+  decide,
+  ecmpEqual,
+} from './best-path';
 export type { BestPathRule, CompareContext, Decision, PathComparator } from './best-path';
 export { AttrPool, AttrSet } from './attrs';
 export type { AttrInput } from './attrs';

@@ -51,7 +51,8 @@ const NO_IP = new Set(['0.0.0.0/32', '0.0.0.0/0', '::/128', '::/0']);
 /** The EVPN route (type 2, or type 3 for the broadcast entry) that a VRF EVPN path exports as. */
 export function evpnRouteOfVrfKey(key: string, rd: string, label: number, attrs: AttrSet): EvpnRoute {
   const id = parseEvpnItemId(key);
-  if (id.mac === BROADCAST_MAC) return { kind: 'inclusive-multicast', rd, ethernetTag: id.tag, originator: attrs.nextHop };
+  if (id.mac === BROADCAST_MAC)
+    return { kind: 'inclusive-multicast', rd, ethernetTag: id.tag, originator: attrs.nextHop };
   const route: EvpnRoute = {
     kind: 'mac-ip',
     rd,
@@ -66,7 +67,13 @@ export function evpnRouteOfVrfKey(key: string, rd: string, label: number, attrs:
 }
 
 /** The VPN key a VRF path is exported under. */
-export function vpnKeyOfVrfPath(family: XmppFamily, vrfKey: string, rd: string, label: number, attrs: AttrSet): string {
+export function vpnKeyOfVrfPath(
+  family: XmppFamily,
+  vrfKey: string,
+  rd: string,
+  label: number,
+  attrs: AttrSet,
+): string {
   if (family !== 'evpn') return `${rd}:${vrfKey}`;
   return nlriKey('e-vpn', evpnRouteOfVrfKey(vrfKey, rd, label, attrs));
 }
@@ -81,7 +88,8 @@ export function vrfKeyOfVpnKey(family: Family, vpnKey: string): string | undefin
     const address = ip === '0.0.0.0' ? '0.0.0.0/32' : `${ip}/${ip.includes(':') ? 128 : 32}`;
     return evpnItemId(Number(parts[2]), mac, address);
   }
-  if (parts[0] === '3' && parts.length === 4) return evpnItemId(Number(parts[2]), BROADCAST_MAC, '0.0.0.0/32');
+  if (parts[0] === '3' && parts.length === 4)
+    return evpnItemId(Number(parts[2]), BROADCAST_MAC, '0.0.0.0/32');
   return undefined;
 }
 
@@ -125,7 +133,12 @@ export function bgpNlriOfKey(family: Family, key: string, label: number, attrs: 
         return r;
       }
       if (parts[0] === '3' && parts.length === 4) {
-        return { kind: 'inclusive-multicast', rd: parts[1]!, ethernetTag: Number(parts[2]), originator: parts[3]! };
+        return {
+          kind: 'inclusive-multicast',
+          rd: parts[1]!,
+          ethernetTag: Number(parts[2]),
+          originator: parts[3]!,
+        };
       }
       const dash = key.indexOf('-');
       return { kind: 'opaque', routeType: Number(key.slice(0, dash)), hex: key.slice(dash + 1) };
@@ -139,7 +152,8 @@ export function labelOfNlri(family: Family, nlri: Nlri, attrs: AttrSet): number 
   if (family === 'e-vpn') {
     const r = nlri as EvpnRoute;
     if (r.kind === 'mac-ip') return evpnLabelOf(r.label1, attrs);
-    if (r.kind === 'inclusive-multicast' && attrs.pmsiTunnel) return evpnLabelOf(attrs.pmsiTunnel.label, attrs);
+    if (r.kind === 'inclusive-multicast' && attrs.pmsiTunnel)
+      return evpnLabelOf(attrs.pmsiTunnel.label, attrs);
   }
   return 0;
 }

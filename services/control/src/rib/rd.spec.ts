@@ -37,7 +37,10 @@ describe('route distinguishers (routing.md B3)', () => {
     addAgent(rib, 'b', '192.0.2.12', BLUE, 4);
     rib.agentPublish('a', BLUE, entry('10.1.1.3/32', '192.0.2.11', 21));
     rib.agentPublish('b', BLUE, entry('10.1.1.3/32', '192.0.2.12', 22));
-    expect([...rib.table('bgp.l3vpn.0')!.map.keys()].sort()).toEqual(['192.0.2.11:3:10.1.1.3/32', '192.0.2.12:4:10.1.1.3/32']);
+    expect([...rib.table('bgp.l3vpn.0')!.map.keys()].sort()).toEqual([
+      '192.0.2.11:3:10.1.1.3/32',
+      '192.0.2.12:4:10.1.1.3/32',
+    ]);
     expect(rib.instance(BLUE)!.index).toBe(1);
     rib.upsertRoutingInstance({ name: 'x', index: 9 });
     expect(rib.instance('x')!.index).toBe(9);
@@ -46,7 +49,11 @@ describe('route distinguishers (routing.md B3)', () => {
   it('gives routes the control node originates <router-id>:<ri index>', () => {
     const rib = newRib();
     blueRed(rib);
-    rib.addOrReplacePath(`${BLUE}.inet.0`, '10.9.0.0/16', { source: 'static', attrs: { nextHop: '192.0.2.11' }, label: 30 });
+    rib.addOrReplacePath(`${BLUE}.inet.0`, '10.9.0.0/16', {
+      source: 'static',
+      attrs: { nextHop: '192.0.2.11' },
+      label: 30,
+    });
     expect([...rib.table('bgp.l3vpn.0')!.map.keys()]).toEqual(['10.0.0.1:1:10.9.0.0/16']);
   });
 });

@@ -10,7 +10,13 @@ import { ipv4ToNumber } from './ip';
 const MAX_ASSIGNED = 0xffff;
 
 export function agentRd(nextHop: string, instanceId: number): string | undefined {
-  if (ipv4ToNumber(nextHop) < 0 || !Number.isInteger(instanceId) || instanceId < 0 || instanceId > MAX_ASSIGNED) return undefined;
+  if (
+    ipv4ToNumber(nextHop) < 0 ||
+    !Number.isInteger(instanceId) ||
+    instanceId < 0 ||
+    instanceId > MAX_ASSIGNED
+  )
+    return undefined;
   return `${nextHop}:${instanceId}`;
 }
 
@@ -69,7 +75,7 @@ export class IndexAllocator {
   private push(n: number): void {
     const h = this.free;
     h.push(n);
-    for (let i = h.length - 1; i > 0; ) {
+    for (let i = h.length - 1; i > 0;) {
       const parent = (i - 1) >> 1;
       if (h[parent]! <= h[i]!) break;
       [h[parent], h[i]] = [h[i]!, h[parent]!];
@@ -83,7 +89,7 @@ export class IndexAllocator {
     const last = h.pop()!;
     if (h.length > 0) {
       h[0] = last;
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;

@@ -16,8 +16,20 @@ export function newRib(opts: Partial<RibOptions> = {}): Rib {
 }
 
 export function blueRed(rib: Rib): void {
-  rib.upsertRoutingInstance({ name: BLUE, vn: 'default-domain:p1:blue', vnIndex: 5, importTargets: [BLUE_RT], exportTargets: [BLUE_RT] });
-  rib.upsertRoutingInstance({ name: RED, vn: 'default-domain:p1:red', vnIndex: 6, importTargets: [RED_RT], exportTargets: [RED_RT] });
+  rib.upsertRoutingInstance({
+    name: BLUE,
+    vn: 'default-domain:p1:blue',
+    vnIndex: 5,
+    importTargets: [BLUE_RT],
+    exportTargets: [BLUE_RT],
+  });
+  rib.upsertRoutingInstance({
+    name: RED,
+    vn: 'default-domain:p1:red',
+    vnIndex: 6,
+    importTargets: [RED_RT],
+    exportTargets: [RED_RT],
+  });
 }
 
 export interface EntryOptions {
@@ -48,7 +60,9 @@ export function addAgent(rib: Rib, name: string, address: string, ri: string, in
 }
 
 export function agentUpdates(c: RibChanges, agent: string, ri?: string): RouteUpdate[] {
-  return c.agents.filter((a) => a.agent === agent && (ri === undefined || a.ri === ri)).flatMap((a) => a.updates);
+  return c.agents
+    .filter((a) => a.agent === agent && (ri === undefined || a.ri === ri))
+    .flatMap((a) => a.updates);
 }
 
 export function peerBatches(c: RibChanges, peer: string): UpdateBatch[] {

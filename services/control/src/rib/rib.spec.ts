@@ -35,7 +35,9 @@ describe('change batches', () => {
 
     rib.agentPublish('a', BLUE, entry('10.1.1.3/32', '192.0.2.11', 21));
     let c = rib.takeChanges();
-    expect(agentUpdates(c, 'c').map((u) => (u.op === 'add' ? hops(u.entry) : u.op))).toEqual([['192.0.2.11/21']]);
+    expect(agentUpdates(c, 'c').map((u) => (u.op === 'add' ? hops(u.entry) : u.op))).toEqual([
+      ['192.0.2.11/21'],
+    ]);
 
     rib.agentPublish('b', BLUE, entry('10.1.1.3/32', '192.0.2.12', 22));
     c = rib.takeChanges();
@@ -51,11 +53,15 @@ describe('change batches', () => {
     c = rib.takeChanges();
     expect(agentUpdates(c, 'c').map((u) => u.op === 'add' && hops(u.entry))).toEqual([['192.0.2.12/22']]);
     expect(agentUpdates(c, 'a')).toEqual([]);
-    expect(agentUpdates(c, 'b')).toEqual([{ op: 'retract', nlri: { family: 'inet', prefix: '10.1.1.3/32' } }]);
+    expect(agentUpdates(c, 'b')).toEqual([
+      { op: 'retract', nlri: { family: 'inet', prefix: '10.1.1.3/32' } },
+    ]);
 
     rib.agentRetract('b', BLUE, { family: 'inet', prefix: '10.1.1.3/32' });
     c = rib.takeChanges();
-    expect(agentUpdates(c, 'c')).toEqual([{ op: 'retract', nlri: { family: 'inet', prefix: '10.1.1.3/32' } }]);
+    expect(agentUpdates(c, 'c')).toEqual([
+      { op: 'retract', nlri: { family: 'inet', prefix: '10.1.1.3/32' } },
+    ]);
     expect(agentUpdates(c, 'b')).toEqual([]);
   });
 
@@ -99,11 +105,15 @@ describe('change batches', () => {
 
     rib.unsubscribe('a', BLUE);
     let c = rib.takeChanges();
-    expect(agentUpdates(c, 'b')).toEqual([{ op: 'retract', nlri: { family: 'inet', prefix: '10.1.1.3/32' } }]);
+    expect(agentUpdates(c, 'b')).toEqual([
+      { op: 'retract', nlri: { family: 'inet', prefix: '10.1.1.3/32' } },
+    ]);
     expect(withdrawn(c, 'gobgp')).toEqual([]);
     rib.unsubscribe('b', BLUE);
     c = rib.takeChanges();
-    expect(withdrawn(c, 'gobgp')).toEqual([{ prefixLength: 96, originAs: 64512, routeTarget: parseRouteTarget(BLUE_RT) }]);
+    expect(withdrawn(c, 'gobgp')).toEqual([
+      { prefixLength: 96, originAs: 64512, routeTarget: parseRouteTarget(BLUE_RT) },
+    ]);
     expect(rib.table('bgp.rtarget.0')!.find(membershipKey(64512, BLUE_RT))).toBeUndefined();
   });
 
@@ -130,7 +140,10 @@ describe('change batches', () => {
     const rib = newRib();
     rib.agentUp('c', '192.0.2.13');
     rib.subscribe('c', BLUE, 5);
-    expect(rib.agentPublish('c', BLUE, entry('10.1.1.3/32', '192.0.2.13', 21))).toEqual({ ok: false, reason: 'not-subscribed' });
+    expect(rib.agentPublish('c', BLUE, entry('10.1.1.3/32', '192.0.2.13', 21))).toEqual({
+      ok: false,
+      reason: 'not-subscribed',
+    });
     blueRed(rib);
     expect(rib.agentPublish('c', BLUE, entry('10.1.1.3/32', '192.0.2.13', 21))).toEqual({ ok: true });
   });
@@ -156,11 +169,15 @@ describe('change batches', () => {
     rib.agentPublish('a', BLUE, entry('10.1.1.3/32', '192.0.2.11', 21));
     rib.sweepStale('a');
     c = rib.takeChanges();
-    expect(agentUpdates(c, 'c')).toEqual([{ op: 'retract', nlri: { family: 'inet', prefix: '10.1.1.4/32' } }]);
+    expect(agentUpdates(c, 'c')).toEqual([
+      { op: 'retract', nlri: { family: 'inet', prefix: '10.1.1.4/32' } },
+    ]);
 
     rib.agentDown('a');
     c = rib.takeChanges();
-    expect(agentUpdates(c, 'c')).toEqual([{ op: 'retract', nlri: { family: 'inet', prefix: '10.1.1.3/32' } }]);
+    expect(agentUpdates(c, 'c')).toEqual([
+      { op: 'retract', nlri: { family: 'inet', prefix: '10.1.1.3/32' } },
+    ]);
     expect(rib.table('bgp.l3vpn.0')!.size).toBe(0);
   });
 
@@ -172,14 +189,27 @@ describe('change batches', () => {
     rib.addBgpPeer({ name: 'bird', address: '127.0.0.4', asn: 65001 });
     rib.bgpPeerUp('gobgp', ['inet-vpn']);
     rib.bgpPeerUp('bird', ['inet-vpn']);
-    const attrs: PathAttributes = { origin: 0, asPath: [], localPref: 100, extCommunities: [parseRouteTarget(BLUE_RT)] };
-    rib.bgpAnnounce('gobgp', 'inet-vpn', [{ rd: '10.0.0.9:1', prefix: '10.2.0.0/16', label: 40 }], attrs, '10.0.0.9');
+    const attrs: PathAttributes = {
+      origin: 0,
+      asPath: [],
+      localPref: 100,
+      extCommunities: [parseRouteTarget(BLUE_RT)],
+    };
+    rib.bgpAnnounce(
+      'gobgp',
+      'inet-vpn',
+      [{ rd: '10.0.0.9:1', prefix: '10.2.0.0/16', label: 40 }],
+      attrs,
+      '10.0.0.9',
+    );
     let c = rib.takeChanges();
     expect(announced(c, 'bird')).toHaveLength(1);
     rib.bgpPeerDown('gobgp');
     c = rib.takeChanges();
     expect(withdrawn(c, 'bird')).toEqual([{ rd: '10.0.0.9:1', prefix: '10.2.0.0/16', label: 0x80000 }]);
-    expect(agentUpdates(c, 'c')).toEqual([{ op: 'retract', nlri: { family: 'inet', prefix: '10.2.0.0/16' } }]);
+    expect(agentUpdates(c, 'c')).toEqual([
+      { op: 'retract', nlri: { family: 'inet', prefix: '10.2.0.0/16' } },
+    ]);
   });
 });
 
@@ -238,7 +268,13 @@ function expected(rib: Rib): Receiver {
           for (const d of t.map.values()) {
             const paths = agentPaths(peer, d.pathSet());
             if (paths.length === 0) continue;
-            const e = agentEntry({ family: t.xmppFamily, prefix: d.key } as never, paths, t.isBroadcast(d), ri.vnIndex, { vnName: (i) => rib.vnName(i) });
+            const e = agentEntry(
+              { family: t.xmppFamily, prefix: d.key } as never,
+              paths,
+              t.isBroadcast(d),
+              ri.vnIndex,
+              { vnName: (i) => rib.vnName(i) },
+            );
             state.set(`${ri.name}|${t.xmppFamily}|${d.key}`, JSON.stringify(e));
           }
         }
@@ -248,7 +284,8 @@ function expected(rib: Rib): Receiver {
       for (const [family, name] of TABLE_OF_FAMILY) {
         if (!peer.families.has(family)) continue;
         for (const d of rib.table(name)!.map.values()) {
-          if (d.usable === 0 || bgpVerdict(peer, d.table, d.head, rib.speaker) !== AdvertiseReason.Advertised) continue;
+          if (d.usable === 0 || bgpVerdict(peer, d.table, d.head, rib.speaker) !== AdvertiseReason.Advertised)
+            continue;
           const w = wireAttributes(outboundAttrs(d.head!, peer, rib.speaker), family === 'inet6-vpn');
           const n = family === 'inet-vpn' ? { ...splitKey(d.key), label: d.head!.label } : null;
           state.set(`${family}|${d.key}`, JSON.stringify(n === null ? null : [n, w.attributes, w.nextHop]));
@@ -287,7 +324,14 @@ describe('incremental equals recompute', () => {
     ];
     const connections = new Map<string, string[]>(ris.map((r) => [r.name, []]));
     const defineRi = (r: (typeof ris)[number]) =>
-      rib.upsertRoutingInstance({ name: r.name, vn: r.vn, vnIndex: r.vnIndex, importTargets: [r.rt], exportTargets: [r.rt], connections: connections.get(r.name) });
+      rib.upsertRoutingInstance({
+        name: r.name,
+        vn: r.vn,
+        vnIndex: r.vnIndex,
+        importTargets: [r.rt],
+        exportTargets: [r.rt],
+        connections: connections.get(r.name),
+      });
     ris.forEach(defineRi);
     const agents = ['a', 'b', 'c', 'd'].map((n, i) => ({ name: n, address: `192.0.2.${11 + i}` }));
     for (const a of agents) rib.agentUp(a.name, a.address);
@@ -307,7 +351,11 @@ describe('incremental equals recompute', () => {
       const ri = pick(ris);
       if (op < 0.3) {
         const lp = pick([100, 100, 200]);
-        rib.agentPublish(agent.name, ri.name, entry(pick(prefixes), agent.address, 16 + Math.floor(rand() * 4), { lp }));
+        rib.agentPublish(
+          agent.name,
+          ri.name,
+          entry(pick(prefixes), agent.address, 16 + Math.floor(rand() * 4), { lp }),
+        );
       } else if (op < 0.4) {
         rib.agentRetract(agent.name, ri.name, { family: 'inet', prefix: pick(prefixes) });
       } else if (op < 0.5) {
@@ -330,13 +378,24 @@ describe('incremental equals recompute', () => {
           localPref: pick([100, 200]),
           extCommunities: [parseRouteTarget(pick(rts))],
         };
-        rib.bgpAnnounce(p.name, 'inet-vpn', [{ rd: `${p.address}:1`, prefix: pick(prefixes), label: 40 }], attrs, '192.0.2.99');
+        rib.bgpAnnounce(
+          p.name,
+          'inet-vpn',
+          [{ rd: `${p.address}:1`, prefix: pick(prefixes), label: 40 }],
+          attrs,
+          '192.0.2.99',
+        );
       } else if (op < 0.8) {
-        rib.bgpWithdraw(pick(peers).name, 'inet-vpn', [{ rd: '127.0.0.2:1', prefix: pick(prefixes), label: 0 }]);
+        rib.bgpWithdraw(pick(peers).name, 'inet-vpn', [
+          { rd: '127.0.0.2:1', prefix: pick(prefixes), label: 0 },
+        ]);
       } else if (op < 0.87) {
         const p = pick(peers);
         const rt = rand() < 0.2 ? null : pick(rts);
-        const m = rt === null ? { prefixLength: 0, originAs: 0 } : { prefixLength: 96, originAs: p.asn, routeTarget: parseRouteTarget(rt) };
+        const m =
+          rt === null
+            ? { prefixLength: 0, originAs: 0 }
+            : { prefixLength: 96, originAs: p.asn, routeTarget: parseRouteTarget(rt) };
         if (rand() < 0.6) rib.bgpAnnounce(p.name, 'route-target', [m], { origin: 0, asPath: [] }, p.address);
         else rib.bgpWithdraw(p.name, 'route-target', [m]);
       } else if (op < 0.92) {
@@ -361,7 +420,8 @@ describe('incremental equals recompute', () => {
           rib.agentDown(agent.name, { graceful: true });
           rib.agentUp(agent.name, agent.address);
           for (const sub of previous) if (rand() < 0.8) rib.subscribe(agent.name, sub.ri, sub.instanceId);
-          for (const sub of previous) rib.agentPublish(agent.name, sub.ri, entry(pick(prefixes), agent.address, 16));
+          for (const sub of previous)
+            rib.agentPublish(agent.name, sub.ri, entry(pick(prefixes), agent.address, 16));
           if (rand() < 0.7) rib.sweepStale(agent.name);
         }
       } else if (op < 0.96) {

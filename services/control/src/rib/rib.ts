@@ -11,13 +11,21 @@ import {
   type UpdateBatch,
 } from '@skein/bgp';
 import { itemIdOf, type Nlri as XmppNlri, type RouteEntry, type RouteUpdate } from '@skein/xmpp';
-import { AdvertiseReason, agentPaths, bgpVerdict, contributes, outboundAttrs, wireAttributes, type SpeakerContext } from './advertise';
+import {
+  AdvertiseReason,
+  agentPaths,
+  bgpVerdict,
+  contributes,
+  outboundAttrs,
+  wireAttributes,
+  type SpeakerContext,
+} from './advertise';
 import { AttrPool, type AttrInput, type AttrSet } from './attrs';
 import type { CompareContext } from './best-path';
 import type { AgentChange, PathEvent, PeerChange, RibChanges, SyncDone } from './changes';
 import { unmapIpv4 } from './ip';
 import { bgpNlriOfKey, labelOfNlri, xmppNlriOfKey } from './nlri-keys';
-import { Path, PathFlag } from './path';
+import { PathFlag, VpnPath, makePath, type Path } from './path';
 import { Peer, type PeerKind, type Subscription, type SyncJob } from './peer';
 import { IndexAllocator, agentRd, originatedRd } from './rd';
 import { RtIndex } from './route-targets';
@@ -61,7 +69,8 @@ export interface OriginatedPath {
   flags?: number;
 }
 
-export type PublishResult = { ok: true } | { ok: false; reason: 'unknown-agent' | 'not-subscribed' | 'unsupported-family' };
+export type PublishResult =
+  { ok: true } | { ok: false; reason: 'unknown-agent' | 'not-subscribed' | 'unsupported-family' };
 
 export interface SubscribeOptions {
   noRibout?: boolean;
@@ -98,6 +107,8 @@ export class Rib implements ReplicationHost {
   private readonly vnByName = new Map<string, { index: number; refs: number }>();
   private readonly vnByIndex = new Map<number, string>();
   private readonly upByFamily = new Map<Family, number>();
+  /** BGP peers in Established, so a route change visits only them, not every agent too. */
+  private readonly upBgp = new Set<Peer>();
   private readonly dirtyTables = new Set<Table>();
   private readonly pendingPeers = new Set<Peer>();
   private readonly syncing = new Set<Peer>();
@@ -116,7 +127,8 @@ export class Rib implements ReplicationHost {
     this.master = new RoutingInstance(MASTER_INSTANCE, true);
     this.instances.set(MASTER_INSTANCE, this.master);
     for (const t of this.master.tables) this.tablesByName.set(t.name, t);
-    const local = (kind: PeerKind) => new Peer(`${kind}:${opts.routerId}`, kind, opts.routerId, opts.routerId);
+    const local = (kind: PeerKind) =>
+      new Peer(`${kind}:${opts.routerId}`, kind, opts.routerId, opts.routerId);
     this.localPeers = {
       local: local('local'),
       static: local('static'),
@@ -169,7 +181,8 @@ export class Rib implements ReplicationHost {
     const created = ri === undefined;
     if (ri === undefined) {
       ri = new RoutingInstance(def.name, def.name === MASTER_INSTANCE);
-      ri.index = def.index !== undefined && this.indexes.reserve(def.index) ? def.index : this.indexes.allocate();
+      ri.index =
+        def.index !== undefined && this.indexes.reserve(def.index) ? def.index : this.indexes.allocate();
       this.instances.set(def.name, ri);
       for (const t of ri.tables) this.tablesByName.set(t.name, t);
     }
@@ -179,7 +192,8 @@ export class Rib implements ReplicationHost {
     const oldConnections = new Set(ri.connections);
     const { exportChanged } = ri.apply(def);
     this.registerVn(ri);
-    for (const rt of oldExports) if (!ri.exportTargets.has(rt)) this.rtGroupEdit(rt, (g) => g.exporters.delete(ri!));
+    for (const rt of oldExports)
+      if (!ri.exportTargets.has(rt)) this.rtGroupEdit(rt, (g) => g.exporters.delete(ri!));
     for (const rt of ri.exportTargets) this.rts.locate(rt).exporters.add(ri);
     for (const name of oldDeclared) this.declaredBy.get(name)?.delete(ri.name);
     for (const name of ri.declaredConnections) {
@@ -214,7 +228,8 @@ export class Rib implements ReplicationHost {
     this.setImports(ri, new Set());
     for (const rt of ri.exportTargets) this.rtGroupEdit(rt, (g) => g.exporters.delete(ri));
     for (const table of ri.tables) {
-      for (const dest of [...table.map.values()]) for (const p of [...dest.paths()]) this.dropPath(table, dest, p);
+      for (const dest of [...table.map.values()])
+        for (const p of [...dest.paths()]) this.dropPath(table, dest, p);
     }
     // Retracts are computed while the subscribers still count, then the subscriptions go pending.
     this.settle();
@@ -305,7 +320,7 @@ export class Rib implements ReplicationHost {
     const key = membershipKey(this.asn, rt);
     if (before === 0 && g.localRefs > 0) {
       const attrs = this.pool.acquire({ nextHop: this.routerId, origin: Origin.Igp, asPath: [] });
-      this.putPath(table, key, new Path(this.localPeers.local, attrs, 0, 0, null));
+      this.putPath(table, key, makePath(table, this.localPeers.local, attrs, 0, 0, null));
     } else if (before > 0 && g.localRefs === 0) {
       this.withdrawFrom(table, key, (p) => p.peer === this.localPeers.local);
     }
@@ -332,7 +347,8 @@ export class Rib implements ReplicationHost {
     const affected: Path[] = [];
     if (interest.kind === 'exact') {
       const g = this.rts.get(interest.rt);
-      if (g !== undefined) for (const p of g.paths()) if (p.dest!.head === p && p.dest!.usable > 0) affected.push(p);
+      if (g !== undefined)
+        for (const p of g.paths()) if (p.dest!.head === p && p.dest!.usable > 0) affected.push(p);
     } else {
       for (const table of this.vpnTables()) {
         if (!peer.families.has(table.bgpFamily!)) continue;
@@ -422,7 +438,13 @@ export class Rib implements ReplicationHost {
       }
       return;
     }
-    const fresh: Subscription = { ri: riName, instanceId, noRibout, generation: agent.generation, active: false };
+    const fresh: Subscription = {
+      ri: riName,
+      instanceId,
+      noRibout,
+      generation: agent.generation,
+      active: false,
+    };
     agent.subscriptions.set(riName, fresh);
     const ri = this.instances.get(riName);
     if (ri !== undefined) this.activate(agent, fresh, ri);
@@ -439,7 +461,8 @@ export class Rib implements ReplicationHost {
   /** An agent's route add/change (already validated by `@skein/xmpp`'s `validateAgentRoute`). */
   agentPublish(agentName: string, riName: string, entry: RouteEntry): PublishResult {
     const agent = this.peers.get(agentName);
-    if (agent === undefined || agent.kind !== 'xmpp' || !agent.up) return { ok: false, reason: 'unknown-agent' };
+    if (agent === undefined || agent.kind !== 'xmpp' || !agent.up)
+      return { ok: false, reason: 'unknown-agent' };
     const sub = agent.subscriptions.get(riName);
     const ri = this.instances.get(riName);
     if (sub === undefined || !sub.active || ri === undefined) return { ok: false, reason: 'not-subscribed' };
@@ -452,7 +475,7 @@ export class Rib implements ReplicationHost {
       vnIndexOf: (name) => this.vnByName.get(name)?.index,
     });
     const attrs = this.pool.acquire(x.attrs);
-    this.putPath(table, itemIdOf(entry.nlri), new Path(agent, attrs, x.label, x.flags, null));
+    this.putPath(table, itemIdOf(entry.nlri), makePath(table, agent, attrs, x.label, x.flags, null));
     return { ok: true };
   }
 
@@ -501,7 +524,8 @@ export class Rib implements ReplicationHost {
   private activatePendingSubscriptions(ri: RoutingInstance): void {
     for (const peer of this.peers.values()) {
       const sub = peer.subscriptions.get(ri.name);
-      if (sub !== undefined && !sub.active && peer.up && sub.generation === peer.generation) this.activate(peer, sub, ri);
+      if (sub !== undefined && !sub.active && peer.up && sub.generation === peer.generation)
+        this.activate(peer, sub, ri);
     }
   }
 
@@ -548,9 +572,12 @@ export class Rib implements ReplicationHost {
     // Changes made while it was down are not its business; its download starts from here.
     this.settle();
     peer.up = true;
+    this.upBgp.add(peer);
     peer.families = new Set(families);
     for (const f of peer.families) this.upByFamily.set(f, (this.upByFamily.get(f) ?? 0) + 1);
-    const tables = TABLE_OF_FAMILY.filter(([f]) => peer.families.has(f)).map(([, t]) => this.tablesByName.get(t)!);
+    const tables = TABLE_OF_FAMILY.filter(([f]) => peer.families.has(f)).map(([, t]) =>
+      this.tablesByName.get(t)!,
+    );
     peer.syncs.length = 0;
     peer.syncs.push({ tables, at: 0, cursor: null });
     this.syncing.add(peer);
@@ -560,9 +587,12 @@ export class Rib implements ReplicationHost {
   bgpPeerDown(name: string, opts: { graceful?: boolean } = {}): void {
     const peer = this.peers.get(name);
     if (peer === undefined || peer.kind !== 'bgp') return;
-    const tables = TABLE_OF_FAMILY.filter(([f]) => peer.families.has(f)).map(([, t]) => this.tablesByName.get(t)!);
+    const tables = TABLE_OF_FAMILY.filter(([f]) => peer.families.has(f)).map(([, t]) =>
+      this.tablesByName.get(t)!,
+    );
     if (peer.up) for (const f of peer.families) this.upByFamily.set(f, (this.upByFamily.get(f) ?? 1) - 1);
     peer.up = false;
+    this.upBgp.delete(peer);
     peer.pendingBgp.clear();
     peer.syncs.length = 0;
     this.syncing.delete(peer);
@@ -574,10 +604,17 @@ export class Rib implements ReplicationHost {
   }
 
   /** Received routes, one call per UPDATE announcement (`@skein/bgp` `routesOf`): attributes interned once. */
-  bgpAnnounce(peerName: string, family: Family, nlri: readonly Nlri[], attributes: PathAttributes, nextHop: string): void {
+  bgpAnnounce(
+    peerName: string,
+    family: Family,
+    nlri: readonly Nlri[],
+    attributes: PathAttributes,
+    nextHop: string,
+  ): void {
     const peer = this.peers.get(peerName);
     const tableName = TABLE_FOR_FAMILY.get(family);
-    if (peer === undefined || peer.kind !== 'bgp' || !peer.up || tableName === undefined || nlri.length === 0) return;
+    if (peer === undefined || peer.kind !== 'bgp' || !peer.up || tableName === undefined || nlri.length === 0)
+      return;
     const table = this.tablesByName.get(tableName)!;
     const input = this.bgpInput(peer, family, attributes, nextHop);
     const attrs = this.pool.acquire(input);
@@ -594,7 +631,11 @@ export class Rib implements ReplicationHost {
       } else {
         this.pool.retain(a);
       }
-      this.putPath(table, nlriKey(family, n), new Path(peer, a, labelOfNlri(family, n, a), flags, null));
+      this.putPath(
+        table,
+        nlriKey(family, n),
+        makePath(table, peer, a, labelOfNlri(family, n, a), flags, null),
+      );
     }
     this.pool.release(attrs);
   }
@@ -604,12 +645,15 @@ export class Rib implements ReplicationHost {
     const tableName = TABLE_FOR_FAMILY.get(family);
     if (peer === undefined || tableName === undefined) return;
     const table = this.tablesByName.get(tableName)!;
-    for (const n of nlri) this.withdrawFrom(table, nlriKey(family, n), (p) => p.peer === peer && p.primary === null);
+    for (const n of nlri)
+      this.withdrawFrom(table, nlriKey(family, n), (p) => p.peer === peer && p.primary === null);
   }
 
   private bgpInput(peer: Peer, family: Family, a: PathAttributes, mpNextHop: string): AttrInput {
     const v6 = family === 'inet6' || family === 'inet6-vpn';
-    const input: AttrInput = { nextHop: family === 'inet' ? (a.nextHop ?? mpNextHop) : v6 ? unmapIpv4(mpNextHop) : mpNextHop };
+    const input: AttrInput = {
+      nextHop: family === 'inet' ? (a.nextHop ?? mpNextHop) : v6 ? unmapIpv4(mpNextHop) : mpNextHop,
+    };
     if (a.origin !== undefined) input.origin = a.origin;
     if (a.asPath !== undefined) input.asPath = a.asPath;
     if (a.med !== undefined) input.med = a.med;
@@ -631,7 +675,10 @@ export class Rib implements ReplicationHost {
     let flags = 0;
     if (countAs(attrs.asPath, peer.localAs) > peer.loopCount) flags |= PathFlag.AsPathLoop;
     const cluster = this.speaker.clusterId;
-    if ((cluster !== undefined && attrs.clusterList?.includes(cluster)) || attrs.originatorId === this.routerId) {
+    if (
+      (cluster !== undefined && attrs.clusterList?.includes(cluster)) ||
+      attrs.originatorId === this.routerId
+    ) {
       flags |= PathFlag.ClusterLoop;
     }
     return flags;
@@ -647,16 +694,24 @@ export class Rib implements ReplicationHost {
     const table = this.tablesByName.get(tableName);
     if (table === undefined) return false;
     const attrs: AttrInput = { ...input.attrs };
-    if (table.kind === 'vrf' && attrs.rd === undefined) attrs.rd = originatedRd(this.routerId, table.ri.index);
+    if (table.kind === 'vrf' && attrs.rd === undefined)
+      attrs.rd = originatedRd(this.routerId, table.ri.index);
     const peer = this.localPeers[input.source];
-    this.putPath(table, key, new Path(peer, this.pool.acquire(attrs), input.label, input.flags ?? 0, null));
+    this.putPath(
+      table,
+      key,
+      makePath(table, peer, this.pool.acquire(attrs), input.label, input.flags ?? 0, null),
+    );
     return true;
   }
 
   withdrawPath(tableName: string, key: string, source: OriginatedPath['source'] | string): void {
     const table = this.tablesByName.get(tableName);
     if (table === undefined) return;
-    const peer = source in this.localPeers ? this.localPeers[source as OriginatedPath['source']] : this.peers.get(source);
+    const peer =
+      source in this.localPeers
+        ? this.localPeers[source as OriginatedPath['source']]
+        : this.peers.get(source);
     if (peer === undefined) return;
     this.withdrawFrom(table, key, (p) => p.peer === peer && p.primary === null);
   }
@@ -666,7 +721,9 @@ export class Rib implements ReplicationHost {
     const peer = this.peers.get(name);
     if (peer === undefined) return;
     if (peer.kind === 'bgp') {
-      const tables = TABLE_OF_FAMILY.filter(([f]) => peer.families.has(f)).map(([, t]) => this.tablesByName.get(t)!);
+      const tables = TABLE_OF_FAMILY.filter(([f]) => peer.families.has(f)).map(([, t]) =>
+        this.tablesByName.get(t)!,
+      );
       this.removePeerPaths(peer, tables, (p) => p.stale);
       return;
     }
@@ -711,15 +768,15 @@ export class Rib implements ReplicationHost {
     }
     const before = dest.pathSet();
     const replaced = table.insert(dest, path, this.compare);
-    const vpn = table.kind === 'vpn';
     if (replaced !== null) {
-      if (vpn) this.rts.unlink(replaced);
+      if (replaced instanceof VpnPath) this.rts.unlink(replaced);
       this.pool.release(replaced.attrs);
     }
-    if (vpn) this.rts.link(path);
+    if (path instanceof VpnPath) this.rts.link(path);
     if (path.primary === null) {
       this.event(replaced === null ? 'add' : 'change', table, key, path);
-      if (table.kind === 'rtarget' && replaced === null && path.peer.kind === 'bgp') this.membershipChanged(key, path.peer, 1);
+      if (table.kind === 'rtarget' && replaced === null && path.peer.kind === 'bgp')
+        this.membershipChanged(key, path.peer, 1);
     }
     this.destChanged(table, dest, before);
   }
@@ -727,11 +784,12 @@ export class Rib implements ReplicationHost {
   dropPath(table: Table, dest: Destination, path: Path): void {
     const before = dest.pathSet();
     table.remove(dest, path, this.compare);
-    if (table.kind === 'vpn') this.rts.unlink(path);
+    if (path instanceof VpnPath) this.rts.unlink(path);
     this.pool.release(path.attrs);
     if (path.primary === null) {
       this.event('delete', table, dest.key, path);
-      if (table.kind === 'rtarget' && path.peer.kind === 'bgp') this.membershipChanged(dest.key, path.peer, -1);
+      if (table.kind === 'rtarget' && path.peer.kind === 'bgp')
+        this.membershipChanged(dest.key, path.peer, -1);
     }
     this.destChanged(table, dest, before);
   }
@@ -761,7 +819,15 @@ export class Rib implements ReplicationHost {
 
   private event(op: PathEvent['op'], table: Table, key: string, path: Path): void {
     if (!this.recordEvents) return;
-    this.events.push({ op, table: table.name, ri: table.ri.name, prefix: key, peer: path.peer.name, source: path.peer.kind, path });
+    this.events.push({
+      op,
+      table: table.name,
+      ri: table.ri.name,
+      prefix: key,
+      peer: path.peer.name,
+      source: path.peer.kind,
+      path,
+    });
   }
 
   // ===== Output ===========================================================================================
@@ -778,7 +844,13 @@ export class Rib implements ReplicationHost {
     for (const peer of this.pendingPeers) {
       if (peer.kind === 'xmpp') {
         for (const [table, m] of peer.pendingXmpp) {
-          if (m.size > 0) agents.push({ agent: peer.name, ri: table.ri.name, family: table.xmppFamily!, updates: [...m.values()] });
+          if (m.size > 0)
+            agents.push({
+              agent: peer.name,
+              ri: table.ri.name,
+              family: table.xmppFamily!,
+              updates: [...m.values()],
+            });
         }
         peer.pendingXmpp.clear();
       } else {
@@ -788,7 +860,13 @@ export class Rib implements ReplicationHost {
       }
     }
     this.pendingPeers.clear();
-    const changes: RibChanges = { agents, peers, synced: this.synced, paths: this.events, more: this.syncing.size > 0 };
+    const changes: RibChanges = {
+      agents,
+      peers,
+      synced: this.synced,
+      paths: this.events,
+      more: this.syncing.size > 0,
+    };
     this.synced = [];
     this.events = [];
     return changes;
@@ -825,7 +903,8 @@ export class Rib implements ReplicationHost {
     for (const table of this.dirtyTables) {
       for (const [dest, before] of table.dirty) {
         const after = dest.pathSet();
-        if (table.xmppFamily !== undefined && table.ri.ribOutSubscribers > 0) this.settleAgents(table, dest, before, after);
+        if (table.xmppFamily !== undefined && table.ri.ribOutSubscribers > 0)
+          this.settleAgents(table, dest, before, after);
         if (table.bgpFamily !== undefined) this.settlePeers(table, dest, before, after);
       }
       table.dirty.clear();
@@ -859,17 +938,20 @@ export class Rib implements ReplicationHost {
     const oldBest = setSize(before) > 0 ? setAt(before, 0) : null;
     const newBest = setSize(after) > 0 ? setAt(after, 0) : null;
     if ((this.upByFamily.get(table.bgpFamily!) ?? 0) === 0) return;
-    for (const peer of this.peers.values()) {
-      if (peer.kind !== 'bgp' || !peer.up || !peer.families.has(table.bgpFamily!)) continue;
+    for (const peer of this.upBgp) {
+      if (!peer.families.has(table.bgpFamily!)) continue;
       const pending = peer.pendingBgp.get(table)?.has(dest.key) ?? false;
-      const nowOk = newBest !== null && bgpVerdict(peer, table, newBest, this.speaker) === AdvertiseReason.Advertised;
-      const wasOk = oldBest !== null && bgpVerdict(peer, table, oldBest, this.speaker) === AdvertiseReason.Advertised;
+      const nowOk =
+        newBest !== null && bgpVerdict(peer, table, newBest, this.speaker) === AdvertiseReason.Advertised;
+      const wasOk =
+        oldBest !== null && bgpVerdict(peer, table, oldBest, this.speaker) === AdvertiseReason.Advertised;
       if (!nowOk) {
         if (wasOk || pending) this.writeBgp(peer, table, dest.key, null);
         continue;
       }
       if (wasOk && !pending && oldBest!.label === newBest!.label) {
-        if (outboundAttrs(oldBest!, peer, this.speaker) === outboundAttrs(newBest!, peer, this.speaker)) continue;
+        if (outboundAttrs(oldBest!, peer, this.speaker) === outboundAttrs(newBest!, peer, this.speaker))
+          continue;
       }
       this.writeBgp(peer, table, dest.key, newBest);
     }
@@ -878,7 +960,10 @@ export class Rib implements ReplicationHost {
   private agentUpdate(table: Table, dest: Destination, paths: readonly Path[]): RouteUpdate {
     const nlri = xmppNlriOfKey(table.xmppFamily!, dest.key);
     if (paths.length === 0) return { op: 'retract', nlri };
-    return { op: 'add', entry: agentEntry(nlri, paths, table.isBroadcast(dest), table.ri.vnIndex, this.viewContext) };
+    return {
+      op: 'add',
+      entry: agentEntry(nlri, paths, table.isBroadcast(dest), table.ri.vnIndex, this.viewContext),
+    };
   }
 
   private writeXmpp(agent: Peer, table: Table, key: string, update: RouteUpdate): void {
@@ -907,7 +992,11 @@ export class Rib implements ReplicationHost {
         budget -= this.advance(peer, job, Math.min(budget, SYNC_QUANTUM));
         if (job.at >= job.tables.length) {
           peer.syncs.shift();
-          this.synced.push(peer.kind === 'xmpp' ? { kind: 'agent', name: peer.name, ri: job.ri! } : { kind: 'peer', name: peer.name });
+          this.synced.push(
+            peer.kind === 'xmpp'
+              ? { kind: 'agent', name: peer.name, ri: job.ri! }
+              : { kind: 'peer', name: peer.name },
+          );
           if (peer.syncs.length === 0) this.syncing.delete(peer);
         }
         if (budget <= 0) return;

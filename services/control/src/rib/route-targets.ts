@@ -1,5 +1,5 @@
 import type { AttrSet } from './attrs';
-import type { Path } from './path';
+import type { VpnPath } from './path';
 import type { Peer } from './peer';
 import type { RoutingInstance } from './routing-instance';
 
@@ -31,7 +31,7 @@ export class RtGroup {
   }
 
   /** Every VPN path carrying this target. */
-  *paths(): IterableIterator<Path> {
+  *paths(): IterableIterator<VpnPath> {
     for (const attrs of this.attrSets) for (let p = attrs.vpnHead; p !== null; p = p.attrNext) yield p;
   }
 }
@@ -58,7 +58,7 @@ export class RtIndex {
   }
 
   /** A VPN path joins the index through its attribute set (one link per path, none per target). */
-  link(path: Path): void {
+  link(path: VpnPath): void {
     const attrs = path.attrs;
     const head = attrs.vpnHead;
     path.attrPrev = null;
@@ -68,7 +68,7 @@ export class RtIndex {
     if (head === null) for (const rt of attrs.routeTargets) this.locate(rt).attrSets.add(attrs);
   }
 
-  unlink(path: Path): void {
+  unlink(path: VpnPath): void {
     const attrs = path.attrs;
     if (path.attrPrev !== null) path.attrPrev.attrNext = path.attrNext;
     else if (attrs.vpnHead === path) attrs.vpnHead = path.attrNext;

@@ -2,13 +2,26 @@ import { parseRouteTarget, type PathAttributes, type RtMembership, type VpnPrefi
 import { AdvertiseReason } from './advertise';
 import { explain } from './explain';
 import type { Rib } from './rib';
-import { BLUE, BLUE_RT, RED, RED_RT, addAgent, announced, blueRed, entry, newRib, withdrawn } from './rib.spec-helper';
+import {
+  BLUE,
+  BLUE_RT,
+  RED,
+  RED_RT,
+  addAgent,
+  announced,
+  blueRed,
+  entry,
+  newRib,
+  withdrawn,
+} from './rib.spec-helper';
 import { membershipFromKey, membershipKey } from './rtc';
 
 const MEMBERSHIP_ATTRS: PathAttributes = { origin: 0, asPath: [], localPref: 100 };
 
 function membership(rt: string | null, originAs = 64512): RtMembership {
-  return rt === null ? { prefixLength: 0, originAs: 0 } : { prefixLength: 96, originAs, routeTarget: parseRouteTarget(rt) };
+  return rt === null
+    ? { prefixLength: 0, originAs: 0 }
+    : { prefixLength: 96, originAs, routeTarget: parseRouteTarget(rt) };
 }
 
 /** blue and red each with one agent route; `gobgp` negotiates route-target, `bird` does not. */
@@ -25,7 +38,11 @@ function setup(): Rib {
   return rib;
 }
 
-const prefixes = (nlri: unknown[]) => (nlri as VpnPrefix[]).filter((n) => n.rd !== undefined).map((n) => n.prefix).sort();
+const prefixes = (nlri: unknown[]) =>
+  (nlri as VpnPrefix[])
+    .filter((n) => n.rd !== undefined)
+    .map((n) => n.prefix)
+    .sort();
 
 describe('route-target membership (RFC 4684, routing.md B5)', () => {
   it('keys NLRI as origin AS + target and reads them back', () => {
@@ -50,9 +67,21 @@ describe('route-target membership (RFC 4684, routing.md B5)', () => {
     expect(announced(c, 'gobgp')).toEqual([membership(BLUE_RT)]);
 
     // A second import target while subscribed: its membership route follows.
-    rib.upsertRoutingInstance({ name: BLUE, vn: 'default-domain:p1:blue', vnIndex: 5, importTargets: [BLUE_RT, 'target:64512:77'], exportTargets: [BLUE_RT] });
+    rib.upsertRoutingInstance({
+      name: BLUE,
+      vn: 'default-domain:p1:blue',
+      vnIndex: 5,
+      importTargets: [BLUE_RT, 'target:64512:77'],
+      exportTargets: [BLUE_RT],
+    });
     expect(rtc.size).toBe(2);
-    rib.upsertRoutingInstance({ name: BLUE, vn: 'default-domain:p1:blue', vnIndex: 5, importTargets: [BLUE_RT], exportTargets: [BLUE_RT] });
+    rib.upsertRoutingInstance({
+      name: BLUE,
+      vn: 'default-domain:p1:blue',
+      vnIndex: 5,
+      importTargets: [BLUE_RT],
+      exportTargets: [BLUE_RT],
+    });
     expect(rtc.size).toBe(1);
     rib.takeChanges();
 
@@ -78,7 +107,9 @@ describe('route-target membership (RFC 4684, routing.md B5)', () => {
       reason: AdvertiseReason.RtcNoInterest,
       detail: { route_targets: [BLUE_RT], peer_interest: [RED_RT], peer_default_interest: false },
     });
-    expect(rib.instance(RED) && explain(rib, 'gobgp', 'bgp.l3vpn.0', '192.0.2.21:1:10.2.2.3/32').reason).toBe(AdvertiseReason.Advertised);
+    expect(rib.instance(RED) && explain(rib, 'gobgp', 'bgp.l3vpn.0', '192.0.2.21:1:10.2.2.3/32').reason).toBe(
+      AdvertiseReason.Advertised,
+    );
 
     // New routes follow the interest as they come.
     rib.agentPublish('r', RED, entry('10.2.2.4/32', '192.0.2.21', 32));
@@ -111,7 +142,13 @@ describe('route-target membership (RFC 4684, routing.md B5)', () => {
     const rib = setup();
     rib.bgpPeerUp('gobgp', ['inet-vpn', 'route-target']);
     rib.takeChanges();
-    rib.bgpAnnounce('gobgp', 'route-target', [{ prefixLength: 32, originAs: 64512 }], MEMBERSHIP_ATTRS, '127.0.0.2');
+    rib.bgpAnnounce(
+      'gobgp',
+      'route-target',
+      [{ prefixLength: 32, originAs: 64512 }],
+      MEMBERSHIP_ATTRS,
+      '127.0.0.2',
+    );
     const c = rib.takeChanges();
     expect(prefixes(announced(c, 'gobgp'))).toEqual(['10.1.1.3/32', '10.2.2.3/32']);
   });

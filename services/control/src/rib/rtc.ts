@@ -1,4 +1,10 @@
-import { encodeExtCommunity, nlriKey, parseExtCommunity, parseRouteTarget, type RtMembership } from '@skein/bgp';
+import {
+  encodeExtCommunity,
+  nlriKey,
+  parseExtCommunity,
+  parseRouteTarget,
+  type RtMembership,
+} from '@skein/bgp';
 import type { AttrSet } from './attrs';
 import type { Peer } from './peer';
 
@@ -40,7 +46,8 @@ export type Interest =
 export function interestOf(key: string): Interest {
   const m = membershipFromKey(key);
   if (m.prefixLength === 0) return { kind: 'default' };
-  if (m.prefixLength === 96 && m.routeTarget?.kind === 'route-target') return { kind: 'exact', rt: key.slice(key.indexOf(':') + 1, key.lastIndexOf('/')) };
+  if (m.prefixLength === 96 && m.routeTarget?.kind === 'route-target')
+    return { kind: 'exact', rt: key.slice(key.indexOf(':') + 1, key.lastIndexOf('/')) };
   const bytes = new Uint8Array(8);
   if (m.routeTarget) encodeExtCommunity(m.routeTarget, bytes, 0);
   return { kind: 'partial', bits: m.prefixLength - 32, bytes };
@@ -74,7 +81,11 @@ export function peerWantsRoute(peer: Peer, attrs: AttrSet): boolean {
 }
 
 /** Records (delta +1) or forgets (-1) one membership route from `peer`; returns what changed in its interest. */
-export function applyInterest(peer: Peer, interest: Interest, delta: 1 | -1): { changed: boolean; walkAll: boolean; rt?: string } {
+export function applyInterest(
+  peer: Peer,
+  interest: Interest,
+  delta: 1 | -1,
+): { changed: boolean; walkAll: boolean; rt?: string } {
   switch (interest.kind) {
     case 'default': {
       const before = peer.rtDefault;

@@ -46,6 +46,16 @@ export function sameSetContent(a: PathSet, b: PathSet): boolean {
   return true;
 }
 
+/**
+ * Keys are built by concatenation (`${rd}:${prefix}`), which V8 keeps as a tree of cons strings holding every
+ * piece alive: about 200 bytes a key instead of about 50. `normalize()` is the identity on these ASCII keys
+ * and returns them as one flat string, cheaply; a stored key is made flat once, when its destination is
+ * created.
+ */
+export function compactKey(key: string): string {
+  return key.normalize();
+}
+
 export class Destination {
   head: Path | null = null;
   /** The leading `usable` paths form the PathSet; 0 when the best path is infeasible or there is none. */
@@ -120,8 +130,9 @@ export class Table {
   locate(key: string): Destination {
     let d = this.map.get(key);
     if (d === undefined) {
-      d = new Destination(key, this);
-      this.map.set(key, d);
+      const flat = compactKey(key);
+      d = new Destination(flat, this);
+      this.map.set(flat, d);
     }
     return d;
   }

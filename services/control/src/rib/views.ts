@@ -39,7 +39,13 @@ const ORIGIN_TEXT = ['igp', 'egp', 'incomplete'] as const;
 export function formatAsPath(segments: readonly AsPathSegment[] | undefined): string {
   if (segments === undefined) return '';
   return segments
-    .map((s) => (s.type === 'sequence' ? s.asns.join(' ') : s.type === 'set' ? `{${s.asns.join(' ')}}` : `(${s.asns.join(' ')})`))
+    .map((s) =>
+      s.type === 'sequence'
+        ? s.asns.join(' ')
+        : s.type === 'set'
+          ? `{${s.asns.join(' ')}}`
+          : `(${s.asns.join(' ')})`,
+    )
     .join(' ');
 }
 
@@ -132,7 +138,9 @@ export function routesView(rib: Rib, q: RoutesQuery): RoutesView {
     }
   }
   const candidates: Iterable<Destination> =
-    q.prefix !== undefined && !q.longer ? [table.find(q.prefix)].filter((d): d is Destination => d !== undefined) : table.map.values();
+    q.prefix !== undefined && !q.longer
+      ? [table.find(q.prefix)].filter((d): d is Destination => d !== undefined)
+      : table.map.values();
   let skipping = q.marker !== undefined;
   for (const dest of candidates) {
     if (skipping) {

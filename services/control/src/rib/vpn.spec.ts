@@ -24,7 +24,13 @@ function paths(rib: Rib, table: string, key: string) {
 }
 
 function vpnAttrs(rts: string[], extra: PathAttributes = {}): PathAttributes {
-  return { origin: 0, asPath: [], localPref: 100, extCommunities: rts.map((t) => parseRouteTarget(t)), ...extra };
+  return {
+    origin: 0,
+    asPath: [],
+    localPref: 100,
+    extCommunities: rts.map((t) => parseRouteTarget(t)),
+    ...extra,
+  };
 }
 
 function withGobgp(rib: Rib): void {
@@ -58,8 +64,12 @@ describe('VRF → VPN export (routing.md B4)', () => {
     blueRed(rib);
     addAgent(rib, 'a', '192.0.2.11', BLUE, 3);
     rib.agentPublish('a', BLUE, entry('10.1.1.3/32', '192.0.2.11', 21, { vn: 'default-domain:p1:red' }));
-    expect(paths(rib, 'bgp.l3vpn.0', '192.0.2.11:3:10.1.1.3/32')[0]!.ext_communities).toContain('originvn:64512:6');
-    expect(paths(rib, 'bgp.l3vpn.0', '192.0.2.11:3:10.1.1.3/32')[0]!.ext_communities).not.toContain('originvn:64512:5');
+    expect(paths(rib, 'bgp.l3vpn.0', '192.0.2.11:3:10.1.1.3/32')[0]!.ext_communities).toContain(
+      'originvn:64512:6',
+    );
+    expect(paths(rib, 'bgp.l3vpn.0', '192.0.2.11:3:10.1.1.3/32')[0]!.ext_communities).not.toContain(
+      'originvn:64512:5',
+    );
   });
 
   it('exports the best path and ECMP-equal paths only', () => {
@@ -84,7 +94,13 @@ describe('VRF → VPN export (routing.md B4)', () => {
     blueRed(rib);
     addAgent(rib, 'a', '192.0.2.11', BLUE, 3);
     rib.agentPublish('a', BLUE, entry('10.1.1.3/32', '192.0.2.11', 21));
-    rib.upsertRoutingInstance({ name: BLUE, vnIndex: 5, vn: 'default-domain:p1:blue', importTargets: [BLUE_RT], exportTargets: [BLUE_RT, GREEN_RT] });
+    rib.upsertRoutingInstance({
+      name: BLUE,
+      vnIndex: 5,
+      vn: 'default-domain:p1:blue',
+      importTargets: [BLUE_RT],
+      exportTargets: [BLUE_RT, GREEN_RT],
+    });
     expect(paths(rib, 'bgp.l3vpn.0', '192.0.2.11:3:10.1.1.3/32')[0]!.ext_communities).toEqual(
       expect.arrayContaining([BLUE_RT, GREEN_RT]),
     );
@@ -95,11 +111,19 @@ describe('VPN → VRF import (routing.md B4)', () => {
   it('imports into every RI whose import targets meet the path, never back into its source', () => {
     const rib = newRib();
     blueRed(rib);
-    rib.upsertRoutingInstance({ name: GREEN, vn: 'default-domain:p1:green', vnIndex: 7, importTargets: [BLUE_RT], exportTargets: [GREEN_RT] });
+    rib.upsertRoutingInstance({
+      name: GREEN,
+      vn: 'default-domain:p1:green',
+      vnIndex: 7,
+      importTargets: [BLUE_RT],
+      exportTargets: [GREEN_RT],
+    });
     addAgent(rib, 'a', '192.0.2.11', BLUE, 3);
     rib.agentPublish('a', BLUE, entry('10.1.1.3/32', '192.0.2.11', 21));
     expect(paths(rib, BLUE_INET, '10.1.1.3/32').map((p) => p.primary_table)).toEqual([null]);
-    expect(paths(rib, `${GREEN}.inet.0`, '10.1.1.3/32')).toMatchObject([{ peer: 'a', rd: '192.0.2.11:3', primary_table: BLUE_INET }]);
+    expect(paths(rib, `${GREEN}.inet.0`, '10.1.1.3/32')).toMatchObject([
+      { peer: 'a', rd: '192.0.2.11:3', primary_table: BLUE_INET },
+    ]);
     expect(paths(rib, RED_INET, '10.1.1.3/32')).toEqual([]);
   });
 
@@ -107,9 +131,23 @@ describe('VPN → VRF import (routing.md B4)', () => {
     const rib = newRib();
     blueRed(rib);
     withGobgp(rib);
-    rib.bgpAnnounce('gobgp', 'inet-vpn', [{ rd: '10.0.0.9:1', prefix: '10.2.0.0/16', label: 40 }], vpnAttrs([BLUE_RT]), '10.0.0.9');
-    rib.bgpAnnounce('gobgp', 'inet-vpn', [{ rd: '10.0.0.9:2', prefix: '10.3.0.0/16', label: 41 }], vpnAttrs(['target:64512:99']), '10.0.0.9');
-    expect(paths(rib, BLUE_INET, '10.2.0.0/16')).toMatchObject([{ peer: 'gobgp', label: 40, rd: '10.0.0.9:1', primary_table: 'bgp.l3vpn.0' }]);
+    rib.bgpAnnounce(
+      'gobgp',
+      'inet-vpn',
+      [{ rd: '10.0.0.9:1', prefix: '10.2.0.0/16', label: 40 }],
+      vpnAttrs([BLUE_RT]),
+      '10.0.0.9',
+    );
+    rib.bgpAnnounce(
+      'gobgp',
+      'inet-vpn',
+      [{ rd: '10.0.0.9:2', prefix: '10.3.0.0/16', label: 41 }],
+      vpnAttrs(['target:64512:99']),
+      '10.0.0.9',
+    );
+    expect(paths(rib, BLUE_INET, '10.2.0.0/16')).toMatchObject([
+      { peer: 'gobgp', label: 40, rd: '10.0.0.9:1', primary_table: 'bgp.l3vpn.0' },
+    ]);
     expect(rib.table(BLUE_INET)!.find('10.3.0.0/16')).toBeUndefined();
     rib.bgpWithdraw('gobgp', 'inet-vpn', [{ rd: '10.0.0.9:1', prefix: '10.2.0.0/16', label: 0 }]);
     expect(rib.table(BLUE_INET)!.find('10.2.0.0/16')).toBeUndefined();
@@ -118,12 +156,31 @@ describe('VPN → VRF import (routing.md B4)', () => {
   it('lends the VN of an RI exporting one of its targets when the path has no origin-vn', () => {
     const rib = newRib();
     blueRed(rib);
-    rib.upsertRoutingInstance({ name: GREEN, vn: 'default-domain:p1:green', vnIndex: 7, exportTargets: [GREEN_RT] });
-    rib.upsertRoutingInstance({ name: BLUE, vn: 'default-domain:p1:blue', vnIndex: 5, importTargets: [BLUE_RT, GREEN_RT], exportTargets: [BLUE_RT] });
+    rib.upsertRoutingInstance({
+      name: GREEN,
+      vn: 'default-domain:p1:green',
+      vnIndex: 7,
+      exportTargets: [GREEN_RT],
+    });
+    rib.upsertRoutingInstance({
+      name: BLUE,
+      vn: 'default-domain:p1:blue',
+      vnIndex: 5,
+      importTargets: [BLUE_RT, GREEN_RT],
+      exportTargets: [BLUE_RT],
+    });
     withGobgp(rib);
-    rib.bgpAnnounce('gobgp', 'inet-vpn', [{ rd: '10.0.0.9:1', prefix: '10.2.0.0/16', label: 40 }], vpnAttrs([GREEN_RT]), '10.0.0.9');
+    rib.bgpAnnounce(
+      'gobgp',
+      'inet-vpn',
+      [{ rd: '10.0.0.9:1', prefix: '10.2.0.0/16', label: 40 }],
+      vpnAttrs([GREEN_RT]),
+      '10.0.0.9',
+    );
     expect(paths(rib, BLUE_INET, '10.2.0.0/16')[0]!.ext_communities).toContain('originvn:64512:7');
-    expect(paths(rib, 'bgp.l3vpn.0', '10.0.0.9:1:10.2.0.0/16')[0]!.ext_communities).not.toContain('originvn:64512:7');
+    expect(paths(rib, 'bgp.l3vpn.0', '10.0.0.9:1:10.2.0.0/16')[0]!.ext_communities).not.toContain(
+      'originvn:64512:7',
+    );
   });
 
   it('imports only the ECMP set of a VPN destination', () => {
@@ -158,20 +215,42 @@ describe('connections (routing.md B4, both ends)', () => {
 
     const def = (name: string, connections: string[]) =>
       name === BLUE
-        ? { name, vn: 'default-domain:p1:blue', vnIndex: 5, importTargets: [BLUE_RT], exportTargets: [BLUE_RT], connections }
-        : { name, vn: 'default-domain:p1:red', vnIndex: 6, importTargets: [RED_RT], exportTargets: [RED_RT], connections };
+        ? {
+            name,
+            vn: 'default-domain:p1:blue',
+            vnIndex: 5,
+            importTargets: [BLUE_RT],
+            exportTargets: [BLUE_RT],
+            connections,
+          }
+        : {
+            name,
+            vn: 'default-domain:p1:red',
+            vnIndex: 6,
+            importTargets: [RED_RT],
+            exportTargets: [RED_RT],
+            connections,
+          };
     rib.upsertRoutingInstance(def(declaring, [declaring === BLUE ? RED : BLUE]));
     expect([...rib.instance(RED)!.importTargets].sort()).toEqual([BLUE_RT, RED_RT]);
     expect([...rib.instance(BLUE)!.importTargets].sort()).toEqual([BLUE_RT, RED_RT]);
     let c = rib.takeChanges();
     const toRed = agentUpdates(c, 'r', RED);
-    expect(toRed).toMatchObject([{ op: 'add', entry: { nlri: { prefix: '10.1.1.3/32' }, virtualNetwork: 'default-domain:p1:blue' } }]);
-    expect(agentUpdates(c, 'a', BLUE)).toMatchObject([{ op: 'add', entry: { nlri: { prefix: '10.2.2.3/32' } } }]);
+    expect(toRed).toMatchObject([
+      { op: 'add', entry: { nlri: { prefix: '10.1.1.3/32' }, virtualNetwork: 'default-domain:p1:blue' } },
+    ]);
+    expect(agentUpdates(c, 'a', BLUE)).toMatchObject([
+      { op: 'add', entry: { nlri: { prefix: '10.2.2.3/32' } } },
+    ]);
 
     rib.upsertRoutingInstance(def(declaring, []));
     c = rib.takeChanges();
-    expect(agentUpdates(c, 'r', RED)).toEqual([{ op: 'retract', nlri: { family: 'inet', prefix: '10.1.1.3/32' } }]);
-    expect(agentUpdates(c, 'a', BLUE)).toEqual([{ op: 'retract', nlri: { family: 'inet', prefix: '10.2.2.3/32' } }]);
+    expect(agentUpdates(c, 'r', RED)).toEqual([
+      { op: 'retract', nlri: { family: 'inet', prefix: '10.1.1.3/32' } },
+    ]);
+    expect(agentUpdates(c, 'a', BLUE)).toEqual([
+      { op: 'retract', nlri: { family: 'inet', prefix: '10.2.2.3/32' } },
+    ]);
   });
 
   it('withdraws everything an RI held when it is deleted, and keeps subscriptions pending', () => {
@@ -182,7 +261,10 @@ describe('connections (routing.md B4, both ends)', () => {
     rib.deleteRoutingInstance(BLUE);
     expect(rib.table('bgp.l3vpn.0')!.size).toBe(0);
     expect(rib.table(BLUE_INET)).toBeUndefined();
-    expect(rib.agentPublish('a', BLUE, entry('10.1.1.3/32', '192.0.2.11', 21))).toEqual({ ok: false, reason: 'not-subscribed' });
+    expect(rib.agentPublish('a', BLUE, entry('10.1.1.3/32', '192.0.2.11', 21))).toEqual({
+      ok: false,
+      reason: 'not-subscribed',
+    });
     blueRed(rib);
     expect(rib.agentPublish('a', BLUE, entry('10.1.1.3/32', '192.0.2.11', 21))).toEqual({ ok: true });
     expect(rib.pool.size).toBeGreaterThan(0);

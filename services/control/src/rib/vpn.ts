@@ -1,7 +1,7 @@
 import { PMSI_INGRESS_REPLICATION, type Family } from '@skein/bgp';
 import type { AttrPool, AttrSet } from './attrs';
 import { evpnLabelField, vpnKeyOfVrfPath, vrfKeyOfVpnKey } from './nlri-keys';
-import { Path, PathFlag } from './path';
+import { Path, PathFlag, VpnPath } from './path';
 import type { RoutingInstance } from './routing-instance';
 import type { RtIndex } from './route-targets';
 import { setAt, setHas, setSize, type Destination, type PathSet, type Table } from './table';
@@ -27,7 +27,11 @@ export interface ReplicationHost {
   dropPath(table: Table, dest: Destination, path: Path): void;
 }
 
-const XMPP_FAMILY_OF_VPN: Partial<Record<Family, XmppFamily>> = { 'inet-vpn': 'inet', 'inet6-vpn': 'inet6', 'e-vpn': 'evpn' };
+const XMPP_FAMILY_OF_VPN: Partial<Record<Family, XmppFamily>> = {
+  'inet-vpn': 'inet',
+  'inet6-vpn': 'inet6',
+  'e-vpn': 'evpn',
+};
 
 /** VRF paths that are exported: learned from an agent or originated here, never copies. */
 export function exportable(p: Path): boolean {
@@ -65,7 +69,10 @@ export class Replicator {
       let replaced = false;
       for (let j = 0; j < nAfter && !replaced; j++) {
         const q = setAt(after, j);
-        replaced = q.peer === p.peer && exportable(q) && vpnKeyOfVrfPath(family, dest.key, q.attrs.rd!, q.label, q.attrs) === key;
+        replaced =
+          q.peer === p.peer &&
+          exportable(q) &&
+          vpnKeyOfVrfPath(family, dest.key, q.attrs.rd!, q.label, q.attrs) === key;
       }
       if (!replaced) this.unexport(vpn, key, p);
     }
@@ -93,13 +100,16 @@ export class Replicator {
   private exportPath(ri: RoutingInstance, vpn: Table, family: XmppFamily, dest: Destination, q: Path): void {
     const key = vpnKeyOfVrfPath(family, dest.key, q.attrs.rd!, q.label, q.attrs);
     const attrs = this.exportAttrs(ri, q, table0Broadcast(dest));
-    this.host.putPath(vpn, key, new Path(q.peer, attrs, q.label, q.flags | PathFlag.Replicated, q));
+    this.host.putPath(vpn, key, new VpnPath(q.peer, attrs, q.label, q.flags | PathFlag.Replicated, q));
   }
 
   private unexport(vpn: Table, key: string, p: Path): void {
     const vdest = vpn.find(key);
     if (vdest === undefined) return;
-    const copy = vpn.findPeerPath(vdest, (x) => x.peer === p.peer && x.primary !== null && x.primary.dest === p.dest);
+    const copy = vpn.findPeerPath(
+      vdest,
+      (x) => x.peer === p.peer && x.primary !== null && x.primary.dest === p.dest,
+    );
     if (copy !== null) this.host.dropPath(vpn, vdest, copy);
   }
 
@@ -111,7 +121,8 @@ export class Replicator {
       if (cached !== undefined) return pool.retain(cached);
     }
     const extra = [...ri.exportCommunities];
-    if (q.attrs.originVn === undefined && ri.vnIndex > 0) extra.push(originVnCommunity(this.host.asn, ri.vnIndex));
+    if (q.attrs.originVn === undefined && ri.vnIndex > 0)
+      extra.push(originVnCommunity(this.host.asn, ri.vnIndex));
     // A BUM membership carries its replication label in a PMSI tunnel attribute (RFC 7432 §11.2).
     const set = pool.derive(q.attrs, extra, (input) => {
       if (broadcast) {
@@ -144,7 +155,8 @@ export class Replicator {
         if (q.sameSlot(p)) successor = q;
       }
       const keep = successor === null ? null : this.targets(successor);
-      for (const ri of this.targets(p)) if (keep === null || !keep.has(ri)) this.removeImport(ri, family, vrfKey, p);
+      for (const ri of this.targets(p))
+        if (keep === null || !keep.has(ri)) this.removeImport(ri, family, vrfKey, p);
     }
     for (let j = 0; j < nAfter; j++) {
       const q = setAt(after, j);
@@ -196,14 +208,21 @@ export class Replicator {
       const existing = table.findPeerPath(dest, (x) => x.primary === q);
       if (existing !== null) return;
     }
-    this.host.putPath(table, vrfKey, new Path(q.peer, this.importAttrs(q), q.label, q.flags | PathFlag.Replicated, q));
+    this.host.putPath(
+      table,
+      vrfKey,
+      new Path(q.peer, this.importAttrs(q), q.label, q.flags | PathFlag.Replicated, q),
+    );
   }
 
   private removeImport(ri: RoutingInstance, family: XmppFamily, vrfKey: string, p: Path): void {
     const table = ri.byFamily.get(family);
     const dest = table?.find(vrfKey);
     if (table === undefined || dest === undefined) return;
-    const copy = table.findPeerPath(dest, (x) => x.peer === p.peer && x.primary !== null && x.primary.dest === p.dest);
+    const copy = table.findPeerPath(
+      dest,
+      (x) => x.peer === p.peer && x.primary !== null && x.primary.dest === p.dest,
+    );
     if (copy !== null) this.host.dropPath(table, dest, copy);
   }
 
@@ -219,12 +238,20 @@ export class Replicator {
       const g = this.host.rts.get(rt);
       if (g === undefined) continue;
       for (const ri of g.exporters) {
-        if (ri.vnIndex > 0 && (lender === undefined || ri.vnIndex < lender.vnIndex || (ri.vnIndex === lender.vnIndex && ri.name < lender.name))) {
+        if (
+          ri.vnIndex > 0 &&
+          (lender === undefined ||
+            ri.vnIndex < lender.vnIndex ||
+            (ri.vnIndex === lender.vnIndex && ri.name < lender.name))
+        ) {
           lender = ri;
         }
       }
     }
-    const set = lender === undefined ? pool.retain(a) : pool.derive(a, [originVnCommunity(this.host.asn, lender.vnIndex)]);
+    const set =
+      lender === undefined
+        ? pool.retain(a)
+        : pool.derive(a, [originVnCommunity(this.host.asn, lender.vnIndex)]);
     this.importCache.set(a, set);
     return set;
   }

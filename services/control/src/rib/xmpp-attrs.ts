@@ -1,5 +1,11 @@
 import { AS_TRANS, Origin, TUNNEL_TYPES, tunnelTypeName, type ExtCommunity } from '@skein/bgp';
-import { isKnownEncapsulation, type LoadBalance, type NextHop, type Nlri as XmppNlri, type RouteEntry } from '@skein/xmpp';
+import {
+  isKnownEncapsulation,
+  type LoadBalance,
+  type NextHop,
+  type Nlri as XmppNlri,
+  type RouteEntry,
+} from '@skein/xmpp';
 import type { AttrInput, AttrSet } from './attrs';
 import { PathFlag, type Path } from './path';
 
@@ -104,10 +110,15 @@ export function xmppPath(entry: RouteEntry, ctx: XmppPathContext): XmppPathInput
   if (vnIndex !== undefined && vnIndex > 0) ext.push(originVnCommunity(ctx.asn, vnIndex));
   for (const id of entry.securityGroups) ext.push({ kind: 'security-group', ...asScoped(ctx.asn, id), id });
   for (const tag of nh.tags) ext.push({ kind: 'tag', ...asScoped(ctx.asn, tag), tag });
-  const mobility = entry.mobility ?? (entry.sequenceNumber ? { seqno: entry.sequenceNumber, sticky: false } : undefined);
+  const mobility =
+    entry.mobility ?? (entry.sequenceNumber ? { seqno: entry.sequenceNumber, sticky: false } : undefined);
   if (mobility) ext.push({ kind: 'mac-mobility', sticky: mobility.sticky, sequence: mobility.seqno });
   if (entry.loadBalance) {
-    ext.push({ kind: 'load-balance', fields: [...entry.loadBalance.fields], sourceBias: entry.loadBalance.decision === 'source-bias' });
+    ext.push({
+      kind: 'load-balance',
+      fields: [...entry.loadBalance.fields],
+      sourceBias: entry.loadBalance.decision === 'source-bias',
+    });
   }
   if (nh.mac !== undefined && entry.nlri.family === 'evpn') ext.push({ kind: 'router-mac', mac: nh.mac });
 
@@ -116,7 +127,12 @@ export function xmppPath(entry: RouteEntry, ctx: XmppPathContext): XmppPathInput
     const v = parseCommunity(c);
     if (v !== undefined) communities.push(v);
   }
-  const attrs: AttrInput = { nextHop: nh.address, origin: Origin.Incomplete, asPath: [], extCommunities: ext };
+  const attrs: AttrInput = {
+    nextHop: nh.address,
+    origin: Origin.Incomplete,
+    asPath: [],
+    extCommunities: ext,
+  };
   if (lp !== 0) attrs.localPref = lp;
   if (med !== undefined) attrs.med = med;
   if (communities.length > 0) attrs.communities = communities;
@@ -142,7 +158,10 @@ function piecesOf(attrs: AttrSet): XmppPieces {
       encapNames: attrs.encapsulations.map(tunnelTypeName),
       communityTags: attrs.communities.map(formatCommunity),
       loadBalance: attrs.loadBalance
-        ? { fields: [...attrs.loadBalance.fields], decision: attrs.loadBalance.sourceBias ? 'source-bias' : 'field-hash' }
+        ? {
+            fields: [...attrs.loadBalance.fields],
+            decision: attrs.loadBalance.sourceBias ? 'source-bias' : 'field-hash',
+          }
         : undefined,
     };
     attrs.xmpp = x;
