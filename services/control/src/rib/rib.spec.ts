@@ -136,6 +136,21 @@ describe('change batches', () => {
     expect(c.more).toBe(false);
   });
 
+  it('refuses items that break the item rules (label 0 in a VRF, no next hop)', () => {
+    const rib = newRib();
+    blueRed(rib);
+    addAgent(rib, 'a', '192.0.2.11', BLUE, 3);
+    expect(rib.agentPublish('a', BLUE, entry('10.1.1.3/32', '192.0.2.11', 0))).toMatchObject({
+      ok: false,
+      reason: 'invalid',
+      error: { code: 'bad-label' },
+    });
+    expect(
+      rib.agentPublish('a', BLUE, { ...entry('10.1.1.3/32', '192.0.2.11', 5), nextHops: [] }),
+    ).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(rib.table(`${BLUE}.inet.0`)!.size).toBe(0);
+  });
+
   it('waits for an RI that does not exist yet', () => {
     const rib = newRib();
     rib.agentUp('c', '192.0.2.13');

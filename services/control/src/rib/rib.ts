@@ -10,7 +10,14 @@ import {
   type PathAttributes,
   type UpdateBatch,
 } from '@skein/bgp';
-import { itemIdOf, type Nlri as XmppNlri, type RouteEntry, type RouteUpdate } from '@skein/xmpp';
+import {
+  itemIdOf,
+  validateAgentRoute,
+  type ItemError,
+  type Nlri as XmppNlri,
+  type RouteEntry,
+  type RouteUpdate,
+} from '@skein/xmpp';
 import {
   AdvertiseReason,
   agentPaths,
@@ -70,7 +77,10 @@ export interface OriginatedPath {
 }
 
 export type PublishResult =
-  { ok: true } | { ok: false; reason: 'unknown-agent' | 'not-subscribed' | 'unsupported-family' };
+  | { ok: true }
+  | { ok: false; reason: 'unknown-agent' | 'not-subscribed' | 'unsupported-family' }
+  /** The item breaks an item rule (`@skein/xmpp` `validateAgentRoute`): drop it and count it in `bad_items`. */
+  | { ok: false; reason: 'invalid'; error: ItemError };
 
 export interface SubscribeOptions {
   noRibout?: boolean;
@@ -458,7 +468,7 @@ export class Rib implements ReplicationHost {
     this.dropSubscription(agent, sub);
   }
 
-  /** An agent's route add/change (already validated by `@skein/xmpp`'s `validateAgentRoute`). */
+  /** An agent's route add/change; the item rules are checked again here, so a bad item never enters a table. */
   agentPublish(agentName: string, riName: string, entry: RouteEntry): PublishResult {
     const agent = this.peers.get(agentName);
     if (agent === undefined || agent.kind !== 'xmpp' || !agent.up)
@@ -468,6 +478,8 @@ export class Rib implements ReplicationHost {
     if (sub === undefined || !sub.active || ri === undefined) return { ok: false, reason: 'not-subscribed' };
     const table = ri.byFamily.get(entry.nlri.family);
     if (table === undefined) return { ok: false, reason: 'unsupported-family' };
+    const error = validateAgentRoute(entry, 'add', riName);
+    if (error !== undefined) return { ok: false, reason: 'invalid', error };
     const nh = entry.nextHops[0]!;
     const x = xmppPath(entry, {
       asn: this.asn,
