@@ -91,6 +91,35 @@ export interface Identified {
   fq_name: string[];
   perms2: Perms2;
   user_visible: boolean;
+  /** Projects only: their quota (config-api.md §5), so a create needs no second query for it. */
+  quota?: Record<string, number> | null;
+}
+
+/**
+ * Everything a create needs to look up, in one statement: objects by (type, fq_name) (keyed as
+ * fqLookupKey) and by uuid.
+ */
+export async function lookupObjects(
+  c: SqlClient,
+  fqs: { type: string; fq_name: readonly string[] }[],
+  uuids: string[],
+): Promise<{ byFq: Map<string, Identified>; byUuid: Map<string, Identified> }> {
+  const byFq = new Map<string, Identified>();
+  const byUuid = new Map<string, Identified>();
+  if (!fqs.length && !uuids.length) return { byFq, byUuid };
+  const { rows } = await c.query(
+    `SELECT o.uuid::text AS uuid, o.type, o.fq_name, o.perms2, o.fq_key,
+            coalesce((o.id_perms->>'user_visible')::boolean, true) AS user_visible,
+            CASE WHEN o.type = 'project' THEN o.props->'quota' END AS quota
+       FROM objects o
+      WHERE (o.type, o.fq_key) IN (SELECT * FROM unnest($1::text[], $2::text[])) OR o.uuid = ANY($3::uuid[])`,
+    [fqs.map((f) => f.type), fqs.map((f) => fqKey(f.fq_name)), uuids],
+  );
+  for (const r of rows) {
+    byFq.set(`${r.type}\u0000${r.fq_key}`, r);
+    byUuid.set(r.uuid, r);
+  }
+  return { byFq, byUuid };
 }
 
 /** Type and identity of objects by uuid (for ref resolution and id-to-fqname). */

@@ -16,6 +16,7 @@ import {
   fqLookupKey,
   loadObject,
   loadObjects,
+  lookupObjects,
   resolveFqNames,
   type FullObject,
   type Perms2,
@@ -25,7 +26,7 @@ import {
 import { can, isOwner, noDashes, PERM_W, type Identity } from '../auth/identity';
 import type { TypeHooks } from '../hooks/types';
 import { checkFqName, checkUuid, childrenField, isUuid, jsonClone, jsonEqual, refsField, tfTimestamp, uuidHalves } from './names';
-import { parseRefField, refFieldsOf, resolveRefs, type RefInput } from './refs';
+import { parseRefField, refFieldsOf, refLookups, resolveRefs, type RefInput } from './refs';
 import { hrefOf } from './rest-shape';
 import type { WriteTx } from './write-tx';
 
@@ -119,7 +120,9 @@ export class ObjectWriter {
     const parentFq = fq.slice(0, -1);
     const lookups = [{ type, fq_name: fq }];
     if (parentType !== 'config-root') lookups.push({ type: parentType, fq_name: parentFq });
-    const found = await resolveFqNames(w.c, lookups);
+    const refNeeds = refLookups(refInputs);
+    const all = await lookupObjects(w.c, [...lookups, ...refNeeds.fqs], refNeeds.uuids);
+    const found = all.byFq;
     const existing = found.get(fqLookupKey(type, fq)) ?? w.pendingFq.get(fqLookupKey(type, fq));
     if (existing) throw conflict('FQ_NAME_EXISTS', `${JSON.stringify(fq)} already exists with uuid: ${existing.uuid}`, { fq_name: fq, uuid: existing.uuid });
     let parent: { uuid: string; perms2: Perms2 } | undefined;
@@ -130,8 +133,10 @@ export class ObjectWriter {
         throw badRequest(`parent_uuid ${body.parent_uuid} does not match fq_name`, { field: 'parent_uuid' }, 'INVALID_PARENT');
       }
       if (who && !can(who, parent.perms2, PERM_W)) throw forbidden(`Permission denied to create in ${parentType} ${parent.uuid}`, { uuid: parent.uuid });
+      const quota = (parent as { quota?: Record<string, number> | null }).quota;
+      if (parentType === 'project' && quota !== undefined) w.knownQuotas.set(noDashes(parent.uuid), quota);
     }
-    const resolved = await resolveRefs(w.c, refInputs, who);
+    const resolved = await resolveRefs(w.c, refInputs, who, all);
     const refs: StoredRef[] = [];
     for (const rs of resolved.values()) refs.push(...rs);
 

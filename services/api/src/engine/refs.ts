@@ -1,5 +1,5 @@
 import { badRequest, forbidden, getType, validateValue, type RefDef } from '@skein/model';
-import { fqLookupKey, identify, resolveFqNames, type SqlClient, type StoredRef } from '@skein/store';
+import { fqLookupKey, identify, resolveFqNames, type Identified, type SqlClient, type StoredRef } from '@skein/store';
 import type { Identity } from '../auth/identity';
 import { can, PERM_X } from '../auth/identity';
 import { checkUuid, refsField } from './names';
@@ -55,16 +55,32 @@ export function parseRefField(field: string, target: string, def: RefDef, value:
  * Resolves parsed ref fields to stored refs: every target must exist with the right type (400), appear once
  * (400), and be referenceable by the caller (X, 403).
  */
-export async function resolveRefs(c: SqlClient, inputs: RefInput[], who: Identity | undefined): Promise<Map<string, StoredRef[]>> {
-  const uuids = inputs.flatMap((f) => f.items.filter((i) => i.uuid).map((i) => i.uuid!));
-  const fqs = inputs.flatMap((f) => f.items.filter((i) => i.to && !i.uuid).map((i) => ({ type: f.target, fq_name: i.to! })));
-  const [byUuid, byFq] = await Promise.all([identify(c, uuids), resolveFqNames(c, fqs)]);
+/** What a set of ref fields needs looked up (so a caller can fold it into its own lookup query). */
+export function refLookups(inputs: RefInput[]) {
+  return {
+    uuids: inputs.flatMap((f) => f.items.filter((i) => i.uuid).map((i) => i.uuid!)),
+    fqs: inputs.flatMap((f) => f.items.filter((i) => i.to && !i.uuid).map((i) => ({ type: f.target, fq_name: i.to! }))),
+  };
+}
+
+export async function resolveRefs(
+  c: SqlClient,
+  inputs: RefInput[],
+  who: Identity | undefined,
+  found?: { byUuid: Map<string, Identified>; byFq: Map<string, Identified> },
+): Promise<Map<string, StoredRef[]>> {
+  let byUuid = found?.byUuid;
+  let byFq = found?.byFq;
+  if (!byUuid || !byFq) {
+    const { uuids, fqs } = refLookups(inputs);
+    [byUuid, byFq] = await Promise.all([identify(c, uuids), resolveFqNames(c, fqs)]);
+  }
   const out = new Map<string, StoredRef[]>();
   for (const f of inputs) {
     const seen = new Set<string>();
     const refs: StoredRef[] = [];
     for (const item of f.items) {
-      const hit = item.uuid ? byUuid.get(item.uuid) : byFq.get(fqLookupKey(f.target, item.to!));
+      const hit = item.uuid ? byUuid!.get(item.uuid) : byFq!.get(fqLookupKey(f.target, item.to!));
       if (!hit || hit.type !== f.target) {
         const what = item.uuid ?? JSON.stringify(item.to);
         throw badRequest(`Unknown reference ${f.target} ${what} in ${item.path}`, { field: item.path, type: f.target }, 'UNKNOWN_REF');

@@ -23,6 +23,8 @@ export class WriteTx {
   readonly deleting = new Set<string>();
   /** True while server code creates implicit objects (hooks relax client-only checks). */
   internal = false;
+  /** Project quotas already read in this transaction, by project uuid without dashes (null: none). */
+  readonly knownQuotas = new Map<string, Record<string, number> | null>();
   /** Quota check installed by the service (config-api.md §5 Quota). */
   quota?: (w: WriteTx, obj: StoredObject) => Promise<void>;
 

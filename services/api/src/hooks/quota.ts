@@ -12,8 +12,12 @@ const dashed = (u: string) => `${u.slice(0, 8)}-${u.slice(8, 12)}-${u.slice(12, 
 export async function checkQuota(w: WriteTx, obj: StoredObject): Promise<void> {
   const owner = obj.perms2.owner;
   if (obj.type === 'project' || !/^[0-9a-f]{32}$/.test(owner)) return;
-  const { rows } = await w.c.query(`SELECT props->'quota' AS quota FROM objects WHERE uuid = $1 AND type = 'project'`, [dashed(owner)]);
-  const quota = rows[0]?.quota;
+  let quota = w.knownQuotas.get(owner);
+  if (quota === undefined) {
+    const { rows } = await w.c.query(`SELECT props->'quota' AS quota FROM objects WHERE uuid = $1 AND type = 'project'`, [dashed(owner)]);
+    quota = rows[0]?.quota ?? null;
+    w.knownQuotas.set(owner, quota ?? null);
+  }
   if (!quota) return;
   const limit = quota[under(obj.type)] ?? quota.defaults;
   if (limit === undefined || limit === null || limit < 0) return;
