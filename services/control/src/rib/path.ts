@@ -57,10 +57,6 @@ export class Path {
     return (this.flags & PathFlag.Stale) !== 0;
   }
 
-  get replicated(): boolean {
-    return (this.flags & PathFlag.Replicated) !== 0;
-  }
-
   /** The path this one was copied from, through every copy: where the route was learned or originated. */
   get origin(): Path {
     return this.primary === null ? this : this.primary.origin;

@@ -86,10 +86,6 @@ export class Peer {
     return this.kind === 'bgp' && this.asn === this.localAs;
   }
 
-  get isBgp(): boolean {
-    return this.kind === 'bgp';
-  }
-
   /** The subscription routes are sent for: active, and renewed by this session if it survived a restart. */
   activeSubscription(ri: RoutingInstance): Subscription | undefined {
     const sub = this.subscriptions.get(ri.name);

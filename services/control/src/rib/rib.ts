@@ -86,7 +86,7 @@ export interface SubscribeOptions {
   noRibout?: boolean;
 }
 
-/** XMPP families per VRF table family name, for agents' items. */
+/** The master table of each BGP family. */
 const TABLE_FOR_FAMILY = new Map<Family, string>(TABLE_OF_FAMILY);
 
 /**
@@ -391,7 +391,9 @@ export class Rib implements ReplicationHost {
   agentUp(name: string, address: string): void {
     let peer = this.peers.get(name);
     if (peer !== undefined && (peer.kind !== 'xmpp' || peer.address !== address)) {
-      this.agentDown(name);
+      // Another agent (or a peer) by that name: its state goes first.
+      if (peer.kind === 'bgp') this.removeBgpPeer(name);
+      else this.agentDown(name);
       this.peers.delete(name);
       peer = undefined;
     }

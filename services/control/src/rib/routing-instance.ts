@@ -2,7 +2,7 @@ import { formatExtCommunity, parseRouteTarget, type ExtCommunity } from '@skein/
 import type { AttrSet } from './attrs';
 import type { Peer } from './peer';
 import { Table } from './table';
-import { MASTER_INSTANCE, MASTER_TABLES, VRF_TABLES, vrfTableName, type XmppFamily } from './tables';
+import { MASTER_TABLES, VRF_TABLES, vrfTableName, type XmppFamily } from './tables';
 
 /**
  * A routing instance as configuration gives it (schema's RI object, routing.md A2/A3/B4). Route targets are
@@ -94,8 +94,4 @@ export function sameSet<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): boolean {
   if (a.size !== b.size) return false;
   for (const x of a) if (!b.has(x)) return false;
   return true;
-}
-
-export function isMasterInstance(name: string): boolean {
-  return name === MASTER_INSTANCE;
 }

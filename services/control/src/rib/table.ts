@@ -66,10 +66,6 @@ export class Destination {
     readonly table: Table,
   ) {}
 
-  get best(): Path | null {
-    return this.head;
-  }
-
   /** Snapshot of the usable set; stays valid after later changes because paths are immutable. */
   pathSet(): PathSet {
     const n = this.usable;
@@ -177,12 +173,6 @@ export class Table {
     } else {
       this.recount(dest, ctx);
     }
-  }
-
-  /** Re-sorts after a path changed in place (flags). */
-  resort(dest: Destination, path: Path, ctx: CompareContext): void {
-    this.unlink(dest, path);
-    this.insert(dest, path, ctx);
   }
 
   private unlink(dest: Destination, path: Path): void {

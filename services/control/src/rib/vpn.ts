@@ -99,7 +99,7 @@ export class Replicator {
 
   private exportPath(ri: RoutingInstance, vpn: Table, family: XmppFamily, dest: Destination, q: Path): void {
     const key = vpnKeyOfVrfPath(family, dest.key, q.attrs.rd!, q.label, q.attrs);
-    const attrs = this.exportAttrs(ri, q, table0Broadcast(dest));
+    const attrs = this.exportAttrs(ri, q, dest.table.isBroadcast(dest));
     this.host.putPath(vpn, key, new VpnPath(q.peer, attrs, q.label, q.flags | PathFlag.Replicated, q));
   }
 
@@ -255,8 +255,4 @@ export class Replicator {
     this.importCache.set(a, set);
     return set;
   }
-}
-
-function table0Broadcast(dest: Destination): boolean {
-  return dest.table.isBroadcast(dest);
 }
