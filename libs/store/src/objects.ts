@@ -107,12 +107,14 @@ export async function lookupObjects(
   const byFq = new Map<string, Identified>();
   const byUuid = new Map<string, Identified>();
   if (!fqs.length && !uuids.length) return { byFq, byUuid };
-  const { rows } = await c.query(
-    `SELECT o.uuid::text AS uuid, o.type, o.fq_name, o.perms2, o.fq_key,
+  const cols = `o.uuid::text AS uuid, o.type, o.fq_name, o.perms2, o.fq_key,
             coalesce((o.id_perms->>'user_visible')::boolean, true) AS user_visible,
-            CASE WHEN o.type = 'project' THEN o.props->'quota' END AS quota
-       FROM objects o
-      WHERE (o.type, o.fq_key) IN (SELECT * FROM unnest($1::text[], $2::text[])) OR o.uuid = ANY($3::uuid[])`,
+            CASE WHEN o.type = 'project' THEN o.props->'quota' END AS quota`;
+  // Two index lookups glued together; an OR of the two conditions would scan the table.
+  const { rows } = await c.query(
+    `SELECT ${cols} FROM objects o JOIN unnest($1::text[], $2::text[]) AS k(type, fq_key) ON o.type = k.type AND o.fq_key = k.fq_key
+     UNION ALL
+     SELECT ${cols} FROM objects o WHERE o.uuid = ANY($3::uuid[])`,
     [fqs.map((f) => f.type), fqs.map((f) => fqKey(f.fq_name)), uuids],
   );
   for (const r of rows) {
