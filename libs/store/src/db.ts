@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, type MigrationInterface } from 'typeorm';
 import type { Pool, PoolClient } from 'pg';
 import { Core1763700000000 } from './migrations/1763700000000-core';
 import { Ipam1763700000500 } from './migrations/1763700000500-ipam';
@@ -19,7 +19,7 @@ export interface DbOptions {
   /** Connections in the pool; PGlite serves one connection, so all-in-one on PGlite uses 1. */
   poolSize?: number;
   /** Extra TypeORM migrations registered by other libs (run after the core ones, in order). */
-  migrations?: Function[];
+  migrations?: (new () => MigrationInterface)[];
   applicationName?: string;
   /** pg pipelining (default on); PGlite's socket serves one request at a time, so it turns it off. */
   pipeline?: boolean;

@@ -1,4 +1,4 @@
-import { jsonClone, jsonEqual } from '../engine/names';
+import { jsonEqual } from '../engine/names';
 import { randomUUID } from 'node:crypto';
 import { badRequest, conflict, forbidden } from '@skein/model';
 import { allocateId, freeId, releaseOwner, reserveId } from '@skein/ipam';

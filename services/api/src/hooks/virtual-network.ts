@@ -1,4 +1,4 @@
-import { jsonClone, jsonEqual } from '../engine/names';
+import { jsonEqual } from '../engine/names';
 import { badRequest, forbidden } from '@skein/model';
 import { allocateId, freeId, normalizeIpamSubnets, reserveId, syncSubnets, type IpamSubnetType } from '@skein/ipam';
 import { identify, loadObjects, type StoredObject } from '@skein/store';

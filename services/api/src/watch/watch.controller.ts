@@ -78,14 +78,13 @@ export class WatchController {
     }
 
     const wanted = new Set(types);
-    let sub: EventSubscription | undefined;
     const keepalive = setInterval(() => res.write(':\n\n'), KEEPALIVE_MS);
     const close = () => {
       clearInterval(keepalive);
-      void sub?.stop();
+      void sub.stop();
     };
     req.on('close', close);
-    sub = this.events.subscribe(after, async (batch: ConfigEvent[]) => {
+    const sub: EventSubscription = this.events.subscribe(after, async (batch: ConfigEvent[]) => {
       for (const e of batch) {
         if (!wanted.has(e.type) || !visible((e.object as any).perms2)) continue;
         send(frameOf[e.oper] ?? 'update', { [e.type]: shape(e.type, { ...toStoredLike(e.object), type: e.type }) }, e.seq);
