@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import pino, { type Logger } from 'pino';
+import pinoHttp from 'pino-http';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -21,6 +24,7 @@ export interface ApiServerOptions {
   host?: string;
   aaaMode?: AaaMode;
   trustIdentityHeaders?: boolean;
+  logger?: Logger;
   /** Create the §7 default objects when missing (true unless a test wants an empty store). */
   bootstrap?: boolean;
 }
@@ -50,6 +54,14 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
 
   const app = await NestFactory.create(ApiModule.forRoot({ svc, auth, events: o.events }), { bodyParser: false, logger: false });
   app.use(metricsMiddleware);
+  // Structured request logs: failures at info/error, successes only at debug (SKEIN_LOG_LEVEL=debug).
+  app.use(
+    pinoHttp({
+      logger: (o.logger ?? pino({ name: 'skein-api', level: process.env.SKEIN_LOG_LEVEL ?? 'info' })) as any,
+      genReqId: (req) => (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+    }),
+  );
   app.use(jsonBody);
   app.useGlobalFilters(new ErrorFilter());
   SwaggerModule.setup('docs', app, openApiDocument() as any, { jsonDocumentUrl: 'docs/openapi.json' });

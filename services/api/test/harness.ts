@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { PgTailEventLog } from '@skein/bus';
 import { Db } from '@skein/store';
 import { createTestDatabase, type TestDatabase } from '@skein/testing';
@@ -51,7 +52,7 @@ export async function startTestApi(opts: Partial<ApiServerOptions> = {}, tdbIn?:
   const tdb = tdbIn ?? (await createTestDatabase());
   const db = await Db.open({ url: tdb.url, migrations: API_MIGRATIONS, poolSize: 8 });
   const events = new PgTailEventLog({ connection: tdb.url });
-  const server = await startApiServer({ db, events, port: 0, ...opts });
+  const server = await startApiServer({ db, events, port: 0, logger: pino({ level: process.env.SKEIN_LOG_LEVEL ?? 'silent' }), ...opts });
   const base = `http://127.0.0.1:${server.port}`;
   return {
     base,
