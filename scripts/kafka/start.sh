@@ -35,7 +35,9 @@ echo "$state" >"$repo/.kafka/run/$port"
 sed -e "s|@PORT@|$port|g" -e "s|@CONTROLLER_PORT@|$cport|g" -e "s|@DATA_DIR@|$state/data|g" \
   "$here/server.properties" >"$state/server.properties"
 
-jvm=(java -Xms128m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError
+# Tests favour a fast start (C1 only, small heap); benchmarks set SKEIN_KAFKA_JVM_OPTS for a warmed-up broker.
+read -r -a tuning <<<"${SKEIN_KAFKA_JVM_OPTS:--Xms128m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
+jvm=(java "${tuning[@]}" -XX:+ExitOnOutOfMemoryError
      -XX:-UsePerfData -Djava.awt.headless=true -Dlog4j.configuration="file:$here/log4j.properties"
      -cp "$lib/*")
 

@@ -87,8 +87,10 @@ export class ChangeSet {
     }
     if (this.events.length) {
       // nextval runs in the outer query over the ordered subquery, so seqs follow the order events were added.
-      parts.push(`ev AS (INSERT INTO config_events (seq, oper, type, uuid, envelope)
-       SELECT nextval('config_events_seq'), e.oper, e.type, e.uuid, e.envelope FROM (
+      // ts is taken at the flush, just before COMMIT, rather than at BEGIN: it is the event's time for lag
+      // measurements downstream.
+      parts.push(`ev AS (INSERT INTO config_events (seq, ts, oper, type, uuid, envelope)
+       SELECT nextval('config_events_seq'), clock_timestamp(), e.oper, e.type, e.uuid, e.envelope FROM (
          SELECT x.oper, x.type, x.uuid, x.envelope FROM jsonb_array_elements(${p(JSON.stringify(this.events))}) WITH ORDINALITY AS a(v, n),
                 jsonb_to_record(a.v) AS x(oper text, type text, uuid uuid, envelope jsonb)
           ORDER BY a.n) e
