@@ -1,0 +1,106 @@
+import net from 'node:net';
+import { BgpSession, type Clock, type FsmConfig, type SessionEvents, type SessionIo } from '@skein/bgp';
+
+export interface ConnectTarget {
+  host: string;
+  port: number;
+  /** Source address: peers match neighbours by it (BIRD and gobgpd both check). */
+  localAddress?: string;
+}
+
+/** Bytes a NOTIFICATION gets to drain before the socket is torn down anyway. */
+const CLOSE_GRACE_MS = 500;
+
+/**
+ * One transport connection of a neighbour with the `BgpSession` it drives: the only place a BGP socket is
+ * touched. Socket events of a connection that was replaced or closed are ignored, so a late `close` from
+ * an old socket cannot take down the session's next one.
+ */
+export class BgpConnection implements SessionIo {
+  readonly session: BgpSession;
+  private socket: net.Socket | undefined;
+
+  constructor(
+    readonly initiatedBy: 'local' | 'remote',
+    config: FsmConfig,
+    private readonly target: ConnectTarget,
+    events: SessionEvents,
+    clock: Clock,
+    private readonly onFault: (err: unknown) => void,
+  ) {
+    this.session = new BgpSession(config, this, clock, events);
+  }
+
+  get state() {
+    return this.session.state;
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.socket?.remoteAddress;
+  }
+
+  /** An accepted socket: the session (passive) moves to OpenSent and sends its OPEN. */
+  adopt(socket: net.Socket): void {
+    this.attach(socket, true);
+    this.guard(() => {
+      this.session.start();
+      this.session.connected();
+    });
+  }
+
+  connect(): void {
+    this.dropSocket();
+    const s = net.connect({ host: this.target.host, port: this.target.port, localAddress: this.target.localAddress });
+    this.attach(s, false);
+  }
+
+  send(bytes: Buffer): void {
+    const s = this.socket;
+    if (s !== undefined && !s.destroyed) s.write(bytes);
+  }
+
+  close(): void {
+    const s = this.socket;
+    this.socket = undefined;
+    if (s === undefined) return;
+    s.end();
+    setTimeout(() => s.destroy(), CLOSE_GRACE_MS).unref();
+  }
+
+  /** Runs session input so that a bug in a callback resets this connection instead of the process. */
+  guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.onFault(err);
+      this.dropSocket();
+    }
+  }
+
+  private attach(s: net.Socket, connected: boolean): void {
+    this.socket = s;
+    s.setNoDelay(true);
+    let up = connected;
+    s.on('connect', () => {
+      up = true;
+      if (this.socket === s) this.guard(() => this.session.connected());
+    });
+    s.on('data', (chunk: Buffer) => {
+      if (this.socket === s) this.guard(() => this.session.receive(chunk));
+    });
+    s.on('error', () => {
+      // 'close' follows; a failed connect is reported there.
+    });
+    s.on('close', () => {
+      if (this.socket !== s) return;
+      this.socket = undefined;
+      this.guard(() => (up ? this.session.closed() : this.session.connectFailed()));
+    });
+  }
+
+  private dropSocket(): void {
+    const s = this.socket;
+    this.socket = undefined;
+    s?.destroy();
+  }
+}

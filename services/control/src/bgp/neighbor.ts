@@ -1,0 +1,456 @@
+import type net from 'node:net';
+import {
+  FAMILIES,
+  ceaseAdmin,
+  ceaseCollision,
+  ceaseConfigChange,
+  ceaseMaxPrefixes,
+  ceasePeerDeconfigured,
+  collisionLoser,
+  describeNotificationMessage,
+  encodeMessage,
+  endOfRib,
+  endOfRibFamily,
+  familyOf,
+  mergeAs4Attributes,
+  nlriKey,
+  packUpdates,
+  routesOf,
+  systemClock,
+  toTwoOctetAttributes,
+  type Clock,
+  type Family,
+  type FsmConfig,
+  type FsmReason,
+  type NegotiatedSession,
+  type NotificationMessage,
+  type RouteRefreshMessage,
+  type Transition,
+  type UpdateBatch,
+  type UpdateDecodeResult,
+} from '@skein/bgp';
+import type { Rib } from '../rib';
+import type { PeerConfig } from '../config/types';
+import { BgpConnection } from './connection';
+import { adjRibOut } from './refresh';
+
+/** What a neighbour needs from the node around it. */
+export interface NeighborHost {
+  readonly rib: Rib;
+  readonly routerId: string;
+  /** Seconds (routing.md C: 30 by default, <= 2 in tests). */
+  readonly connectRetryTime: number;
+  readonly localAddress: string | undefined;
+  readonly clock: Clock;
+  /** RIB input was applied: take and send the changes soon. */
+  changed(): void;
+  sessionEvent(peer: string, state: 'up' | 'down', detail: Record<string, unknown>): void;
+  log(level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface NeighborCounters {
+  open: number;
+  update: number;
+  keepalive: number;
+  notification: number;
+  route_refresh: number;
+  reach: number;
+  unreach: number;
+  end_of_rib: number;
+  attr_errors: number;
+  bad_items: number;
+}
+
+interface CountersBase {
+  reach: number;
+  unreach: number;
+  endOfRib: number;
+  /** Messages and attribute errors of connections already gone, so totals survive flaps. */
+  closed: { open: number; update: number; keepalive: number; notification: number; refresh: number; attrErrors: number };
+}
+
+const ESTABLISHED_STATES = new Set(['OpenConfirm', 'Established']);
+
+/**
+ * One configured BGP peer (routing.md C): up to two connections (ours and the peer's), RFC 4271 §6.8
+ * collision handling between them, the Rib's view of the peer, and counters for introspect. Each
+ * connection runs its own `BgpSession`; the neighbour only decides which of them lives.
+ */
+export class Neighbor {
+  private out: BgpConnection | undefined;
+  private in: BgpConnection | undefined;
+  private live: BgpConnection | undefined;
+  private restartTimer: unknown;
+  private readonly counts: CountersBase = {
+    reach: 0,
+    unreach: 0,
+    endOfRib: 0,
+    closed: { open: 0, update: 0, keepalive: 0, notification: 0, refresh: 0, attrErrors: 0 },
+  };
+  flaps = 0;
+  establishedAt: number | undefined;
+  closeReason: FsmReason | undefined;
+  lastNotificationIn: NotificationMessage | undefined;
+  lastNotificationOut: NotificationMessage | undefined;
+  negotiated: NegotiatedSession | undefined;
+  private received = new Map<Family, Set<string>>();
+  private stopped = false;
+
+  constructor(
+    private readonly host: NeighborHost,
+    public cfg: PeerConfig,
+  ) {
+    this.registerInRib();
+  }
+
+  get name(): string {
+    return this.cfg.name;
+  }
+
+  get state(): string {
+    return this.live?.state ?? this.in?.state ?? this.out?.state ?? 'Idle';
+  }
+
+  get established(): boolean {
+    return this.live !== undefined;
+  }
+
+  counters(): NeighborCounters {
+    const conns = [this.out, this.in].filter((c): c is BgpConnection => c !== undefined);
+    const sum = (f: (c: BgpConnection) => number) => conns.reduce((n, c) => n + f(c), 0);
+    const c = this.counts.closed;
+    return {
+      open: c.open + sum((x) => x.session.received.open),
+      update: c.update + sum((x) => x.session.received.update),
+      keepalive: c.keepalive + sum((x) => x.session.received.keepalive),
+      notification: c.notification + sum((x) => x.session.received.notification),
+      route_refresh: c.refresh + sum((x) => x.session.received['route-refresh']),
+      reach: this.counts.reach,
+      unreach: this.counts.unreach,
+      end_of_rib: this.counts.endOfRib,
+      attr_errors: c.attrErrors + sum((x) => x.session.attrErrors),
+      bad_items: 0,
+    };
+  }
+
+  start(): void {
+    this.stopped = false;
+    if (this.cfg.adminDown) return;
+    if (!this.cfg.passive && this.out === undefined) {
+      this.out = this.connection('local');
+      this.out.guard(() => this.out!.session.start());
+    }
+  }
+
+  /** Stops every connection with `notification` (sent only where a session got that far). */
+  stop(notification: NotificationMessage): void {
+    this.stopped = true;
+    this.clearRestart();
+    for (const c of [this.out, this.in]) c?.guard(() => c.session.stop(notification));
+    this.retire(this.out);
+    this.retire(this.in);
+    this.out = undefined;
+    this.in = undefined;
+    if (this.live !== undefined) this.sessionDown('admin-stop');
+  }
+
+  /** Removed from config: Cease 6/3 and gone from the Rib. */
+  remove(): void {
+    this.stop(ceasePeerDeconfigured());
+    this.host.rib.removeBgpPeer(this.name);
+    this.host.changed();
+  }
+
+  /**
+   * New configuration. Anything the OPEN or the peer's identity depends on resets this session only
+   * (Cease 6/6, routing.md check 37); admin_down stops it with 6/2; the rest applies in place.
+   */
+  reconfigure(next: PeerConfig): void {
+    const prev = this.cfg;
+    this.cfg = next;
+    const sessionKey = (c: PeerConfig) =>
+      JSON.stringify([c.address, c.port, c.peerAs, c.localAs, c.families, c.holdTime, c.passive, c.routerId]);
+    if (next.adminDown && !prev.adminDown) {
+      this.stop(ceaseAdmin(2));
+      this.registerInRib();
+      return;
+    }
+    if (sessionKey(prev) !== sessionKey(next)) {
+      this.stop(ceaseConfigChange());
+      this.registerInRib();
+      this.scheduleStart();
+      return;
+    }
+    this.registerInRib();
+    if (!next.adminDown && prev.adminDown) this.start();
+  }
+
+  /** A connection from the peer's address arrived. */
+  accept(socket: net.Socket): void {
+    if (this.cfg.adminDown || this.stopped) {
+      socket.destroy();
+      return;
+    }
+    // A newer inbound connection replaces one that never got established.
+    if (this.in !== undefined && this.in !== this.live) {
+      this.in.guard(() => this.in!.session.stop(ceaseCollision()));
+      this.retire(this.in);
+    }
+    this.in = this.connection('remote');
+    this.in.adopt(socket);
+  }
+
+  /** Updates computed by the Rib; 2-octet-AS peers get AS_TRANS paths with AS4_PATH (RFC 6793). */
+  sendBatches(batches: readonly UpdateBatch[]): void {
+    const c = this.live;
+    const neg = this.negotiated;
+    if (c === undefined || neg === undefined) return;
+    const bufs: Buffer[] = [];
+    for (const b of batches) {
+      const batch = neg.as4 || b.attributes === undefined ? b : { ...b, attributes: toTwoOctetAttributes(b.attributes) };
+      try {
+        bufs.push(...packUpdates(batch as UpdateBatch, { as4: neg.as4 }));
+      } catch (err) {
+        this.host.log('warn', 'UPDATE not encodable, skipped', { peer: this.name, err: String(err) });
+      }
+    }
+    c.guard(() => c.session.sendUpdates(bufs));
+  }
+
+  /** The initial download is complete: End-of-RIB for every negotiated family (RFC 4724 §2). */
+  sendEndOfRib(): void {
+    const c = this.live;
+    const neg = this.negotiated;
+    if (c === undefined || neg === undefined) return;
+    const bufs = neg.families.map((f) => encodeMessage(endOfRib(f), { as4: neg.as4 }));
+    c.guard(() => c.session.sendUpdates(bufs));
+  }
+
+  private registerInRib(): void {
+    this.host.rib.addBgpPeer({
+      name: this.cfg.name,
+      address: this.cfg.address,
+      routerId: this.cfg.routerId,
+      asn: this.cfg.peerAs,
+      localAs: this.cfg.localAs,
+      routerType: this.cfg.routerType,
+      loopCount: this.cfg.loopCount,
+    });
+  }
+
+  private fsmConfig(passive: boolean): FsmConfig {
+    return {
+      localAs: this.cfg.localAs,
+      routerId: this.host.routerId,
+      peerAs: this.cfg.peerAs,
+      holdTime: this.cfg.holdTime,
+      families: this.cfg.families,
+      passive,
+      connectRetryTime: this.host.connectRetryTime,
+    };
+  }
+
+  private connection(initiatedBy: 'local' | 'remote'): BgpConnection {
+    const conn: BgpConnection = new BgpConnection(
+      initiatedBy,
+      this.fsmConfig(initiatedBy === 'remote'),
+      { host: this.cfg.address, port: this.cfg.port, localAddress: this.host.localAddress },
+      {
+        stateChange: (t) => this.onStateChange(conn, t),
+        established: (s) => this.onEstablished(conn, s),
+        down: (reason, n) => this.onDown(conn, reason, n),
+        update: (r) => this.onUpdate(conn, r),
+        routeRefresh: (m) => this.onRouteRefresh(conn, m),
+      },
+      this.host.clock,
+      (err) => this.host.log('warn', 'BGP connection fault', { peer: this.name, err: String(err) }),
+    );
+    return conn;
+  }
+
+  private onStateChange(conn: BgpConnection, t: Transition): void {
+    if (t.notification?.direction === 'sent') this.lastNotificationOut = t.notification.message;
+    if (t.notification?.direction === 'received') this.lastNotificationIn = t.notification.message;
+    if (t.to === 'Idle' && t.reason) this.closeReason = t.reason;
+    if (t.to === 'Idle' && conn.initiatedBy === 'remote' && conn === this.in) {
+      // An accepted connection is not retried by us; the peer reconnects. Silence its restart timer.
+      queueMicrotask(() => {
+        if (this.in === conn) {
+          conn.guard(() => conn.session.stop());
+          this.retire(conn);
+          this.in = undefined;
+          this.wakeOutbound();
+        }
+      });
+      return;
+    }
+    if (ESTABLISHED_STATES.has(t.to)) this.resolveCollision(conn);
+  }
+
+  /** RFC 4271 §6.8 once both connections know the peer's identifier; an Established one always wins. */
+  private resolveCollision(conn: BgpConnection): void {
+    const other = conn === this.out ? this.in : this.out;
+    if (other === undefined) return;
+    if (!ESTABLISHED_STATES.has(other.state)) {
+      // The other one cannot win any more once this one is Established: stop its attempts.
+      if (conn.state === 'Established') this.quiet(other);
+      return;
+    }
+    const remoteId = (conn.session.fsm.negotiated ?? other.session.fsm.negotiated)?.peerId ?? this.cfg.routerId;
+    const loser = collisionLoser(
+      conn,
+      other,
+      { id: this.host.routerId, as: this.cfg.localAs },
+      { id: remoteId, as: this.cfg.peerAs },
+    );
+    if (loser === undefined) return;
+    loser.guard(() => loser.session.dumpForCollision());
+    if (loser === this.in) {
+      this.retire(loser);
+      this.in = undefined;
+    } else {
+      // Our own connection lost: keep it idle while the peer's lives (restarted when that one goes).
+      loser.guard(() => loser.session.stop(ceaseCollision()));
+    }
+  }
+
+  private quiet(conn: BgpConnection): void {
+    if (conn === this.in) {
+      conn.guard(() => conn.session.stop(ceaseCollision()));
+      this.retire(conn);
+      this.in = undefined;
+    } else {
+      conn.guard(() => conn.session.stop(ceaseCollision()));
+    }
+  }
+
+  private onEstablished(conn: BgpConnection, s: NegotiatedSession): void {
+    this.clearRestart();
+    this.live = conn;
+    this.negotiated = s;
+    this.establishedAt = this.host.clock.now();
+    this.received.clear();
+    this.host.rib.bgpPeerUp(this.name, s.families);
+    this.host.sessionEvent(this.name, 'up', { families: s.families, as4: s.as4, peer_as: s.peerAs });
+    this.host.log('info', 'BGP session established', { peer: this.name, families: s.families });
+    this.host.changed();
+  }
+
+  private onDown(conn: BgpConnection, reason: FsmReason, n?: NotificationMessage): void {
+    if (conn !== this.live) return;
+    this.sessionDown(reason, n);
+    if (conn === this.in) this.wakeOutbound();
+  }
+
+  private sessionDown(reason: FsmReason, n?: NotificationMessage): void {
+    this.live = undefined;
+    this.negotiated = undefined;
+    this.establishedAt = undefined;
+    this.flaps++;
+    this.closeReason = reason;
+    this.host.rib.bgpPeerDown(this.name);
+    this.host.sessionEvent(this.name, 'down', {
+      reason,
+      ...(n ? { notification: describeNotificationMessage(n) } : {}),
+    });
+    this.host.log('info', 'BGP session down', { peer: this.name, reason });
+    this.host.changed();
+  }
+
+  /** Our connection sits idle after losing to (or yielding to) the peer's: start it again, jittered. */
+  private wakeOutbound(): void {
+    if (this.stopped || this.cfg.passive || this.cfg.adminDown) return;
+    if (this.out !== undefined && this.out.state !== 'Idle') return;
+    this.scheduleStart();
+  }
+
+  private scheduleStart(): void {
+    if (this.cfg.adminDown || this.cfg.passive) {
+      this.stopped = false;
+      return;
+    }
+    this.clearRestart();
+    const ms = this.host.connectRetryTime * 1000 * (0.75 + 0.25 * Math.random());
+    this.restartTimer = this.host.clock.setTimer(ms, () => {
+      this.restartTimer = undefined;
+      this.stopped = false;
+      if (this.out === undefined) this.start();
+      else if (this.out.state === 'Idle') this.out.guard(() => this.out!.session.start());
+    });
+  }
+
+  private clearRestart(): void {
+    if (this.restartTimer !== undefined) this.host.clock.clearTimer(this.restartTimer);
+    this.restartTimer = undefined;
+  }
+
+  private retire(conn: BgpConnection | undefined): void {
+    if (conn === undefined) return;
+    const s = conn.session;
+    const c = this.counts.closed;
+    c.open += s.received.open;
+    c.update += s.received.update;
+    c.keepalive += s.received.keepalive;
+    c.notification += s.received.notification;
+    c.refresh += s.received['route-refresh'];
+    c.attrErrors += s.attrErrors;
+    // Zero them so counters() does not count this connection twice while it is still referenced.
+    for (const k of Object.keys(s.received) as (keyof typeof s.received)[]) s.received[k] = 0;
+    s.attrErrors = 0;
+  }
+
+  private onUpdate(conn: BgpConnection, r: UpdateDecodeResult): void {
+    if (conn !== this.live) return;
+    const rib = this.host.rib;
+    const eor = endOfRibFamily(r.message);
+    if (eor !== undefined) {
+      this.counts.endOfRib++;
+      return;
+    }
+    const attributes = this.negotiated?.as4 ? r.message.attributes : mergeAs4Attributes(r.message.attributes);
+    const { announce, withdraw } = routesOf({ ...r.message, attributes }, r.treatAsWithdraw);
+    for (const w of withdraw) {
+      this.counts.unreach += w.nlri.length;
+      rib.bgpWithdraw(this.name, w.family, w.nlri);
+      this.track(w.family, w.nlri, false);
+    }
+    for (const a of announce) {
+      this.counts.reach += a.nlri.length;
+      rib.bgpAnnounce(this.name, a.family, a.nlri, attributes, a.nextHop);
+      if (this.track(a.family, a.nlri, true)) return;
+    }
+    this.host.changed();
+  }
+
+  /** Prefix limit (session `family_attributes[].prefix_limit`): Cease 6/1, idle for `idle_timeout`. */
+  private track(family: Family, nlri: readonly unknown[], add: boolean): boolean {
+    const limit = this.cfg.prefixLimits[family];
+    if (limit === undefined) return false;
+    let set = this.received.get(family);
+    if (set === undefined) this.received.set(family, (set = new Set()));
+    for (const n of nlri) {
+      const k = nlriKey(family, n as never);
+      if (add) set.add(k);
+      else set.delete(k);
+    }
+    if (set.size <= limit.maximum) return false;
+    const { afi, safi } = FAMILIES[family];
+    const live = this.live!;
+    this.host.log('warn', 'prefix limit exceeded', { peer: this.name, family, maximum: limit.maximum });
+    live.guard(() =>
+      live.session.stop(ceaseMaxPrefixes(afi, safi, limit.maximum), limit.idleTimeout > 0 ? limit.idleTimeout : undefined),
+    );
+    this.host.changed();
+    return true;
+  }
+
+  /** RFC 2918: send the Adj-RIB-Out of that family again. */
+  private onRouteRefresh(conn: BgpConnection, m: RouteRefreshMessage): void {
+    if (conn !== this.live) return;
+    const family = familyOf(m.afi, m.safi);
+    if (family === undefined) return;
+    const peer = this.host.rib.peer(this.name);
+    if (peer === undefined) return;
+    this.sendBatches(adjRibOut(this.host.rib, peer, family));
+  }
+}

@@ -1,0 +1,107 @@
+import net from 'node:net';
+import { ceasePeerDeconfigured, type NotificationMessage } from '@skein/bgp';
+import type { PeerChange } from '../rib';
+import type { BgpConfig } from '../config/types';
+import { Neighbor, type NeighborHost } from './neighbor';
+
+/** `::ffff:127.0.0.2` (a dual-stack listener's view of an IPv4 peer) → `127.0.0.2`. */
+export function plainAddress(a: string | undefined): string {
+  if (a === undefined) return '';
+  return a.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a;
+}
+
+/**
+ * The BGP side of the node: the listener, and one `Neighbor` per configured session. Accepted connections
+ * are matched to a neighbour by source address (as TF, BIRD and gobgpd do); anything else is closed.
+ */
+export class BgpSpeaker {
+  private server: net.Server | undefined;
+  private readonly neighbors = new Map<string, Neighbor>();
+
+  constructor(private readonly host: NeighborHost) {}
+
+  async listen(host: string, port: number): Promise<number> {
+    const server = net.createServer((socket) => this.accept(socket));
+    server.on('error', (err) => this.host.log('warn', 'BGP listener error', { err: String(err) }));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    return (server.address() as net.AddressInfo).port;
+  }
+
+  neighbor(name: string): Neighbor | undefined {
+    return this.neighbors.get(name);
+  }
+
+  all(): IterableIterator<Neighbor> {
+    return this.neighbors.values();
+  }
+
+  get upCount(): number {
+    let n = 0;
+    for (const x of this.neighbors.values()) if (x.established) n++;
+    return n;
+  }
+
+  /** Applies the peer set: new sessions start, removed ones stop (Cease 6/3), changed ones reconfigure. */
+  configure(bgp: BgpConfig): void {
+    const wanted = bgp.own === undefined || bgp.own.adminDown ? new Map() : bgp.peers;
+    for (const [name, n] of [...this.neighbors]) {
+      if (!wanted.has(name)) {
+        n.remove();
+        this.neighbors.delete(name);
+      }
+    }
+    for (const [name, cfg] of wanted) {
+      const n = this.neighbors.get(name);
+      if (n === undefined) {
+        const created = new Neighbor(this.host, cfg);
+        this.neighbors.set(name, created);
+        created.start();
+      } else {
+        n.reconfigure(cfg);
+      }
+    }
+  }
+
+  /** Rib output for BGP peers. */
+  send(changes: readonly PeerChange[]): void {
+    for (const c of changes) this.neighbors.get(c.peer)?.sendBatches(c.batches);
+  }
+
+  endOfRib(peer: string): void {
+    this.neighbors.get(peer)?.sendEndOfRib();
+  }
+
+  /** Every session down with `notification` and every neighbour forgotten (the Rib is being replaced). */
+  reset(notification: NotificationMessage): void {
+    for (const n of this.neighbors.values()) n.stop(notification);
+    this.neighbors.clear();
+  }
+
+  async close(): Promise<void> {
+    for (const n of this.neighbors.values()) n.stop(ceasePeerDeconfigured());
+    this.neighbors.clear();
+    const s = this.server;
+    this.server = undefined;
+    if (s !== undefined) await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+
+  private accept(socket: net.Socket): void {
+    socket.on('error', () => undefined);
+    const from = plainAddress(socket.remoteAddress);
+    for (const n of this.neighbors.values()) {
+      if (n.cfg.address === from) {
+        n.accept(socket);
+        return;
+      }
+    }
+    this.host.log('info', 'BGP connection from an unknown address closed', { from });
+    socket.destroy();
+  }
+}

@@ -1,0 +1,154 @@
+import http from 'node:http';
+import type net from 'node:net';
+import type { ControlNode } from '../control-node';
+import { explain, routeTargetsView, routesView, routingInstanceView, type PeerKind } from '../rib';
+import { neighborViews } from './views';
+
+type Query = URLSearchParams;
+type Handler = (node: ControlNode, q: Query, name: string | undefined) => unknown;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const SOURCES: readonly PeerKind[] = ['xmpp', 'bgp', 'static', 'service-chain', 'aggregate', 'local'];
+
+/** `limit` + `marker` paging over a name-sorted list (Part E). */
+function page<T extends { name: string }>(items: T[], q: Query): { items: T[]; next_marker?: string } {
+  const limit = Math.max(1, Math.min(Number(q.get('limit') ?? 1000) || 1000, 10_000));
+  const marker = q.get('marker');
+  const start = marker === null ? 0 : items.findIndex((x) => x.name > marker);
+  const from = start < 0 ? items.length : start;
+  const slice = items.slice(from, from + limit);
+  const out: { items: T[]; next_marker?: string } = { items: slice };
+  if (from + limit < items.length) out.next_marker = slice[slice.length - 1]!.name;
+  return out;
+}
+
+function required(q: Query, name: string): string {
+  const v = q.get(name);
+  if (v === null || v === '') throw new HttpError(400, `query parameter ${name} is required`);
+  return v;
+}
+
+const ROUTES: Record<string, Handler> = {
+  health: (node) => ({
+    status: 'ok',
+    uptime: Math.round((Date.now() - node.startedAt) / 1000),
+    bgp_up: node.bgp.upCount,
+    xmpp_up: node.xmpp.upCount,
+    router_id: node.routerId,
+    asn: node.rib.asn,
+  }),
+  neighbors: (node, q, name) => {
+    const all = neighborViews(node);
+    if (name === undefined) {
+      const p = page(all, q);
+      return { neighbors: p.items, ...(p.next_marker ? { next_marker: p.next_marker } : {}) };
+    }
+    const one = all.find((n) => n.name === name);
+    if (one === undefined) throw new HttpError(404, `no neighbor ${name}`);
+    return one;
+  },
+  'routing-instances': (node, q, name) => {
+    const rib = node.rib;
+    const view = (ri: Parameters<typeof routingInstanceView>[1]) => ({
+      ...routingInstanceView(rib, ri),
+      service_chain: null,
+      static_routes: [],
+    });
+    if (name !== undefined) {
+      const ri = rib.instance(name);
+      if (ri === undefined) throw new HttpError(404, `no routing instance ${name}`);
+      return view(ri);
+    }
+    const all = [...rib.routingInstances()].map(view).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const p = page(all, q);
+    return { routing_instances: p.items, ...(p.next_marker ? { next_marker: p.next_marker } : {}) };
+  },
+  routes: (node, q) => {
+    const source = q.get('source');
+    if (source !== null && !SOURCES.includes(source as PeerKind))
+      throw new HttpError(400, `source must be one of ${SOURCES.join(', ')}`);
+    const limit = q.get('limit');
+    const rq: Parameters<typeof routesView>[1] = { table: required(q, 'table') };
+    const prefix = q.get('prefix');
+    if (prefix !== null) rq.prefix = prefix;
+    if (q.get('longer') === '1' || q.get('longer') === 'true') rq.longer = true;
+    const peer = q.get('peer');
+    if (peer !== null) rq.peer = peer;
+    if (source !== null) rq.source = source as PeerKind;
+    if (limit !== null) rq.limit = Math.max(1, Number(limit) || 1000);
+    const marker = q.get('marker');
+    if (marker !== null) rq.marker = marker;
+    if (node.rib.table(rq.table) === undefined) throw new HttpError(404, `no table ${rq.table}`);
+    return routesView(node.rib, rq);
+  },
+  'route-targets': (node, q) => ({ route_targets: routeTargetsView(node.rib, q.get('rt') ?? undefined) }),
+  explain: (node, q) => {
+    const path = q.get('path');
+    return explain(
+      node.rib,
+      required(q, 'peer'),
+      required(q, 'table'),
+      required(q, 'prefix'),
+      path === null ? {} : { path },
+    );
+  },
+  // Service chains and static routes are resolved by the Rib owner's next slice; nothing is configured yet.
+  'service-chains': () => ({ service_chains: [] }),
+  'static-routes': () => ({ static_routes: [] }),
+};
+
+/** Part E: read-only HTTP JSON over the node's live state (8083). */
+export class IntrospectServer {
+  private server: http.Server | undefined;
+
+  constructor(private readonly node: ControlNode) {}
+
+  async listen(host: string, port: number): Promise<number> {
+    const server = http.createServer((req, res) => this.handle(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    return (server.address() as net.AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    const s = this.server;
+    this.server = undefined;
+    if (s === undefined) return;
+    s.closeAllConnections();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    let status = 200;
+    let body: unknown;
+    try {
+      if (req.method !== 'GET') throw new HttpError(405, 'only GET is served');
+      const url = new URL(req.url ?? '/', 'http://introspect');
+      const parts = url.pathname.split('/').filter((p) => p !== '');
+      const handler = ROUTES[parts[0] ?? ''];
+      if (handler === undefined || parts.length > 2) throw new HttpError(404, `no endpoint ${url.pathname}`);
+      const name = parts[1] === undefined ? undefined : decodeURIComponent(parts[1]);
+      body = handler(this.node, url.searchParams, name);
+    } catch (err) {
+      status = err instanceof HttpError ? err.status : 500;
+      body = { error: err instanceof Error ? err.message : String(err) };
+    }
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+}

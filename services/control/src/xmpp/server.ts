@@ -1,0 +1,246 @@
+import net from 'node:net';
+import type { AgentRouteUpdate, RouteEntry, StreamErrorCondition, StreamHeader } from '@skein/xmpp';
+import type { GlobalSettings } from '../config/types';
+import type { AgentChange, Rib } from '../rib';
+import { AgentSession, type AgentSessionHost, type CloseKind } from './session';
+
+export interface XmppServerHost {
+  readonly rib: Rib;
+  settings(): GlobalSettings;
+  /** The agent's virtual-router address, when config has one. */
+  virtualRouterAddress(name: string): string | undefined;
+  /** Refuse agents without a virtual-router (`not-authorized`). */
+  readonly requireVirtualRouter: boolean;
+  changed(): void;
+  sessionEvent(agent: string, state: 'up' | 'down', detail: Record<string, unknown>): void;
+  log(level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** Graceful-restart helper state of one agent name across its sessions. */
+interface AgentHistory {
+  flaps: number;
+  /** Its paths are stale in the Rib, waiting for the agent's return and end-of-RIB (or the timers). */
+  stale: boolean;
+  restartTimer?: NodeJS.Timeout;
+  eorTimer?: NodeJS.Timeout;
+  lastClose?: string;
+}
+
+/**
+ * The XMPP side of the node (routing.md D): the listener, the current session per agent name (a second
+ * stream with the same name replaces the first with `conflict`), the graceful-restart helper, and the
+ * bridge between sessions and the Rib.
+ */
+export class XmppServer implements AgentSessionHost {
+  private server: net.Server | undefined;
+  private readonly sessions = new Map<string, AgentSession>();
+  private readonly open_ = new Set<AgentSession>();
+  private readonly history = new Map<string, AgentHistory>();
+
+  constructor(private readonly host: XmppServerHost) {}
+
+  async listen(host: string, port: number): Promise<number> {
+    const server = net.createServer((socket) => {
+      const s = new AgentSession(socket, this);
+      this.open_.add(s);
+      socket.on('close', () => this.open_.delete(s));
+    });
+    server.on('error', (err) => this.host.log('warn', 'XMPP listener error', { err: String(err) }));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    return (server.address() as net.AddressInfo).port;
+  }
+
+  session(name: string): AgentSession | undefined {
+    return this.sessions.get(name);
+  }
+
+  all(): IterableIterator<AgentSession> {
+    return this.sessions.values();
+  }
+
+  flaps(name: string): number {
+    return this.history.get(name)?.flaps ?? 0;
+  }
+
+  get upCount(): number {
+    return this.sessions.size;
+  }
+
+  // ===== Rib output ======================================================================================
+
+  send(changes: readonly AgentChange[]): void {
+    for (const c of changes) this.sessions.get(c.agent)?.sendRoutes(c);
+  }
+
+  synced(agent: string, ri: string): void {
+    const s = this.sessions.get(agent);
+    if (s === undefined) return;
+    s.syncing.delete(ri);
+    s.maybeSendEndOfRib();
+  }
+
+  /** RIs came into existence: subscriptions waiting for them are live now, and so are deferred publishes. */
+  instancesCreated(names: readonly string[]): void {
+    const rib = this.host.rib;
+    for (const s of this.sessions.values()) {
+      for (const ri of names) {
+        const sub = s.subscriptions.get(ri);
+        if (sub === undefined) continue;
+        if (!sub.noRibout && rib.peer(s.name)?.subscriptions.get(ri)?.active) s.syncing.add(ri);
+        const waiting = s.deferred.get(ri);
+        if (waiting === undefined) continue;
+        s.deferred.delete(ri);
+        for (const entry of waiting.values()) {
+          const r = this.publish(s, ri, entry);
+          if (r === 'bad') s.counters.bad_items++;
+        }
+      }
+    }
+    this.host.changed();
+  }
+
+  /** Every stream closed (shutdown, or the Rib is being rebuilt and agents must start over). */
+  shutdown(condition: StreamErrorCondition = 'system-shutdown'): void {
+    for (const s of [...this.open_]) s.fail(condition, 'control node restarting its routing state', 'shutdown');
+    for (const h of this.history.values()) {
+      if (h.restartTimer) clearTimeout(h.restartTimer);
+      if (h.eorTimer) clearTimeout(h.eorTimer);
+    }
+    this.history.clear();
+  }
+
+  async close(): Promise<void> {
+    this.shutdown();
+    const srv = this.server;
+    this.server = undefined;
+    if (srv !== undefined) await new Promise<void>((resolve) => srv.close(() => resolve()));
+  }
+
+  // ===== AgentSessionHost ================================================================================
+
+  holdTime(): number {
+    return this.host.settings().xmppHoldTime;
+  }
+
+  open(session: AgentSession, header: StreamHeader): StreamErrorCondition | undefined {
+    const name = header.from!;
+    const vr = this.host.virtualRouterAddress(name);
+    if (vr === undefined && this.host.requireVirtualRouter) return 'not-authorized';
+    session.address = vr ?? session.remote;
+    const rib = this.host.rib;
+    const h = this.historyOf(name);
+    const previous = this.sessions.get(name);
+    // The map names the new stream first, so the old one's close is seen as a replacement.
+    this.sessions.set(name, session);
+    if (previous !== undefined && previous !== session) {
+      // Spec D: the newer stream wins; its republish and end-of-RIB replace the old paths without a gap.
+      previous.fail('conflict', 'another stream opened with the same name', 'replaced');
+      rib.agentDown(name, { graceful: true });
+      h.stale = true;
+      h.flaps++;
+    }
+    if (h.restartTimer) clearTimeout(h.restartTimer);
+    h.restartTimer = undefined;
+    rib.agentUp(name, session.address);
+    if (h.stale) {
+      const timeout = this.host.settings().gr.endOfRibTimeout;
+      if (h.eorTimer) clearTimeout(h.eorTimer);
+      h.eorTimer = setTimeout(() => this.sweep(name), timeout * 1000).unref();
+    }
+    this.host.sessionEvent(name, 'up', { address: session.address });
+    this.host.log('info', 'XMPP agent up', { agent: name, address: session.address });
+    this.host.changed();
+    return undefined;
+  }
+
+  subscribe(session: AgentSession, ri: string, instanceId: number, noRibout: boolean): void {
+    const rib = this.host.rib;
+    rib.subscribe(session.name, ri, instanceId, { noRibout });
+    if (!noRibout && rib.peer(session.name)?.subscriptions.get(ri)?.active) session.syncing.add(ri);
+    this.host.changed();
+  }
+
+  unsubscribe(session: AgentSession, ri: string): void {
+    this.host.rib.unsubscribe(session.name, ri);
+    session.maybeSendEndOfRib();
+    this.host.changed();
+  }
+
+  publish(session: AgentSession, ri: string, entry: RouteEntry): 'ok' | 'bad' | 'pending' {
+    const r = this.host.rib.agentPublish(session.name, ri, entry);
+    if (r.ok) {
+      this.host.changed();
+      return 'ok';
+    }
+    if (r.reason === 'not-subscribed') return 'pending';
+    if (r.reason === 'invalid') this.host.log('info', 'bad item dropped', { agent: session.name, error: r.error });
+    return 'bad';
+  }
+
+  retract(session: AgentSession, ri: string, u: Extract<AgentRouteUpdate, { op: 'delete' }>): void {
+    this.host.rib.agentRetract(session.name, ri, u.nlri);
+    this.host.changed();
+  }
+
+  endOfRib(session: AgentSession): void {
+    if (this.sessions.get(session.name) === session) this.sweep(session.name);
+  }
+
+  closed(session: AgentSession, how: CloseKind): void {
+    const name = session.name;
+    if (this.sessions.get(name) !== session) return;
+    this.sessions.delete(name);
+    const h = this.historyOf(name);
+    h.flaps++;
+    h.lastClose = session.closeReason;
+    const rib = this.host.rib;
+    const gr = this.host.settings().gr;
+    if (h.eorTimer) clearTimeout(h.eorTimer);
+    h.eorTimer = undefined;
+    if (how === 'lost' && gr.enable && gr.xmppHelper) {
+      // GR helper: paths stay (stale, still advertised) for restart_time, then go unless the agent is back.
+      rib.agentDown(name, { graceful: true });
+      h.stale = true;
+      h.restartTimer = setTimeout(() => {
+        h.restartTimer = undefined;
+        if (this.sessions.has(name)) return;
+        h.stale = false;
+        this.host.rib.agentDown(name);
+        this.host.changed();
+      }, gr.restartTime * 1000).unref();
+    } else {
+      rib.agentDown(name);
+      h.stale = false;
+    }
+    this.host.sessionEvent(name, 'down', { reason: session.closeReason ?? how });
+    this.host.log('info', 'XMPP agent down', { agent: name, reason: session.closeReason ?? how });
+    this.host.changed();
+  }
+
+  log(level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>): void {
+    this.host.log(level, msg, fields);
+  }
+
+  private sweep(name: string): void {
+    const h = this.historyOf(name);
+    if (h.eorTimer) clearTimeout(h.eorTimer);
+    h.eorTimer = undefined;
+    if (!h.stale) return;
+    h.stale = false;
+    this.host.rib.sweepStale(name);
+    this.host.changed();
+  }
+
+  private historyOf(name: string): AgentHistory {
+    let h = this.history.get(name);
+    if (h === undefined) this.history.set(name, (h = { flaps: 0, stale: false }));
+    return h;
+  }
+}

@@ -1,0 +1,357 @@
+import { randomBytes } from 'node:crypto';
+import type net from 'node:net';
+import {
+  KEEPALIVE,
+  PublishAssembler,
+  STREAM_CLOSE,
+  StreamParser,
+  decodeStanza,
+  encodeControlNodeStreamHeader,
+  encodeEndOfRibMessage,
+  encodeIqError,
+  encodeRouteMessages,
+  encodeStreamError,
+  itemIdOf,
+  type AgentRouteUpdate,
+  type RouteEntry,
+  type Stanza,
+  type StreamErrorCondition,
+  type StreamEvent,
+  type StreamHeader,
+} from '@skein/xmpp';
+import type { AgentChange } from '../rib';
+
+/** What a session needs from the server around it. */
+export interface AgentSessionHost {
+  /** Seconds: `xmpp_hold_time`. */
+  holdTime(): number;
+  /** The agent's header arrived; the host decides whether it may run (a refusal names the stream error). */
+  open(session: AgentSession, header: StreamHeader): StreamErrorCondition | undefined;
+  subscribe(session: AgentSession, ri: string, instanceId: number, noRibout: boolean): void;
+  unsubscribe(session: AgentSession, ri: string): void;
+  /** A route add; answers how the Rib took it. */
+  publish(session: AgentSession, ri: string, entry: RouteEntry): 'ok' | 'bad' | 'pending';
+  retract(session: AgentSession, ri: string, update: Extract<AgentRouteUpdate, { op: 'delete' }>): void;
+  endOfRib(session: AgentSession): void;
+  closed(session: AgentSession, how: CloseKind): void;
+  log(level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** How a session ended; decides between graceful-restart helping and withdrawing at once. */
+export type CloseKind =
+  /** The agent closed its stream: it said goodbye. */
+  | 'stream-closed'
+  /** TCP went away or the hold timer expired: the agent may come back (GR helper). */
+  | 'lost'
+  /** We closed it for a protocol error. */
+  | 'error'
+  /** A newer stream with the same name took over (`conflict`). */
+  | 'replaced'
+  /** The node is shutting down or rebuilding its RIB. */
+  | 'shutdown';
+
+export interface AgentCounters {
+  open: number;
+  update: number;
+  keepalive: number;
+  reach: number;
+  unreach: number;
+  end_of_rib: number;
+  bad_items: number;
+  subscribe: number;
+  unsubscribe: number;
+  sent_items: number;
+  sent_messages: number;
+}
+
+type State = 'await-header' | 'established' | 'closed';
+
+/**
+ * One agent's XMPP stream (routing.md D), one function per state: the header, then stanzas. Routes go to
+ * the host (which owns the Rib); the session keeps its subscriptions, publishes waiting for an RI that does
+ * not exist yet, timers and counters.
+ */
+export class AgentSession {
+  state: State = 'await-header';
+  name = '';
+  /** The agent's next-hop address (its virtual-router's IP, else the TCP peer). */
+  address = '';
+  readonly remote: string;
+  readonly subscriptions = new Map<string, { instanceId: number; noRibout: boolean }>();
+  /** RIs whose initial download is still running: end-of-RIB waits for them. */
+  readonly syncing = new Set<string>();
+  /** Publishes into a subscribed RI that does not exist yet, by RI and item id (TF defers them too). */
+  readonly deferred = new Map<string, Map<string, RouteEntry>>();
+  readonly counters: AgentCounters = {
+    open: 0,
+    update: 0,
+    keepalive: 0,
+    reach: 0,
+    unreach: 0,
+    end_of_rib: 0,
+    bad_items: 0,
+    subscribe: 0,
+    unsubscribe: 0,
+    sent_items: 0,
+    sent_messages: 0,
+  };
+  establishedAt: number | undefined;
+  endOfRibSent = false;
+  closeReason: string | undefined;
+  lastError: StreamErrorCondition | undefined;
+
+  private readonly parser = StreamParser.forControlNode();
+  private readonly assembler = new PublishAssembler();
+  private holdTimer: NodeJS.Timeout | undefined;
+  private keepaliveTimer: NodeJS.Timeout | undefined;
+  private eorTimer: NodeJS.Timeout | undefined;
+  private wroteSinceTick = false;
+  private headerSent = false;
+  private closeKind: CloseKind = 'lost';
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly host: AgentSessionHost,
+  ) {
+    this.remote = (socket.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.)/, '');
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('error', () => undefined);
+    socket.on('close', () => this.onSocketClosed());
+    this.armHold();
+  }
+
+  get established(): boolean {
+    return this.state === 'established';
+  }
+
+  /** Rib output for this agent: route messages of <= 256 items each. */
+  sendRoutes(change: AgentChange): void {
+    if (this.state !== 'established') return;
+    const msgs = encodeRouteMessages({
+      agent: this.name,
+      family: change.family,
+      ri: change.ri,
+      updates: change.updates,
+    });
+    this.counters.sent_items += change.updates.length;
+    this.counters.sent_messages += msgs.length;
+    for (const m of msgs) this.write(m);
+  }
+
+  /** `0/0/EndOfRib`, once per session, after the first download of every subscribed RI. */
+  maybeSendEndOfRib(force = false): void {
+    if (this.state !== 'established' || this.endOfRibSent) return;
+    if (!force && (this.syncing.size > 0 || this.subscriptions.size === 0)) return;
+    this.endOfRibSent = true;
+    if (this.eorTimer) clearTimeout(this.eorTimer);
+    this.write(encodeEndOfRibMessage(this.name));
+  }
+
+  /** Ends the stream with `condition` (RFC 6120 §4.9), then closes TCP. */
+  fail(condition: StreamErrorCondition, text: string | undefined, kind: CloseKind = 'error'): void {
+    if (this.state === 'closed') return;
+    this.lastError = condition;
+    this.closeReason = `${condition}${text ? `: ${text}` : ''}`;
+    this.closeKind = kind;
+    this.host.log('info', 'XMPP stream error', { agent: this.name || this.remote, condition, text });
+    // RFC 6120 §4.9.1.1: an error before our header still opens the stream first.
+    const header = this.headerSent ? '' : encodeControlNodeStreamHeader(this.name, this.streamId());
+    this.headerSent = true;
+    this.end(`${header}${encodeStreamError(condition, text)}${STREAM_CLOSE}`);
+  }
+
+  close(kind: CloseKind, reason: string): void {
+    if (this.state === 'closed') return;
+    this.closeKind = kind;
+    this.closeReason = reason;
+    this.end(STREAM_CLOSE);
+  }
+
+  private end(text: string): void {
+    this.socket.end(text);
+    setTimeout(() => this.socket.destroy(), 500).unref();
+    this.finish();
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.state === 'closed') return;
+    let events: StreamEvent[];
+    try {
+      events = this.parser.push(chunk);
+    } catch (err) {
+      this.fail('internal-server-error', String(err));
+      return;
+    }
+    for (const ev of events) {
+      if ((this.state as State) === 'closed') return;
+      try {
+        if (this.state === 'await-header') this.awaitHeader(ev);
+        else this.streaming(ev);
+      } catch (err) {
+        this.host.log('warn', 'XMPP session fault', { agent: this.name, err: String(err) });
+        this.fail('internal-server-error', 'internal error');
+        return;
+      }
+    }
+  }
+
+  private awaitHeader(ev: StreamEvent): void {
+    this.armHold();
+    switch (ev.type) {
+      case 'header': {
+        const name = ev.header.from!;
+        this.name = name;
+        this.write(encodeControlNodeStreamHeader(name, this.streamId()));
+        this.headerSent = true;
+        const refusal = this.host.open(this, ev.header);
+        if (refusal !== undefined) {
+          this.fail(refusal, `agent ${name} is not accepted`);
+          return;
+        }
+        this.state = 'established';
+        this.counters.open++;
+        this.establishedAt = Date.now();
+        this.startKeepalives();
+        // Spec D: end-of-RIB at the latest 30 s after the stream opened, even if a download is still going.
+        this.eorTimer = setTimeout(() => this.maybeSendEndOfRib(true), 30_000).unref();
+        return;
+      }
+      case 'error':
+        this.fail(ev.error.condition, ev.error.message);
+        return;
+      case 'keepalive':
+        return;
+      default:
+        this.fail('not-well-formed', 'stanza before the stream header');
+    }
+  }
+
+  private streaming(ev: StreamEvent): void {
+    this.armHold();
+    switch (ev.type) {
+      case 'keepalive':
+        this.counters.keepalive++;
+        return;
+      case 'close':
+        this.close('stream-closed', 'stream closed by the agent');
+        return;
+      case 'error':
+        this.fail(ev.error.condition, ev.error.message);
+        return;
+      case 'header':
+        this.fail('not-well-formed', 'second stream header');
+        return;
+      case 'stanza':
+        this.stanza(decodeStanza(ev.element));
+        return;
+    }
+  }
+
+  private stanza(s: Stanza): void {
+    switch (s.kind) {
+      case 'subscribe':
+        this.counters.subscribe++;
+        if (!this.subscriptions.has(s.node)) {
+          this.subscriptions.set(s.node, { instanceId: s.instanceId ?? 0, noRibout: s.noRibout });
+          this.host.subscribe(this, s.node, s.instanceId ?? 0, s.noRibout);
+        }
+        return;
+      case 'unsubscribe':
+        this.counters.unsubscribe++;
+        if (this.subscriptions.delete(s.node)) {
+          this.deferred.delete(s.node);
+          this.syncing.delete(s.node);
+          this.host.unsubscribe(this, s.node);
+        }
+        return;
+      case 'publish':
+      case 'collection':
+        if (s.kind === 'collection') this.counters.update++;
+        for (const u of this.assembler.push(s)) this.routeUpdate(u);
+        return;
+      case 'bad-stanza':
+        if (s.stanza === 'iq' && s.id !== undefined) this.write(encodeIqError(s, s.condition, s.reason));
+        return;
+      default:
+        // iq results, config and UVE messages: nothing for the routing channel to do.
+        return;
+    }
+  }
+
+  private routeUpdate(u: AgentRouteUpdate): void {
+    if (u.kind === 'end-of-rib') {
+      this.counters.end_of_rib++;
+      this.host.endOfRib(this);
+      return;
+    }
+    if (u.kind === 'item-error') {
+      this.counters.bad_items++;
+      return;
+    }
+    // Spec D: a route for an RI the agent did not subscribe to closes the session (TF does too).
+    if (!this.subscriptions.has(u.ri)) {
+      this.fail('policy-violation', `publish into ${u.ri}, which was not subscribed`);
+      return;
+    }
+    if (u.op === 'delete') {
+      this.counters.unreach++;
+      this.deferred.get(u.ri)?.delete(itemIdOf(u.nlri));
+      this.host.retract(this, u.ri, u);
+      return;
+    }
+    this.counters.reach++;
+    const r = this.host.publish(this, u.ri, u.entry);
+    if (r === 'bad') this.counters.bad_items++;
+    else if (r === 'pending') {
+      let m = this.deferred.get(u.ri);
+      if (m === undefined) this.deferred.set(u.ri, (m = new Map()));
+      m.set(itemIdOf(u.nlri), u.entry);
+    }
+  }
+
+  private write(text: string): void {
+    if (this.socket.destroyed) return;
+    this.wroteSinceTick = true;
+    this.socket.write(text);
+  }
+
+  private armHold(): void {
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    if (this.state === 'closed') return;
+    this.holdTimer = setTimeout(() => this.fail('connection-timeout', 'hold time expired', 'lost'), this.host.holdTime() * 1000);
+    this.holdTimer.unref();
+  }
+
+  /** One space whenever nothing else was written for hold/3 (spec D). */
+  private startKeepalives(): void {
+    const every = Math.max(100, (this.host.holdTime() * 1000) / 3);
+    this.keepaliveTimer = setInterval(() => {
+      if (!this.wroteSinceTick) this.write(KEEPALIVE);
+      this.wroteSinceTick = false;
+    }, every);
+    this.keepaliveTimer.unref();
+  }
+
+  private onSocketClosed(): void {
+    if (this.state !== 'closed') {
+      this.closeReason ??= 'connection lost';
+      this.closeKind = 'lost';
+    }
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.state === 'closed') return;
+    const wasUp = this.state === 'established';
+    this.state = 'closed';
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
+    if (this.eorTimer) clearTimeout(this.eorTimer);
+    if (wasUp) this.host.closed(this, this.closeKind);
+  }
+
+  private streamId(): string {
+    return randomBytes(6).toString('hex');
+  }
+}
