@@ -83,55 +83,50 @@ export class Db {
   }
 
   /**
-   * Runs fn in one transaction; rolls back on any error and rethrows it. Connections are pipelined: BEGIN
-   * travels with the transaction's first statement and COMMIT with its last (see `queryAndCommit`), because on
-   * these machines a socket write costs more than a small statement.
+   * Runs fn in one transaction; rolls back on any error and rethrows it.
+   *
+   * On these machines a socket write costs more than a small statement, so the connection is pipelined and
+   * corked per tick: BEGIN travels with the transaction's first statement, COMMIT with its last (see
+   * `queryAndCommit`), and statements issued together (several requests sharing a batch transaction) leave in
+   * one write.
    */
   async tx<T>(fn: (c: SqlClient) => Promise<T>, isolation?: 'REPEATABLE READ' | 'SERIALIZABLE'): Promise<T> {
     const client: PoolClient = await this.pool.connect();
     const begin = isolation ? `BEGIN ISOLATION LEVEL ${isolation}` : 'BEGIN';
-    let begun = false;
-    let finished = false;
-    const corked = <X>(send: () => Promise<X>[]): Promise<X[]> => {
-      const stream = (client as any).connection?.stream;
-      stream?.cork?.();
-      try {
-        return Promise.all(send());
-      } finally {
-        process.nextTick(() => stream?.uncork?.());
+    const stream = this.pipelined ? (client as any).connection?.stream : undefined;
+    let corked = false;
+    const send = <R>(text: string, values?: unknown[]): Promise<R> => {
+      if (stream && !corked) {
+        corked = true;
+        stream.cork();
+        process.nextTick(() => {
+          corked = false;
+          stream.uncork();
+        });
       }
+      return client.query(prepared(text, values)) as Promise<R>;
     };
+    let began: Promise<unknown> | undefined;
+    let finished = false;
     const c: SqlClient = {
       query: async (text, values) => {
-        if (begun || !this.pipelined) {
-          if (!begun) {
-            begun = true;
-            await client.query(begin);
-          }
-          return client.query(prepared(text, values)) as any;
-        }
-        begun = true;
-        const [, r] = await corked<any>(() => [client.query(begin), client.query(prepared(text, values))]);
+        began ??= send(begin);
+        const [, r] = await Promise.all([began, send<any>(text, values)]);
         return r;
       },
       queryAndCommit: async (text, values) => {
-        if (!begun || !this.pipelined) {
-          const r = await c.query(text, values);
-          finished = true;
-          await client.query('COMMIT');
-          return r;
-        }
+        began ??= send(begin);
         finished = true;
-        const [r] = await corked<any>(() => [client.query(prepared(text, values)), client.query('COMMIT')]);
+        const [, r] = await Promise.all([began, send<any>(text, values), send('COMMIT')]);
         return r;
       },
     };
     try {
       const result = await fn(c);
-      if (begun && !finished) await client.query('COMMIT');
+      if (began && !finished) await client.query('COMMIT');
       return result;
     } catch (e) {
-      if (begun) await client.query('ROLLBACK').catch(() => undefined);
+      if (began) await client.query('ROLLBACK').catch(() => undefined);
       throw e;
     } finally {
       client.release();
