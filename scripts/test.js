@@ -12,8 +12,8 @@ const repo = path.resolve(__dirname, '..');
 // Add one line per tool: { bin: '<executable looked up on PATH>', pkg: '<Debian package>' }.
 // Missing ones are installed with apt-get (as root, or through sudo when available).
 const DEBIAN_PACKAGES = [
-  // { bin: 'gobgpd', pkg: 'gobgpd' },
-  // { bin: 'bird', pkg: 'bird2' },
+  { bin: 'gobgpd', pkg: 'gobgpd' },
+  { bin: 'bird', pkg: 'bird2' },
 ];
 
 function onPath(bin) {
