@@ -4,10 +4,11 @@ import { Lab, soon } from './harness';
 
 // routing.md Part F 39-43: each malformed input gets its NOTIFICATION (or treat-as-withdraw), the process
 // survives, and the other sessions (a second BGP peer, the agents) keep their routes.
-describe('BGP robustness (Part F 39-43)', () => {
+describe('BGP robustness and session config (Part F 33, 37-43)', () => {
   let lab: Lab;
   let steady: FakePeer;
   const passive = { session: [{ attributes: [{ passive: true }] }] };
+  const routers: Record<string, string> = {};
   const FAKE = { as: 64512, id: '127.0.0.4', families: ['inet', 'inet-vpn'] as ('inet' | 'inet-vpn')[] };
 
   async function fake(open = FakePeer.open(FAKE)): Promise<FakePeer> {
@@ -26,19 +27,21 @@ describe('BGP robustness (Part F 39-43)', () => {
       router: { autonomous_system: 64512, identifier: '198.51.100.254', address: '127.0.0.1', hold_time: 9 },
     });
     const own = lab.ownRouterUuid!;
-    for (const [name, address] of [
-      ['fake', '127.0.0.4'],
-      ['steady', '127.0.0.5'],
+    for (const [name, address, as] of [
+      ['fake', '127.0.0.4', 64512],
+      ['steady', '127.0.0.5', 64512],
+      ['fake4', '127.0.0.6', 4200000001],
     ] as const) {
       const uuid = await lab.createRouter(name, {
         router_type: 'router',
-        autonomous_system: 64512,
+        autonomous_system: as,
         identifier: address,
         address,
         port: 1, // never dialled: the sessions are passive
         address_families: { family: ['inet', 'inet-vpn'] },
       });
       await lab.refUpdate('ADD', 'bgp-router', own, 'bgp-router', uuid, passive);
+      routers[name] = uuid;
     }
     await lab.sync();
     steady = await FakePeer.connect('127.0.0.5', lab.cn.ports.bgp);
@@ -158,5 +161,45 @@ describe('BGP robustness (Part F 39-43)', () => {
     expect(sent).toBe(10_000);
     const n = await lab.introspect('/neighbors/fake');
     expect(n.flaps).toBeGreaterThan(0);
+  });
+
+  it('33: a 4-byte-AS peer (My AS 23456 + capability 65) comes up and its AS shows in paths', async () => {
+    const p = await FakePeer.connect('127.0.0.6', lab.cn.ports.bgp);
+    await p.handshake(FakePeer.open({ ...FAKE, as: 4200000001, id: '127.0.0.6' }));
+    const attrs = Buffer.from([
+      0x40, 1, 1, 0,
+      0x40, 2, 6, 2, 1, 0xfa, 0x56, 0xea, 0x01, // AS_SEQUENCE [4200000001], 4-octet
+      0x40, 3, 4, 192, 0, 2, 6,
+    ]);
+    p.send(rawUpdate(attrs, Buffer.from([16, 10, 66])));
+    const r = await soon(async () => (await lab.introspect('/routes?table=inet.0&prefix=10.66.0.0/16')).routes[0], 'route');
+    expect(r.paths[0]).toMatchObject({ peer: 'fake4', as_path: '4200000001', next_hop: '192.0.2.6' });
+    expect((await lab.introspect('/neighbors/fake4')).peer_asn).toBe(4200000001);
+    p.destroy();
+  });
+
+  it('37/38: a family change resets only that session (6/6); admin_down → 6/2 and idle until cleared', async () => {
+    const p = await fake();
+    const own = lab.ownRouterUuid!;
+    const attr = (extra: Record<string, unknown>) => ({ session: [{ attributes: [{ passive: true, ...extra }] }] });
+    await lab.refUpdate('ADD', 'bgp-router', own, 'bgp-router', routers['fake']!, attr({ address_families: { family: ['inet'] } }));
+    expect(await p.notification()).toBe('6/6');
+    await idle();
+    const q = await fake(FakePeer.open({ ...FAKE, families: ['inet'] }));
+    expect((await lab.introspect('/neighbors/fake')).negotiated_families).toEqual(['inet']);
+
+    await lab.refUpdate('ADD', 'bgp-router', own, 'bgp-router', routers['fake']!, attr({ admin_down: true }));
+    expect(await q.notification()).toBe('6/2');
+    await idle();
+    const refused = await FakePeer.connect('127.0.0.4', lab.cn.ports.bgp);
+    await refused.waitClosed();
+    expect((await lab.introspect('/neighbors/fake')).state).toBe('Idle');
+
+    await lab.refUpdate('ADD', 'bgp-router', own, 'bgp-router', routers['fake']!, passive);
+    await lab.sync();
+    const back = await fake();
+    expect((await lab.introspect('/neighbors/fake')).state).toBe('Established');
+    back.destroy();
+    await idle();
   });
 });
