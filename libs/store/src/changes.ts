@@ -43,6 +43,26 @@ export class ChangeSet {
    * inserted by the same statement, and an object may go together with the refs to it.
    */
   async flush(c: SqlClient, commit = false): Promise<number> {
+    const seqs = await this.flushAll(c, commit);
+    return seqs.length ? seqs[seqs.length - 1] : 0;
+  }
+
+  /** Several transactions' changes as one (a batch of requests committed together); events keep their order. */
+  static merge(sets: ChangeSet[]): ChangeSet {
+    const m = new ChangeSet();
+    for (const s of sets) {
+      m.inserts.push(...s.inserts);
+      m.updates.push(...s.updates);
+      m.deletes.push(...s.deletes);
+      m.refUpserts.push(...s.refUpserts);
+      m.refDeletes.push(...s.refDeletes);
+      m.events.push(...s.events);
+    }
+    return m;
+  }
+
+  /** Like flush, returning the seq of every event in the order the events were added. */
+  async flushAll(c: SqlClient, commit = false): Promise<number[]> {
     const parts: string[] = [];
     const params: unknown[] = [];
     const p = (v: unknown) => {
@@ -96,11 +116,11 @@ export class ChangeSet {
           ORDER BY a.n) e
        RETURNING seq)`);
     }
-    if (!parts.length) return 0;
-    const tail = this.events.length ? 'SELECT coalesce(max(seq), 0) AS seq FROM ev' : 'SELECT 0 AS seq';
+    if (!parts.length) return [];
+    const tail = this.events.length ? 'SELECT seq FROM ev ORDER BY seq' : 'SELECT 0 AS seq WHERE false';
     const text = `WITH ${parts.join(',\n')}\n${tail}`;
     const { rows } = await (commit && c.queryAndCommit ? c.queryAndCommit(text, params) : c.query(text, params));
-    return Number(rows[0].seq);
+    return rows.map((r: any) => Number(r.seq));
   }
 }
 

@@ -14,7 +14,7 @@ import { ConfigService } from './engine/config-service';
 import { checkQuota, HOOKS } from './hooks';
 import { ErrorFilter } from './rest/error.filter';
 import { jsonBody } from './rest/http';
-import { metricsMiddleware } from './rest/observability';
+import { metricsMiddleware, registerBatcherMetrics } from './rest/observability';
 import { openApiDocument } from './rest/openapi';
 
 export interface ApiServerOptions {
@@ -25,6 +25,8 @@ export interface ApiServerOptions {
   aaaMode?: AaaMode;
   trustIdentityHeaders?: boolean;
   logger?: Logger;
+  /** Group commit for creates (default on). */
+  batching?: boolean;
   /** Create the §7 default objects when missing (true unless a test wants an empty store). */
   bootstrap?: boolean;
 }
@@ -37,12 +39,18 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
+let batcherStats: () => { batches: number; batched: number; fallbacks: number } | undefined = () => undefined;
+registerBatcherMetrics(() => batcherStats());
+
 const isLoopback = (h: string) => h === '127.0.0.1' || h === '::1' || h === 'localhost' || h.startsWith('127.');
 
 /** Builds the config API on a store and an event log and starts listening. */
 export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   const host = o.host ?? '127.0.0.1';
   const svc = new ConfigService(o.db, HOOKS, checkQuota);
+  // Group commit for creates unless turned off (SKEIN_WRITE_BATCH=0); PGlite serves one session, no gain there.
+  if (o.batching ?? process.env.SKEIN_WRITE_BATCH !== '0') svc.enableBatching();
+  batcherStats = () => svc.batcher?.stats;
   const auth = new AuthService(o.db, {
     loopbackOnly: isLoopback(host),
     mode: o.aaaMode ?? (process.env.SKEIN_AAA_MODE as AaaMode | undefined),

@@ -50,7 +50,7 @@ export async function startAllInOne(o: AllInOneOptions, log = pino({ name: 'skei
       stops.push(() => relay.stop());
       endpoints.kafka = `${o.kafkaBrokers.join(',')} (topic config.events)`;
     }
-    const api = await startApiServer({ db, events, port: o.apiPort, host: o.host });
+    const api = await startApiServer({ db, events, port: o.apiPort, host: o.host, batching: embedded ? false : undefined });
     stops.push(() => api.close());
     endpoints.api = `http://${o.host}:${api.port}`;
     endpoints.docs = `http://${o.host}:${api.port}/docs`;

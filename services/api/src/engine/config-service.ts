@@ -19,6 +19,7 @@ import {
 import { can, isSharedWith, noDashes, PERM_R, type Identity } from '../auth/identity';
 import type { TypeHooks } from '../hooks/types';
 import { checkUuid, isUuid } from './names';
+import { WriteBatcher, type BatcherOptions } from './batcher';
 import { ObjectWriter } from './object-writer';
 import { restShape, type ShapeOptions } from './rest-shape';
 import { WriteTx, type RequestContext } from './write-tx';
@@ -77,6 +78,7 @@ function mapDbError(e: any): never {
  */
 export class ConfigService {
   readonly writer: ObjectWriter;
+  batcher?: WriteBatcher;
 
   constructor(
     readonly db: Db,
@@ -106,8 +108,16 @@ export class ConfigService {
     }
   }
 
+  /** Creates go through the batcher (group commit) when one is enabled. */
   create(ctx: RequestContext, type: string, body: Record<string, any>) {
-    return this.write(ctx, (w) => this.writer.create(w, type, body));
+    const fn = (w: WriteTx) => this.writer.create(w, type, body);
+    return this.batcher ? this.batcher.run(ctx, fn) : this.write(ctx, fn);
+  }
+
+  /** Turns on group commit for creates (the REST and gRPC servers do; tests of the plain path need not). */
+  enableBatching(opts: BatcherOptions = {}): WriteBatcher {
+    this.batcher = new WriteBatcher(this.db, (ctx, fn) => this.write(ctx, fn), (w) => (w.quota = this.quota), opts);
+    return this.batcher;
   }
 
   update(ctx: RequestContext, type: string, uuid: string, patch: Record<string, any>, ifMatch?: number) {

@@ -16,6 +16,14 @@ const latency = new Histogram({
   registers: [registry],
 });
 
+/** Group-commit counters of the write batcher, read at scrape time. */
+export function registerBatcherMetrics(stats: () => { batches: number; batched: number; fallbacks: number } | undefined) {
+  const read = (k: 'batches' | 'batched' | 'fallbacks') => () => stats()?.[k] ?? 0;
+  new Counter({ name: 'skein_api_write_batches_total', help: 'Create batches committed together', registers: [registry], collect() { this.reset(); this.inc(read('batches')()); } });
+  new Counter({ name: 'skein_api_write_batched_requests_total', help: 'Creates committed as part of a batch', registers: [registry], collect() { this.reset(); this.inc(read('batched')()); } });
+  new Counter({ name: 'skein_api_write_batch_fallbacks_total', help: 'Batches rolled back and replayed one request at a time', registers: [registry], collect() { this.reset(); this.inc(read('fallbacks')()); } });
+}
+
 export function metricsMiddleware(req: Request, res: Response, next: NextFunction) {
   const end = latency.startTimer({ method: req.method });
   res.on('finish', () => {
