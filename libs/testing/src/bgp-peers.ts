@@ -14,9 +14,13 @@ import os from 'node:os';
 import path from 'node:path';
 
 function requireBinary(bin: string, pkg: string): string {
-  const r = spawnSync('sh', ['-c', `command -v ${bin} || ls /usr/sbin/${bin} /usr/bin/${bin} 2>/dev/null | head -1`], {
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    'sh',
+    ['-c', `command -v ${bin} || ls /usr/sbin/${bin} /usr/bin/${bin} 2>/dev/null | head -1`],
+    {
+      encoding: 'utf8',
+    },
+  );
   const found = r.stdout.trim().split('\n')[0];
   if (!found) {
     throw new Error(
@@ -57,7 +61,8 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string, timeo
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`${what} not ready in ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`${what} not ready in ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -78,7 +83,8 @@ function stopChild(child: ChildProcess, graceMs = 2000): Promise<void> {
 // ===== gobgpd ============================================================================================
 
 /** GoBGP afi-safi names: `l3vpn-ipv4-unicast`, `l3vpn-ipv6-unicast`, `rtc`, `ipv4-unicast`, `l2vpn-evpn`. */
-export type GobgpFamily = 'ipv4-unicast' | 'ipv6-unicast' | 'l3vpn-ipv4-unicast' | 'l3vpn-ipv6-unicast' | 'rtc' | 'l2vpn-evpn';
+export type GobgpFamily =
+  'ipv4-unicast' | 'ipv6-unicast' | 'l3vpn-ipv4-unicast' | 'l3vpn-ipv6-unicast' | 'rtc' | 'l2vpn-evpn';
 
 export interface GobgpNeighbor {
   address: string;
@@ -166,9 +172,13 @@ export class GobgpPeer {
     const port = await freePort(o.address);
     const apiPort = await freePort(o.address);
     writeFileSync(path.join(dir, 'gobgpd.toml'), gobgpConfig(o, port));
-    const child = spawn(gobgpd, ['-f', path.join(dir, 'gobgpd.toml'), '--api-hosts', `${o.address}:${apiPort}`, '-l', 'info'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      gobgpd,
+      ['-f', path.join(dir, 'gobgpd.toml'), '--api-hosts', `${o.address}:${apiPort}`, '-l', 'info'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const peer = new GobgpPeer(o, port, apiPort, dir, child, cli);
     try {
       await until(async () => (await peer.cli(['global'])) || undefined, 'gobgpd API', 10_000);
@@ -208,11 +218,26 @@ export class GobgpPeer {
   }
 
   /** `gobgp global rib -a vpnv4 add <prefix> label <l> rd <rd> rt <rt>… nexthop <nh> [med] [local-pref]`. */
-  async addVpnv4(r: { prefix: string; rd: string; rts: string[]; label: number; nextHop: string; med?: number; localPref?: number; encap?: string }): Promise<void> {
+  async addVpnv4(r: {
+    prefix: string;
+    rd: string;
+    rts: string[];
+    label: number;
+    nextHop: string;
+    med?: number;
+    localPref?: number;
+    encap?: string;
+  }): Promise<void> {
     await this.cli(['global', 'rib', '-a', 'vpnv4', 'add', ...vpnArgs(r)]);
   }
 
-  async delVpnv4(r: { prefix: string; rd: string; label: number; rts?: string[]; nextHop?: string }): Promise<void> {
+  async delVpnv4(r: {
+    prefix: string;
+    rd: string;
+    label: number;
+    rts?: string[];
+    nextHop?: string;
+  }): Promise<void> {
     await this.cli(['global', 'rib', '-a', 'vpnv4', 'del', r.prefix, 'label', String(r.label), 'rd', r.rd]);
   }
 
@@ -238,7 +263,16 @@ export class GobgpPeer {
 /** gobgp writes route targets without the `target:` prefix TF's text form has. */
 const gobgpRt = (rt: string) => rt.replace(/^target:/, '');
 
-function vpnArgs(r: { prefix: string; rd: string; rts: string[]; label: number; nextHop: string; med?: number; localPref?: number; encap?: string }): string[] {
+function vpnArgs(r: {
+  prefix: string;
+  rd: string;
+  rts: string[];
+  label: number;
+  nextHop: string;
+  med?: number;
+  localPref?: number;
+  encap?: string;
+}): string[] {
   const a = [r.prefix, 'label', String(r.label), 'rd', r.rd, 'rt', ...r.rts.map(gobgpRt)];
   if (r.encap) a.push('encap', r.encap);
   a.push('nexthop', r.nextHop);
@@ -276,9 +310,14 @@ function gobgpConfig(o: GobgpOptions, port: number): string {
       // Without this gobgpd refuses reconnects for 30 s after a reset (infra.md §6.2 gotcha 3).
       '    idle-hold-time-after-reset = 1',
     );
-    if (n.as !== o.as) lines.push('  [neighbors.ebgp-multihop.config]', '    enabled = true', '    multihop-ttl = 2');
+    if (n.as !== o.as)
+      lines.push('  [neighbors.ebgp-multihop.config]', '    enabled = true', '    multihop-ttl = 2');
     for (const f of n.families) {
-      lines.push('  [[neighbors.afi-safis]]', '    [neighbors.afi-safis.config]', `      afi-safi-name = "${f}"`);
+      lines.push(
+        '  [[neighbors.afi-safis]]',
+        '    [neighbors.afi-safis.config]',
+        `      afi-safi-name = "${f}"`,
+      );
     }
   }
   return lines.join('\n') + '\n';
@@ -329,12 +368,28 @@ export class BirdPeer {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'skein-bird-'));
     const port = await freePort(o.address);
     writeFileSync(path.join(dir, 'bird.conf'), birdConfig(o, port));
-    const child = spawn(bird, ['-f', '-c', path.join(dir, 'bird.conf'), '-s', path.join(dir, 'bird.ctl'), '-P', path.join(dir, 'bird.pid')], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      bird,
+      [
+        '-f',
+        '-c',
+        path.join(dir, 'bird.conf'),
+        '-s',
+        path.join(dir, 'bird.ctl'),
+        '-P',
+        path.join(dir, 'bird.pid'),
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const peer = new BirdPeer(o, port, dir, child, birdc);
     try {
-      await until(async () => (await peer.birdc('show status')).includes('Daemon is up') || undefined, 'bird', 10_000);
+      await until(
+        async () => (await peer.birdc('show status')).includes('Daemon is up') || undefined,
+        'bird',
+        10_000,
+      );
     } catch (e) {
       await peer.stop();
       throw new Error(`${String(e)}\n${peer.log()}`);
@@ -376,7 +431,12 @@ export class BirdPeer {
 }
 
 /** Tables named after the channels: `master4`, `master6`, `vpntab4`, `vpntab6`. */
-export const BIRD_TABLES: Record<BirdChannel, string> = { ipv4: 'master4', ipv6: 'master6', vpn4: 'vpntab4', vpn6: 'vpntab6' };
+export const BIRD_TABLES: Record<BirdChannel, string> = {
+  ipv4: 'master4',
+  ipv6: 'master6',
+  vpn4: 'vpntab4',
+  vpn6: 'vpntab6',
+};
 
 function birdConfig(o: BirdOptions, port: number): string {
   const hold = o.holdTime ?? 9;
@@ -393,20 +453,24 @@ function birdConfig(o: BirdOptions, port: number): string {
         return '  vpn6 mpls { table vpntab6; import all; export all; };';
     }
   };
-  return [
-    `router id ${o.routerId ?? o.address};`,
-    'log stderr all;',
-    'protocol device { }',
-    'vpn4 table vpntab4;',
-    'vpn6 table vpntab6;',
-    ...(o.staticRoutes?.length ? [`protocol static s4 { ipv4; ${o.staticRoutes.map((r) => `route ${r} blackhole;`).join(' ')} }`] : []),
-    'protocol bgp cn {',
-    `  local ${o.address} port ${port} as ${o.as};`,
-    `  neighbor ${o.neighbor.address} port ${o.neighbor.port} as ${o.neighbor.as};`,
-    // REQUIRED on loopback (infra.md §6.2 gotcha 1).
-    '  multihop 2;',
-    `  hold time ${hold}; keepalive time ${Math.max(1, Math.floor(hold / 3))}; connect retry time 1; error wait time 1, 2;`,
-    ...o.channels.map(channel),
-    '}',
-  ].join('\n') + '\n';
+  return (
+    [
+      `router id ${o.routerId ?? o.address};`,
+      'log stderr all;',
+      'protocol device { }',
+      'vpn4 table vpntab4;',
+      'vpn6 table vpntab6;',
+      ...(o.staticRoutes?.length
+        ? [`protocol static s4 { ipv4; ${o.staticRoutes.map((r) => `route ${r} blackhole;`).join(' ')} }`]
+        : []),
+      'protocol bgp cn {',
+      `  local ${o.address} port ${port} as ${o.as};`,
+      `  neighbor ${o.neighbor.address} port ${o.neighbor.port} as ${o.neighbor.as};`,
+      // REQUIRED on loopback (infra.md §6.2 gotcha 1).
+      '  multihop 2;',
+      `  hold time ${hold}; keepalive time ${Math.max(1, Math.floor(hold / 3))}; connect retry time 1; error wait time 1, 2;`,
+      ...o.channels.map(channel),
+      '}',
+    ].join('\n') + '\n'
+  );
 }

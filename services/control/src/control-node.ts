@@ -49,7 +49,8 @@ export interface ControlNodeOptions {
 
 const silent: Logger = { info: () => undefined, warn: () => undefined };
 
-const isSpecific = (host: string) => host !== '' && host !== '0.0.0.0' && host !== '::' && !host.includes(':');
+const isSpecific = (host: string) =>
+  host !== '' && host !== '0.0.0.0' && host !== '::' && !host.includes(':');
 
 /**
  * The control node's one owner of state (style.md: one queue owns all RIB changes). Config deltas, XMPP and
@@ -82,7 +83,9 @@ export class ControlNode implements NeighborHost, XmppServerHost {
     this.sink =
       opts.routeEvents ??
       (opts.kafka
-        ? new KafkaRouteEventSink(opts.kafka, (err) => this.logger.warn({ err: err.message }, 'control.routes publish failed'))
+        ? new KafkaRouteEventSink(opts.kafka, (err) =>
+            this.logger.warn({ err: err.message }, 'control.routes publish failed'),
+          )
         : undefined);
     this.ribInstance = this.newRib();
     this.bgp = new BgpSpeaker(this);
@@ -137,7 +140,10 @@ export class ControlNode implements NeighborHost, XmppServerHost {
   private ribParams() {
     const own = this.view.bgp.own;
     return {
-      routerId: own?.routerId ?? this.opts.routerId ?? (isSpecific(this.opts.bgp.host) ? this.opts.bgp.host : '127.0.0.1'),
+      routerId:
+        own?.routerId ??
+        this.opts.routerId ??
+        (isSpecific(this.opts.bgp.host) ? this.opts.bgp.host : '127.0.0.1'),
       asn: this.view.global.asn,
       clusterId: own?.clusterId,
       alwaysCompareMed: this.view.global.alwaysCompareMed,

@@ -40,7 +40,8 @@ export async function startControlNode(o: ControlNodeOptions): Promise<RunningCo
       positions: o.positions,
       name: o.name,
       apply: (batch) => node.applyConfig(batch),
-      onError: (err) => node.log('warn', 'config feed failed; replaying from the last applied seq', { err: err.message }),
+      onError: (err) =>
+        node.log('warn', 'config feed failed; replaying from the last applied seq', { err: err.message }),
     });
     await consumer.waitFor(head, 120_000);
     const ports = {

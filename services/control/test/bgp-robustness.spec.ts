@@ -19,7 +19,10 @@ describe('BGP robustness and session config (Part F 33, 37-43)', () => {
 
   /** Waits for the previous fake session to be gone, so the next connection is not a collision. */
   async function idle(): Promise<void> {
-    await soon(async () => (await lab.introspect('/neighbors/fake')).state !== 'Established' || undefined, 'fake down');
+    await soon(
+      async () => (await lab.introspect('/neighbors/fake')).state !== 'Established' || undefined,
+      'fake down',
+    );
   }
 
   beforeAll(async () => {
@@ -93,16 +96,41 @@ describe('BGP robustness and session config (Part F 33, 37-43)', () => {
     const before = (await lab.introspect('/neighbors/fake')).counters.attr_errors;
     const attrs = (origin: number) =>
       Buffer.from([
-        0x40, 1, 1, origin, // ORIGIN
-        0x40, 2, 0, // AS_PATH (empty, iBGP)
-        0x40, 3, 4, 192, 0, 2, 9, // NEXT_HOP
-        0x40, 5, 4, 0, 0, 0, 100, // LOCAL_PREF
+        0x40,
+        1,
+        1,
+        origin, // ORIGIN
+        0x40,
+        2,
+        0, // AS_PATH (empty, iBGP)
+        0x40,
+        3,
+        4,
+        192,
+        0,
+        2,
+        9, // NEXT_HOP
+        0x40,
+        5,
+        4,
+        0,
+        0,
+        0,
+        100, // LOCAL_PREF
       ]);
     const nlri = Buffer.from([16, 10, 77]);
     p.send(rawUpdate(attrs(0), nlri));
-    await soon(async () => (await lab.introspect('/routes?table=inet.0&prefix=10.77.0.0/16')).routes.length === 1 || undefined, 'route in');
+    await soon(
+      async () =>
+        (await lab.introspect('/routes?table=inet.0&prefix=10.77.0.0/16')).routes.length === 1 || undefined,
+      'route in',
+    );
     p.send(rawUpdate(attrs(5), nlri));
-    await soon(async () => (await lab.introspect('/routes?table=inet.0&prefix=10.77.0.0/16')).routes.length === 0 || undefined, 'withdrawn');
+    await soon(
+      async () =>
+        (await lab.introspect('/routes?table=inet.0&prefix=10.77.0.0/16')).routes.length === 0 || undefined,
+      'withdrawn',
+    );
     const n = await lab.introspect('/neighbors/fake');
     expect(n.state).toBe('Established');
     expect(n.counters.attr_errors).toBe(before + 1);
@@ -154,7 +182,11 @@ describe('BGP robustness and session config (Part F 33, 37-43)', () => {
         frames.push(Buffer.concat([header(19 + body.length, 2), body]));
       }
       r.send(Buffer.concat(frames));
-      await soon(async () => r.closed || (await lab.introspect('/neighbors/fake')).state === 'Established' || undefined, 'fed');
+      await soon(
+        async () =>
+          r.closed || (await lab.introspect('/neighbors/fake')).state === 'Established' || undefined,
+        'fed',
+      );
       r.destroy();
       await idle();
     }
@@ -167,12 +199,32 @@ describe('BGP robustness and session config (Part F 33, 37-43)', () => {
     const p = await FakePeer.connect('127.0.0.6', lab.cn.ports.bgp);
     await p.handshake(FakePeer.open({ ...FAKE, as: 4200000001, id: '127.0.0.6' }));
     const attrs = Buffer.from([
-      0x40, 1, 1, 0,
-      0x40, 2, 6, 2, 1, 0xfa, 0x56, 0xea, 0x01, // AS_SEQUENCE [4200000001], 4-octet
-      0x40, 3, 4, 192, 0, 2, 6,
+      0x40,
+      1,
+      1,
+      0,
+      0x40,
+      2,
+      6,
+      2,
+      1,
+      0xfa,
+      0x56,
+      0xea,
+      0x01, // AS_SEQUENCE [4200000001], 4-octet
+      0x40,
+      3,
+      4,
+      192,
+      0,
+      2,
+      6,
     ]);
     p.send(rawUpdate(attrs, Buffer.from([16, 10, 66])));
-    const r = await soon(async () => (await lab.introspect('/routes?table=inet.0&prefix=10.66.0.0/16')).routes[0], 'route');
+    const r = await soon(
+      async () => (await lab.introspect('/routes?table=inet.0&prefix=10.66.0.0/16')).routes[0],
+      'route',
+    );
     expect(r.paths[0]).toMatchObject({ peer: 'fake4', as_path: '4200000001', next_hop: '192.0.2.6' });
     expect((await lab.introspect('/neighbors/fake4')).peer_asn).toBe(4200000001);
     p.destroy();
@@ -181,8 +233,17 @@ describe('BGP robustness and session config (Part F 33, 37-43)', () => {
   it('37/38: a family change resets only that session (6/6); admin_down → 6/2 and idle until cleared', async () => {
     const p = await fake();
     const own = lab.ownRouterUuid!;
-    const attr = (extra: Record<string, unknown>) => ({ session: [{ attributes: [{ passive: true, ...extra }] }] });
-    await lab.refUpdate('ADD', 'bgp-router', own, 'bgp-router', routers['fake']!, attr({ address_families: { family: ['inet'] } }));
+    const attr = (extra: Record<string, unknown>) => ({
+      session: [{ attributes: [{ passive: true, ...extra }] }],
+    });
+    await lab.refUpdate(
+      'ADD',
+      'bgp-router',
+      own,
+      'bgp-router',
+      routers['fake']!,
+      attr({ address_families: { family: ['inet'] } }),
+    );
     expect(await p.notification()).toBe('6/6');
     await idle();
     const q = await fake(FakePeer.open({ ...FAKE, families: ['inet'] }));

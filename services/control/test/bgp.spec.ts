@@ -19,7 +19,9 @@ describe('control node with BGP peers (Part F 28-34)', () => {
     gobgp = await GobgpPeer.start({
       address: '127.0.0.2',
       as: 64512,
-      neighbors: [{ address: '127.0.0.1', as: 64512, passive: true, families: ['l3vpn-ipv4-unicast', 'rtc'] }],
+      neighbors: [
+        { address: '127.0.0.1', as: 64512, passive: true, families: ['l3vpn-ipv4-unicast', 'rtc'] },
+      ],
     });
     lab = await Lab.start({
       router: {
@@ -83,10 +85,14 @@ describe('control node with BGP peers (Part F 28-34)', () => {
     expect([...n.negotiated_families].sort()).toEqual(['inet-vpn', 'route-target']);
     expect(n).toMatchObject({ type: 'bgp', address: '127.0.0.2', local_asn: 64512, peer_asn: 64512 });
     await soon(async () => (await gobgp.neighborState('127.0.0.1')) === 'established', 'gobgpd sees it');
-    const b = await soon(async () => {
-      const v = await lab.introspect('/neighbors/bird');
-      return v.state === 'Established' ? v : undefined;
-    }, 'bird Established', 10_000);
+    const b = await soon(
+      async () => {
+        const v = await lab.introspect('/neighbors/bird');
+        return v.state === 'Established' ? v : undefined;
+      },
+      'bird Established',
+      10_000,
+    );
     expect([...b.negotiated_families].sort()).toEqual(['inet', 'inet-vpn', 'inet6-vpn']);
     expect(await bird.state()).toBe('Established');
   });
@@ -95,7 +101,14 @@ describe('control node with BGP peers (Part F 28-34)', () => {
     await gobgp.addVrf('blue', '64512:1', [blue.rt]);
     const a = await lab.agent('a29', '192.0.2.11');
     a.subscribe(blue.ri, 3);
-    a.addInterface({ uuid: 'vmi-a29', ri: blue.ri, address: '10.1.1.3', label: 21, encapsulations: ['gre'], vn: BLUE_VN() });
+    a.addInterface({
+      uuid: 'vmi-a29',
+      ri: blue.ri,
+      address: '10.1.1.3',
+      label: 21,
+      encapsulations: ['gre'],
+      vn: BLUE_VN(),
+    });
     a.start();
     const p = await soon(() => gobgpPath('192.0.2.11:3:10.1.1.3/32'), 'route at gobgpd');
     expect(p.labels).toEqual([21]);
@@ -109,7 +122,9 @@ describe('control node with BGP peers (Part F 28-34)', () => {
     expect(kinds).toEqual(expect.arrayContaining(['128/113', '3/12']));
 
     // 47: explain says ADVERTISED for it.
-    const ex = await lab.introspect(`/explain?peer=gobgp&table=${encodeURIComponent(`${blue.ri}.inet.0`)}&prefix=${encodeURIComponent('10.1.1.3/32')}`);
+    const ex = await lab.introspect(
+      `/explain?peer=gobgp&table=${encodeURIComponent(`${blue.ri}.inet.0`)}&prefix=${encodeURIComponent('10.1.1.3/32')}`,
+    );
     expect(ex).toMatchObject({ advertised: true, reason: 'ADVERTISED' });
 
     // 31: gobgpd interested in red only → blue's route is withdrawn from it, red's arrives.
@@ -119,9 +134,14 @@ describe('control node with BGP peers (Part F 28-34)', () => {
     await r.waitForEndOfRib();
     await gobgp.delVrf('blue');
     await gobgp.addVrf('red', '64512:2', [red.rt]);
-    await soon(async () => (await gobgpPath('192.0.2.11:3:10.1.1.3/32')) === undefined, 'blue route gone from gobgpd');
+    await soon(
+      async () => (await gobgpPath('192.0.2.11:3:10.1.1.3/32')) === undefined,
+      'blue route gone from gobgpd',
+    );
     await soon(() => gobgpPath(`192.0.2.12:1:10.2.2.31/32`), 'red route at gobgpd');
-    const ex2 = await lab.introspect(`/explain?peer=gobgp&table=bgp.l3vpn.0&prefix=${encodeURIComponent('192.0.2.11:3:10.1.1.3/32')}`);
+    const ex2 = await lab.introspect(
+      `/explain?peer=gobgp&table=bgp.l3vpn.0&prefix=${encodeURIComponent('192.0.2.11:3:10.1.1.3/32')}`,
+    );
     expect(ex2.reason).toBe('RTC_NO_INTEREST');
     // The control node originates membership for blue (an agent subscribes to it).
     const rtc = (await gobgp.rib('rtc')).map((x) => x.key);
@@ -138,7 +158,13 @@ describe('control node with BGP peers (Part F 28-34)', () => {
     b.start();
     r.start();
     await Promise.all([b.waitForEndOfRib(), r.waitForEndOfRib()]);
-    await gobgp.addVpnv4({ prefix: '10.9.9.0/24', rd: '64512:99', rts: [blue.rt.replace('target:', '')], label: 100, nextHop: '192.0.2.50' });
+    await gobgp.addVpnv4({
+      prefix: '10.9.9.0/24',
+      rd: '64512:99',
+      rts: [blue.rt.replace('target:', '')],
+      label: 100,
+      nextHop: '192.0.2.50',
+    });
     const e = await b.waitForRoute(blue.ri, '10.9.9.0/24');
     expect(e.nextHops[0]).toMatchObject({ address: '192.0.2.50', label: 100, encapsulation: 'gre' });
     expect(await never(() => r.route(red.ri, '10.9.9.0/24'))).toBe(true);
@@ -156,8 +182,18 @@ describe('control node with BGP peers (Part F 28-34)', () => {
     await soon(() => gobgpPath('192.0.2.31:1:10.1.1.17/32'), 'a path');
     await soon(() => gobgpPath('192.0.2.32:1:10.1.1.17/32'), 'b path');
 
-    a.addInterface({ uuid: 'vmi-a17', ri: blue.ri, address: '10.1.1.17', label: 61, vn: BLUE_VN(), localPreference: 200 });
-    await soon(() => gobgpPath('192.0.2.31:1:10.1.1.17/32', (p) => p.med === 100 && p.localPref === 200), 'A with MED 100');
+    a.addInterface({
+      uuid: 'vmi-a17',
+      ri: blue.ri,
+      address: '10.1.1.17',
+      label: 61,
+      vn: BLUE_VN(),
+      localPreference: 200,
+    });
+    await soon(
+      () => gobgpPath('192.0.2.31:1:10.1.1.17/32', (p) => p.med === 100 && p.localPref === 200),
+      'A with MED 100',
+    );
     await soon(async () => (await gobgpPath('192.0.2.32:1:10.1.1.17/32')) === undefined, 'B withdrawn');
     const ex = await lab.introspect(
       `/explain?peer=gobgp&table=${encodeURIComponent(`${blue.ri}.inet.0`)}&prefix=${encodeURIComponent('10.1.1.17/32')}&path=b17`,
@@ -167,7 +203,10 @@ describe('control node with BGP peers (Part F 28-34)', () => {
     a.removeInterface('vmi-a17');
     await soon(() => gobgpPath('192.0.2.32:1:10.1.1.17/32', (p) => p.med === 200), 'B back with MED 200');
     b.removeInterface('vmi-b17');
-    await soon(async () => (await gobgpPath('192.0.2.32:1:10.1.1.17/32')) === undefined, 'B withdrawn from gobgpd');
+    await soon(
+      async () => (await gobgpPath('192.0.2.32:1:10.1.1.17/32')) === undefined,
+      'B withdrawn from gobgpd',
+    );
   });
 
   it('32: BIRD (eBGP) sees the VPN routes with AS_PATH 64512, no LOCAL_PREF, next hop unchanged; its inet routes land in inet.0', async () => {
@@ -186,7 +225,12 @@ describe('control node with BGP peers (Part F 28-34)', () => {
       const v = await lab.introspect('/routes?table=inet.0&prefix=10.99.0.0/24');
       return v.routes.length > 0 ? v.routes[0] : undefined;
     }, 'BIRD route in inet.0');
-    expect(inet.paths[0]).toMatchObject({ peer: 'bird', source: 'bgp', next_hop: '198.51.100.3', as_path: '65001' });
+    expect(inet.paths[0]).toMatchObject({
+      peer: 'bird',
+      source: 'bgp',
+      next_hop: '198.51.100.3',
+      as_path: '65001',
+    });
   });
 
   it('34: ROUTE-REFRESH (birdc reload in) makes the control node re-send its routes; gobgp soft reset-in keeps them', async () => {
@@ -195,8 +239,14 @@ describe('control node with BGP peers (Part F 28-34)', () => {
     await soon(() => gobgpPath('192.0.2.41:1:10.1.1.32/32'), 'routes still at gobgpd');
     const bBefore = (await lab.introspect('/neighbors/bird')).counters.route_refresh;
     await bird.reloadIn();
-    await soon(async () => (await lab.introspect('/neighbors/bird')).counters.route_refresh > bBefore, 'bird refresh counted');
-    await soon(async () => (await bird.routes('vpntab4')).includes('10.1.1.32/32') || undefined, 'routes still in BIRD');
+    await soon(
+      async () => (await lab.introspect('/neighbors/bird')).counters.route_refresh > bBefore,
+      'bird refresh counted',
+    );
+    await soon(
+      async () => (await bird.routes('vpntab4')).includes('10.1.1.32/32') || undefined,
+      'routes still in BIRD',
+    );
   });
 
   it('a BGP peer flap leaves the XMPP agents alone', async () => {
@@ -210,7 +260,15 @@ describe('control node with BGP peers (Part F 28-34)', () => {
     const flapsBefore = (await lab.introspect('/neighbors/b-flap')).flaps;
     // admin_down on gobgpd's router: Cease 6/2, session idle.
     await lab.update('bgp-router', gobgpUuid, {
-      bgp_router_parameters: { router_type: 'router', autonomous_system: 64512, identifier: '127.0.0.2', address: '127.0.0.2', port: gobgp.port, address_families: { family: ['inet-vpn', 'route-target'] }, admin_down: true },
+      bgp_router_parameters: {
+        router_type: 'router',
+        autonomous_system: 64512,
+        identifier: '127.0.0.2',
+        address: '127.0.0.2',
+        port: gobgp.port,
+        address_families: { family: ['inet-vpn', 'route-target'] },
+        admin_down: true,
+      },
     });
     await soon(async () => (await lab.introspect('/neighbors/gobgp')).state === 'Idle', 'gobgp idle');
     const n = await lab.introspect('/neighbors/gobgp');
@@ -219,9 +277,21 @@ describe('control node with BGP peers (Part F 28-34)', () => {
     expect(b.state).toBe('established');
     expect((await lab.introspect('/neighbors/b-flap')).flaps).toBe(flapsBefore);
     await lab.update('bgp-router', gobgpUuid, {
-      bgp_router_parameters: { router_type: 'router', autonomous_system: 64512, identifier: '127.0.0.2', address: '127.0.0.2', port: gobgp.port, address_families: { family: ['inet-vpn', 'route-target'] }, admin_down: false },
+      bgp_router_parameters: {
+        router_type: 'router',
+        autonomous_system: 64512,
+        identifier: '127.0.0.2',
+        address: '127.0.0.2',
+        port: gobgp.port,
+        address_families: { family: ['inet-vpn', 'route-target'] },
+        admin_down: false,
+      },
     });
-    await soon(async () => (await lab.introspect('/neighbors/gobgp')).state === 'Established', 'gobgp back', 15_000);
+    await soon(
+      async () => (await lab.introspect('/neighbors/gobgp')).state === 'Established',
+      'gobgp back',
+      15_000,
+    );
     await soon(() => gobgpPath('192.0.2.51:1:10.1.1.51/32'), 'routes re-sent after the flap');
   });
 });

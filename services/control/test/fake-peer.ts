@@ -42,8 +42,17 @@ export class FakePeer {
     });
   }
 
-  static open(o: { as: number; id: string; holdTime?: number; families?: Family[]; version?: number }): OpenMessage {
-    const capabilities: Capability[] = (o.families ?? ['inet-vpn']).map((f) => ({ kind: 'multiprotocol', ...FAMILIES[f] }));
+  static open(o: {
+    as: number;
+    id: string;
+    holdTime?: number;
+    families?: Family[];
+    version?: number;
+  }): OpenMessage {
+    const capabilities: Capability[] = (o.families ?? ['inet-vpn']).map((f) => ({
+      kind: 'multiprotocol',
+      ...FAMILIES[f],
+    }));
     capabilities.push({ kind: 'route-refresh' }, { kind: 'four-octet-as', asn: o.as });
     return {
       type: 'open',
@@ -74,7 +83,8 @@ export class FakePeer {
     for (;;) {
       const m = this.messages.find(pred);
       if (m) return m;
-      if (Date.now() > deadline) throw new Error(`no such message; have ${this.messages.map((x) => x.type).join(', ')}`);
+      if (Date.now() > deadline)
+        throw new Error(`no such message; have ${this.messages.map((x) => x.type).join(', ')}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -107,14 +117,12 @@ export function header(length: number, type: number, marker = Buffer.alloc(16, 0
 }
 
 /** An UPDATE from raw withdrawn/attribute/NLRI fields. */
-export function rawUpdate(attrs: Buffer, nlri: Buffer = Buffer.alloc(0), withdrawn: Buffer = Buffer.alloc(0)): Buffer {
-  const body = Buffer.concat([
-    u16(withdrawn.length),
-    withdrawn,
-    u16(attrs.length),
-    attrs,
-    nlri,
-  ]);
+export function rawUpdate(
+  attrs: Buffer,
+  nlri: Buffer = Buffer.alloc(0),
+  withdrawn: Buffer = Buffer.alloc(0),
+): Buffer {
+  const body = Buffer.concat([u16(withdrawn.length), withdrawn, u16(attrs.length), attrs, nlri]);
   return Buffer.concat([header(19 + body.length, 2), body]);
 }
 

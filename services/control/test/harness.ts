@@ -1,6 +1,11 @@
 import { Agent, type AgentOptions } from '@skein/agent-sim';
 import { startTestApi, type Http, type TestApi } from '../../api/test/harness';
-import { MemoryRouteEventSink, startControlNode, type ControlNodeOptions, type RunningControlNode } from '../src';
+import {
+  MemoryRouteEventSink,
+  startControlNode,
+  type ControlNodeOptions,
+  type RunningControlNode,
+} from '../src';
 
 export const DP = ['default-domain', 'default-project'];
 export const MASTER = ['default-domain', 'default-project', 'ip-fabric', '__default__'];
@@ -74,7 +79,8 @@ export class Lab {
     const lab = new Lab(api, o.name ?? 'cn1');
     try {
       if (o.global) await lab.updateGlobal(o.global);
-      if (o.router) lab.ownRouterUuid = await lab.createRouter(lab.name, { router_type: 'control-node', ...o.router });
+      if (o.router)
+        lab.ownRouterUuid = await lab.createRouter(lab.name, { router_type: 'control-node', ...o.router });
       lab.cn = await startControlNode({
         events: api.events,
         name: lab.name,
@@ -150,7 +156,11 @@ export class Lab {
   }
 
   /** A bgp-router under the master RI. */
-  async createRouter(name: string, params: Record<string, unknown>, refs: { uuid: string; attr?: unknown }[] = []): Promise<string> {
+  async createRouter(
+    name: string,
+    params: Record<string, unknown>,
+    refs: { uuid: string; attr?: unknown }[] = [],
+  ): Promise<string> {
     return this.create('bgp-router', {
       fq_name: [...MASTER, name],
       parent_type: 'routing-instance',
@@ -159,7 +169,14 @@ export class Lab {
     });
   }
 
-  async refUpdate(op: 'ADD' | 'DELETE', type: string, uuid: string, refType: string, refUuid: string, attr?: unknown): Promise<void> {
+  async refUpdate(
+    op: 'ADD' | 'DELETE',
+    type: string,
+    uuid: string,
+    refType: string,
+    refUuid: string,
+    attr?: unknown,
+  ): Promise<void> {
     await this.ok('POST', '/ref-update', {
       operation: op,
       type,

@@ -16,18 +16,38 @@ describe('two control nodes in iBGP (Part F 35, 47)', () => {
     const p1 = await freePort('127.0.0.1');
     const p2 = await freePort('127.0.0.7');
     lab = await Lab.start({
-      router: { autonomous_system: 64512, identifier: '198.51.100.1', address: '127.0.0.1', port: p1, hold_time: 9 },
+      router: {
+        autonomous_system: 64512,
+        identifier: '198.51.100.1',
+        address: '127.0.0.1',
+        port: p1,
+        hold_time: 9,
+      },
       node: { bgp: { host: '127.0.0.1', port: p1, connectRetryTime: 1 } },
     });
     blue = await lab.createVn('blue');
     await lab.createRouter(
       'cn2',
-      { router_type: 'control-node', autonomous_system: 64512, identifier: '198.51.100.2', address: '127.0.0.7', port: p2, hold_time: 9 },
+      {
+        router_type: 'control-node',
+        autonomous_system: 64512,
+        identifier: '198.51.100.2',
+        address: '127.0.0.7',
+        port: p2,
+        hold_time: 9,
+      },
       [{ uuid: lab.ownRouterUuid! }],
     );
     await lab.createRouter(
       'y',
-      { router_type: 'router', autonomous_system: 64512, identifier: '127.0.0.8', address: '127.0.0.8', port: 1, address_families: { family: ['inet-vpn'] } },
+      {
+        router_type: 'router',
+        autonomous_system: 64512,
+        identifier: '127.0.0.8',
+        address: '127.0.0.8',
+        port: 1,
+        address_families: { family: ['inet-vpn'] },
+      },
       [{ uuid: lab.ownRouterUuid!, attr: { session: [{ attributes: [{ passive: true }] }] } }],
     );
     await lab.sync();
@@ -48,11 +68,20 @@ describe('two control nodes in iBGP (Part F 35, 47)', () => {
   });
 
   it('agents on different nodes get each other’s routes; routes from iBGP peer cn2 are not reflected to iBGP peer y', async () => {
-    await soon(async () => (await lab.introspect('/neighbors/cn2')).state === 'Established' || undefined, 'cn1 ↔ cn2', 10_000);
+    await soon(
+      async () => (await lab.introspect('/neighbors/cn2')).state === 'Established' || undefined,
+      'cn1 ↔ cn2',
+      10_000,
+    );
     const a = await lab.agent('a35', '192.0.2.81');
     a.addInterface({ uuid: 'vmi-a35', ri: blue.ri, address: '10.1.1.81', label: 81, vn: blue.fq.join(':') });
     a.start();
-    const b = new Agent({ name: 'b35', address: '192.0.2.82', control: `127.0.0.1:${cn2.ports.xmpp}`, holdTimeMs: 3000 });
+    const b = new Agent({
+      name: 'b35',
+      address: '192.0.2.82',
+      control: `127.0.0.1:${cn2.ports.xmpp}`,
+      holdTimeMs: 3000,
+    });
     lab.agents.push(b);
     await lab.createVirtualRouter('b35', '192.0.2.82');
     await cn2.waitForConfig(await lab.api.head());
@@ -65,10 +94,13 @@ describe('two control nodes in iBGP (Part F 35, 47)', () => {
     expect(atA.nextHops[0]).toMatchObject({ address: '192.0.2.82', label: 82 });
 
     // y gets cn1's own agent route but not the one cn1 learned from its iBGP peer cn2.
-    const nlriOf = (m: any) => (m.type === 'update' ? (m.attributes.mpReach?.nlri ?? []).map((n: any) => n.prefix) : []);
+    const nlriOf = (m: any) =>
+      m.type === 'update' ? (m.attributes.mpReach?.nlri ?? []).map((n: any) => n.prefix) : [];
     await soon(() => y.messages.some((m) => nlriOf(m).includes('10.1.1.81/32')) || undefined, 'y has a35');
     expect(await never(() => y.messages.some((m) => nlriOf(m).includes('10.1.1.82/32')))).toBe(true);
-    const ex = await lab.introspect(`/explain?peer=y&table=bgp.l3vpn.0&prefix=${encodeURIComponent('192.0.2.82:1:10.1.1.82/32')}`);
+    const ex = await lab.introspect(
+      `/explain?peer=y&table=bgp.l3vpn.0&prefix=${encodeURIComponent('192.0.2.82:1:10.1.1.82/32')}`,
+    );
     expect(ex.reason).toBe('IBGP_NOT_REFLECTED');
   });
 });

@@ -8,7 +8,12 @@ describe('XMPP graceful restart helper (Part F 26)', () => {
   beforeAll(async () => {
     lab = await Lab.start({
       global: {
-        graceful_restart_parameters: { enable: true, xmpp_helper_enable: true, restart_time: 5, end_of_rib_timeout: 5 },
+        graceful_restart_parameters: {
+          enable: true,
+          xmpp_helper_enable: true,
+          restart_time: 5,
+          end_of_rib_timeout: 5,
+        },
       },
     });
     blue = await lab.createVn('blue');
@@ -20,7 +25,9 @@ describe('XMPP graceful restart helper (Part F 26)', () => {
     const b = await lab.agent('b26', '192.0.2.62');
     b.subscribe(blue.ri, 1);
     b.start();
-    const a = await lab.agent('a26', '192.0.2.61', { reconnect: { initialMs: 300, maxMs: 300, jitter: false } });
+    const a = await lab.agent('a26', '192.0.2.61', {
+      reconnect: { initialMs: 300, maxMs: 300, jitter: false },
+    });
     a.addInterface({ uuid: 'keep', ri: blue.ri, address: '10.1.1.61', label: 61, vn: blue.fq.join(':') });
     a.addInterface({ uuid: 'drop', ri: blue.ri, address: '10.1.1.62', label: 62, vn: blue.fq.join(':') });
     a.start();

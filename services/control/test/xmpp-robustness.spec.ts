@@ -25,7 +25,13 @@ class RawAgent {
 
   open(name: string, to?: string): void {
     const h = encodeAgentStreamHeader(name);
-    this.send(to === undefined ? h : h.replace("to='network-control@contrailsystems.com'", `to='${to}'`).replace('to="network-control@contrailsystems.com"', `to="${to}"`));
+    this.send(
+      to === undefined
+        ? h
+        : h
+            .replace("to='network-control@contrailsystems.com'", `to='${to}'`)
+            .replace('to="network-control@contrailsystems.com"', `to="${to}"`),
+    );
   }
 
   async streamError(): Promise<string> {
@@ -64,7 +70,8 @@ describe('XMPP robustness, hold timer and conflict (Part F 25, 27, 44-46)', () =
     lab = await Lab.start({ global: { fast_convergence_parameters: { xmpp_hold_time: 3 } } });
     blue = await lab.createVn('blue');
     red = await lab.createVn('red');
-    for (const n of ['raw1', 'raw2', 'raw3', 'raw4', 'raw5', 'raw6']) await lab.createVirtualRouter(n, '192.0.2.200');
+    for (const n of ['raw1', 'raw2', 'raw3', 'raw4', 'raw5', 'raw6'])
+      await lab.createVirtualRouter(n, '192.0.2.200');
     await lab.sync();
   });
   afterAll(async () => lab?.close());
@@ -73,7 +80,13 @@ describe('XMPP robustness, hold timer and conflict (Part F 25, 27, 44-46)', () =
   async function witnesses(tag: string) {
     const a = await lab.agent(`wa-${tag}`, '192.0.2.101');
     const b = await lab.agent(`wb-${tag}`, '192.0.2.102');
-    a.addInterface({ uuid: `vmi-${tag}`, ri: blue.ri, address: '10.1.1.101', label: 101, vn: blue.fq.join(':') });
+    a.addInterface({
+      uuid: `vmi-${tag}`,
+      ri: blue.ri,
+      address: '10.1.1.101',
+      label: 101,
+      vn: blue.fq.join(':'),
+    });
     b.subscribe(blue.ri, 1);
     a.start();
     b.start();
@@ -100,7 +113,10 @@ describe('XMPP robustness, hold timer and conflict (Part F 25, 27, 44-46)', () =
     const raw = new RawAgent(lab.cn.ports.xmpp);
     raw.open('raw2');
     raw.send(encodeSubscribe({ from: 'raw2', node: blue.ri, instanceId: 1 }));
-    await soon(async () => (await lab.introspect('/neighbors/raw2')).subscribed_ris.includes(blue.ri) || undefined, 'subscribed');
+    await soon(
+      async () => (await lab.introspect('/neighbors/raw2')).subscribed_ris.includes(blue.ri) || undefined,
+      'subscribed',
+    );
     raw.send(item(blue.ri, entry('10.1.1.99/32', nh('192.0.2.200', 5), 2), `1/1/${blue.ri}/10.1.1.99/32`)); // af 2 under a 1/1 node
     raw.send(item(blue.ri, entry('10.1.1.300/32', nh('192.0.2.200', 5)), `1/1/${blue.ri}/10.1.1.300/32`));
     raw.send(item(blue.ri, entry('10.1.1.99/32', nh('192.0.2.200', 5) + nh('192.0.2.201', 6))));
@@ -144,13 +160,26 @@ describe('XMPP robustness, hold timer and conflict (Part F 25, 27, 44-46)', () =
     const raw = new RawAgent(lab.cn.ports.xmpp);
     raw.open('raw5');
     raw.send(encodeSubscribe({ from: 'raw5', node: blue.ri, instanceId: 7 }));
-    raw.send(encodePublish({ from: 'raw5', node: `1/1/${blue.ri}/10.1.1.25/32`, entry: {
-      nlri: { family: 'inet', prefix: '10.1.1.25/32' },
-      nextHops: [{ address: '192.0.2.200', label: 25, tunnelEncapsulations: ['gre'], tags: [] }],
-      securityGroups: [],
-      communityTags: [],
-    } }));
-    raw.send(encodeCollection({ from: 'raw5', ri: blue.ri, op: 'associate', itemNode: `1/1/${blue.ri}/10.1.1.25/32` } as never));
+    raw.send(
+      encodePublish({
+        from: 'raw5',
+        node: `1/1/${blue.ri}/10.1.1.25/32`,
+        entry: {
+          nlri: { family: 'inet', prefix: '10.1.1.25/32' },
+          nextHops: [{ address: '192.0.2.200', label: 25, tunnelEncapsulations: ['gre'], tags: [] }],
+          securityGroups: [],
+          communityTags: [],
+        },
+      }),
+    );
+    raw.send(
+      encodeCollection({
+        from: 'raw5',
+        ri: blue.ri,
+        op: 'associate',
+        itemNode: `1/1/${blue.ri}/10.1.1.25/32`,
+      } as never),
+    );
     await b.waitForRoute(blue.ri, '10.1.1.25/32');
     const silentSince = Date.now();
     expect(await soon(() => raw.streamError(), 'timeout', 6000)).toBe('connection-timeout');
@@ -166,7 +195,13 @@ describe('XMPP robustness, hold timer and conflict (Part F 25, 27, 44-46)', () =
     b.subscribe(blue.ri, 1);
     b.start();
     const first = await lab.agent('twin', '192.0.2.120');
-    first.addInterface({ uuid: 'vmi-twin', ri: blue.ri, address: '10.1.1.27', label: 27, vn: blue.fq.join(':') });
+    first.addInterface({
+      uuid: 'vmi-twin',
+      ri: blue.ri,
+      address: '10.1.1.27',
+      label: 27,
+      vn: blue.fq.join(':'),
+    });
     first.start();
     await b.waitForRoute(blue.ri, '10.1.1.27/32');
     const second = new (first.constructor as typeof import('@skein/agent-sim').Agent)({
@@ -176,10 +211,20 @@ describe('XMPP robustness, hold timer and conflict (Part F 25, 27, 44-46)', () =
       holdTimeMs: 3000,
     });
     lab.agents.push(second);
-    second.addInterface({ uuid: 'vmi-twin', ri: blue.ri, address: '10.1.1.27', label: 28, vn: blue.fq.join(':') });
+    second.addInterface({
+      uuid: 'vmi-twin',
+      ri: blue.ri,
+      address: '10.1.1.27',
+      label: 28,
+      vn: blue.fq.join(':'),
+    });
     second.start();
     await soon(() => first.state === 'stopped' || undefined, 'first stream closed');
     expect(first.lastDown).toMatchObject({ kind: 'stream-error-received', condition: 'conflict' });
-    await b.waitForRoute(blue.ri, '10.1.1.27/32', (e) => e.nextHops.length === 1 && e.nextHops[0]!.label === 28);
+    await b.waitForRoute(
+      blue.ri,
+      '10.1.1.27/32',
+      (e) => e.nextHops.length === 1 && e.nextHops[0]!.label === 28,
+    );
   });
 });

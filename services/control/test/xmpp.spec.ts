@@ -19,11 +19,23 @@ describe('control node with agents (Part F 15-21)', () => {
     const b = await lab.agent('b15', '192.0.2.12');
     a.subscribe(blue.ri, 3);
     b.subscribe(blue.ri, 4);
-    a.addInterface({ uuid: 'vmi-a15', ri: blue.ri, address: '10.1.1.3', label: 21, encapsulations: ['gre'], vn: blue.fq.join(':') });
+    a.addInterface({
+      uuid: 'vmi-a15',
+      ri: blue.ri,
+      address: '10.1.1.3',
+      label: 21,
+      encapsulations: ['gre'],
+      vn: blue.fq.join(':'),
+    });
     a.start();
     b.start();
     const e = await b.waitForRoute(blue.ri, '10.1.1.3/32', (x) => x.nextHops.length === 1);
-    expect(e.nextHops[0]).toMatchObject({ address: '192.0.2.11', label: 21, encapsulation: 'gre', vn: blue.fq.join(':') });
+    expect(e.nextHops[0]).toMatchObject({
+      address: '192.0.2.11',
+      label: 21,
+      encapsulation: 'gre',
+      vn: blue.fq.join(':'),
+    });
     expect(e.learned).toMatchObject({ localPreference: 100, med: 200, virtualNetwork: blue.fq.join(':') });
     await b.waitForEndOfRib();
 
@@ -52,7 +64,13 @@ describe('control node with agents (Part F 15-21)', () => {
       [a, 31],
       [b, 32],
     ] as const) {
-      x.addInterface({ uuid: `vmi-${x.name}`, ri: blue.ri, address: '10.1.1.16', label, vn: blue.fq.join(':') });
+      x.addInterface({
+        uuid: `vmi-${x.name}`,
+        ri: blue.ri,
+        address: '10.1.1.16',
+        label,
+        vn: blue.fq.join(':'),
+      });
       x.start();
     }
     c.subscribe(blue.ri, 9);
@@ -63,11 +81,17 @@ describe('control node with agents (Part F 15-21)', () => {
       ['192.0.2.22', 32],
     ]);
     // Two agents, two VPN routes (RD <next hop>:<instance-id>).
-    const vpn = await lab.introspect(`/routes?table=bgp.l3vpn.0&prefix=${encodeURIComponent('192.0.2.21:1:10.1.1.16/32')}`);
+    const vpn = await lab.introspect(
+      `/routes?table=bgp.l3vpn.0&prefix=${encodeURIComponent('192.0.2.21:1:10.1.1.16/32')}`,
+    );
     expect(vpn.routes).toHaveLength(1);
 
     a.unsubscribe(blue.ri);
-    await c.waitForRoute(blue.ri, '10.1.1.16/32', (x) => x.nextHops.length === 1 && x.nextHops[0]!.address === '192.0.2.22');
+    await c.waitForRoute(
+      blue.ri,
+      '10.1.1.16/32',
+      (x) => x.nextHops.length === 1 && x.nextHops[0]!.address === '192.0.2.22',
+    );
     await Promise.all([a.stop(), b.stop(), c.stop()]);
   });
 
@@ -99,16 +123,24 @@ describe('control node with agents (Part F 15-21)', () => {
     a.addInterface({ uuid: 'vmi-ev', ri: red.ri, address: '10.2.2.41', label: 51, vn: red.fq.join(':') });
     a.start();
     await soon(
-      () => lab.routes.records.find((r) => r.value['kind'] === 'route' && r.value['prefix'] === '10.2.2.41/32'),
+      () =>
+        lab.routes.records.find((r) => r.value['kind'] === 'route' && r.value['prefix'] === '10.2.2.41/32'),
       'route add record',
     );
     const add = lab.routes.records.find((r) => r.value['prefix'] === '10.2.2.41/32')!;
     expect(add.key).toBe(red.ri);
     expect(add.value).toMatchObject({ op: 'add', table: `${red.ri}.inet.0`, peer: 'a-ev', source: 'xmpp' });
-    expect(lab.routes.records.some((r) => r.value['kind'] === 'session' && r.value['name'] === 'a-ev' && r.value['state'] === 'up')).toBe(true);
+    expect(
+      lab.routes.records.some(
+        (r) => r.value['kind'] === 'session' && r.value['name'] === 'a-ev' && r.value['state'] === 'up',
+      ),
+    ).toBe(true);
     await a.stop();
     await soon(
-      () => lab.routes.records.find((r) => r.value['kind'] === 'session' && r.value['name'] === 'a-ev' && r.value['state'] === 'down'),
+      () =>
+        lab.routes.records.find(
+          (r) => r.value['kind'] === 'session' && r.value['name'] === 'a-ev' && r.value['state'] === 'down',
+        ),
       'session down record',
     );
   });

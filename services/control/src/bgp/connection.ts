@@ -50,7 +50,11 @@ export class BgpConnection implements SessionIo {
 
   connect(): void {
     this.dropSocket();
-    const s = net.connect({ host: this.target.host, port: this.target.port, localAddress: this.target.localAddress });
+    const s = net.connect({
+      host: this.target.host,
+      port: this.target.port,
+      localAddress: this.target.localAddress,
+    });
     this.attach(s, false);
   }
 

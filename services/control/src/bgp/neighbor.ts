@@ -16,7 +16,6 @@ import {
   nlriKey,
   packUpdates,
   routesOf,
-  systemClock,
   toTwoOctetAttributes,
   type Clock,
   type Family,
@@ -66,7 +65,14 @@ interface CountersBase {
   unreach: number;
   endOfRib: number;
   /** Messages and attribute errors of connections already gone, so totals survive flaps. */
-  closed: { open: number; update: number; keepalive: number; notification: number; refresh: number; attrErrors: number };
+  closed: {
+    open: number;
+    update: number;
+    keepalive: number;
+    notification: number;
+    refresh: number;
+    attrErrors: number;
+  };
 }
 
 const ESTABLISHED_STATES = new Set(['OpenConfirm', 'Established']);
@@ -207,7 +213,8 @@ export class Neighbor {
     if (c === undefined || neg === undefined) return;
     const bufs: Buffer[] = [];
     for (const b of batches) {
-      const batch = neg.as4 || b.attributes === undefined ? b : { ...b, attributes: toTwoOctetAttributes(b.attributes) };
+      const batch =
+        neg.as4 || b.attributes === undefined ? b : { ...b, attributes: toTwoOctetAttributes(b.attributes) };
       try {
         bufs.push(...packUpdates(batch as UpdateBatch, { as4: neg.as4 }));
       } catch (err) {
@@ -296,7 +303,8 @@ export class Neighbor {
       if (conn.state === 'Established') this.quiet(other);
       return;
     }
-    const remoteId = (conn.session.fsm.negotiated ?? other.session.fsm.negotiated)?.peerId ?? this.cfg.routerId;
+    const remoteId =
+      (conn.session.fsm.negotiated ?? other.session.fsm.negotiated)?.peerId ?? this.cfg.routerId;
     const loser = collisionLoser(
       conn,
       other,
@@ -438,7 +446,10 @@ export class Neighbor {
     const live = this.live!;
     this.host.log('warn', 'prefix limit exceeded', { peer: this.name, family, maximum: limit.maximum });
     live.guard(() =>
-      live.session.stop(ceaseMaxPrefixes(afi, safi, limit.maximum), limit.idleTimeout > 0 ? limit.idleTimeout : undefined),
+      live.session.stop(
+        ceaseMaxPrefixes(afi, safi, limit.maximum),
+        limit.idleTimeout > 0 ? limit.idleTimeout : undefined,
+      ),
     );
     this.host.changed();
     return true;

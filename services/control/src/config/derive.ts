@@ -137,10 +137,10 @@ export function peerConfig(
   const routerType = str(p['router_type']) ?? 'router';
   if (routerType.startsWith('bgpaas')) return undefined;
   const s = sessionAttributes(attr, own.name);
-  const families =
-    familiesOf(s['address_families'], (f) => warn?.(`session ${name}: family ${f} ignored`)) ??
-    familiesOf(p['address_families'], (f) => warn?.(`bgp-router ${name}: family ${f} ignored`)) ??
-    [...DEFAULT_FAMILIES];
+  const families = familiesOf(s['address_families'], (f) => warn?.(`session ${name}: family ${f} ignored`)) ??
+    familiesOf(p['address_families'], (f) => warn?.(`bgp-router ${name}: family ${f} ignored`)) ?? [
+      ...DEFAULT_FAMILIES,
+    ];
   return {
     name,
     uuid: peerUuid,

@@ -147,7 +147,8 @@ export class ConfigView {
       return;
     }
     const object = { ...e.object, fq_name: e.fq_name };
-    const parentUuid = typeof e.object['parent_uuid'] === 'string' ? (e.object['parent_uuid'] as string) : undefined;
+    const parentUuid =
+      typeof e.object['parent_uuid'] === 'string' ? (e.object['parent_uuid'] as string) : undefined;
     this.objects.set(e.uuid, { type: e.type, fq: e.fq_name, parentUuid, object });
     let s = this.byType.get(e.type);
     if (s === undefined) this.byType.set(e.type, (s = new Set()));
@@ -194,8 +195,7 @@ export class ConfigView {
       uuid,
       e: this.objects.get(uuid)!,
     }));
-    const isMasterRouter = (fq: string[]) =>
-      fq.length === 5 && MASTER_PREFIX.every((p, i) => fq[i] === p);
+    const isMasterRouter = (fq: string[]) => fq.length === 5 && MASTER_PREFIX.every((p, i) => fq[i] === p);
     const ownEntry = routers.find((r) => isMasterRouter(r.e.fq) && r.e.fq[4] === this.nodeName);
     const peers = new Map<string, PeerConfig>();
     if (ownEntry === undefined) return { own: undefined, peers };
@@ -205,7 +205,8 @@ export class ConfigView {
     const own = ownRouter(ownEntry.uuid, ownEntry.e.object);
     // One session per ref, whichever end holds it (the API mirrors them, but a replay may not).
     const attrs = new Map<string, unknown>();
-    for (const r of refsOf(ownEntry.e.object, 'bgp_router_refs')) if (r.uuid !== own.uuid) attrs.set(r.uuid, r.attr);
+    for (const r of refsOf(ownEntry.e.object, 'bgp_router_refs'))
+      if (r.uuid !== own.uuid) attrs.set(r.uuid, r.attr);
     for (const r of routers) {
       if (r.uuid === own.uuid || attrs.has(r.uuid)) continue;
       const back = refsOf(r.e.object, 'bgp_router_refs').find((x) => x.uuid === own.uuid);

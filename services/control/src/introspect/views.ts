@@ -26,7 +26,8 @@ export interface NeighborView {
   passive?: boolean;
 }
 
-const note = (n: NotificationMessage | undefined) => (n === undefined ? null : describeNotificationMessage(n));
+const note = (n: NotificationMessage | undefined) =>
+  n === undefined ? null : describeNotificationMessage(n);
 const seconds = (since: number | undefined, now: number) =>
   since === undefined ? null : Math.round((now - since) / 1000);
 

@@ -108,7 +108,8 @@ export class XmppServer implements AgentSessionHost {
 
   /** Every stream closed (shutdown, or the Rib is being rebuilt and agents must start over). */
   shutdown(condition: StreamErrorCondition = 'system-shutdown'): void {
-    for (const s of [...this.open_]) s.fail(condition, 'control node restarting its routing state', 'shutdown');
+    for (const s of [...this.open_])
+      s.fail(condition, 'control node restarting its routing state', 'shutdown');
     for (const h of this.history.values()) {
       if (h.restartTimer) clearTimeout(h.restartTimer);
       if (h.eorTimer) clearTimeout(h.eorTimer);
@@ -180,7 +181,8 @@ export class XmppServer implements AgentSessionHost {
       return 'ok';
     }
     if (r.reason === 'not-subscribed') return 'pending';
-    if (r.reason === 'invalid') this.host.log('info', 'bad item dropped', { agent: session.name, error: r.error });
+    if (r.reason === 'invalid')
+      this.host.log('info', 'bad item dropped', { agent: session.name, error: r.error });
     return 'bad';
   }
 

@@ -319,7 +319,10 @@ export class AgentSession {
   private armHold(): void {
     if (this.holdTimer) clearTimeout(this.holdTimer);
     if (this.state === 'closed') return;
-    this.holdTimer = setTimeout(() => this.fail('connection-timeout', 'hold time expired', 'lost'), this.host.holdTime() * 1000);
+    this.holdTimer = setTimeout(
+      () => this.fail('connection-timeout', 'hold time expired', 'lost'),
+      this.host.holdTime() * 1000,
+    );
     this.holdTimer.unref();
   }
 
