@@ -10,6 +10,8 @@ import { join, resolve } from 'node:path';
 
 const BIN = resolve(__dirname, '../../../bin/skein.js');
 const BUILT = resolve(__dirname, '../dist/main.js');
+/** Every listener on a free port, so runs never collide with each other or a running Skein. */
+const ZERO_PORTS = ['--api-port', '0', '--grpc-port', '0', '--bgp-port', '0', '--xmpp-port', '0', '--introspect-port', '0'];
 
 interface Run {
   proc: ChildProcess;
@@ -51,10 +53,12 @@ describe('skein all-in-one (child process, embedded Postgres)', () => {
   const apiUrl = (r: Run) => /api\s+(http:\/\/\S+)/.exec(r.out())?.[1];
 
   it('starts with no database or broker, prints its endpoints, serves the default networks, and keeps data across restarts', async () => {
-    const first = run(['all-in-one', '--data-dir', dir, '--api-port', '0', '--grpc-port', '0']);
+    const first = run(['all-in-one', '--data-dir', dir, ...ZERO_PORTS]);
     try {
       const api = await waitFor(() => apiUrl(first), 60_000, 'the api endpoint line', first);
       expect(first.out()).toMatch(/store\s+embedded PGlite/);
+      const introspect = /introspect\s+(http:\/\/\S+)/.exec(first.out())![1];
+      expect(((await (await fetch(`${introspect}/health`)).json()) as any).status).toBe('ok');
       const r = await fetch(`${api}/virtual-networks`);
       expect(r.status).toBe(200);
       const names = ((await r.json()) as any)['virtual-networks'].map((v: any) => v.fq_name.join(':'));
@@ -81,7 +85,7 @@ describe('skein all-in-one (child process, embedded Postgres)', () => {
     } finally {
       await stop(first);
     }
-    const second = run(['all-in-one', '--data-dir', dir, '--api-port', '0', '--grpc-port', '0']);
+    const second = run(['all-in-one', '--data-dir', dir, ...ZERO_PORTS]);
     try {
       const api = await waitFor(() => apiUrl(second), 60_000, 'the api endpoint line', second);
       const r = await fetch(`${api}/fqname-to-id`, {
@@ -107,7 +111,7 @@ describe('skein all-in-one (child process, embedded Postgres)', () => {
     const busy = (blocker.address() as net.AddressInfo).port;
     const dir2 = mkdtempSync(join(tmpdir(), 'skein-aio-'));
     try {
-      const r = run(['all-in-one', '--data-dir', dir2, '--api-port', String(busy), '--grpc-port', '0']);
+      const r = run(['all-in-one', '--data-dir', dir2, ...ZERO_PORTS, '--api-port', String(busy)]);
       expect(await r.exited).toBe(1);
       expect(r.err().trim()).toBe(`skein: port ${busy} is already in use (--api-port); pick another with the flag or stop the other process`);
     } finally {
@@ -117,7 +121,7 @@ describe('skein all-in-one (child process, embedded Postgres)', () => {
   }, 60_000);
 
   it('an unreachable DATABASE_URL ends with one clear line, exit code 1', async () => {
-    const r = run(['all-in-one', '--api-port', '0', '--grpc-port', '0'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    const r = run(['all-in-one', ...ZERO_PORTS], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
     expect(await r.exited).toBe(1);
     const lines = r.err().trim().split('\n');
     expect(lines).toHaveLength(1);

@@ -1,6 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
-import { PgTailEventLog, Relay } from '@skein/bus';
+import { PgPositionStore, PgTailEventLog, Relay } from '@skein/bus';
+import { startControlNode } from '@skein/control';
 import { Db } from '@skein/store';
 import { API_MIGRATIONS, startApiServer, startGrpcServer } from '@skein/api';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
@@ -10,6 +11,8 @@ export interface AllInOneOptions {
   host: string;
   apiPort: number;
   grpcPort: number;
+  /** The control node's listeners; undefined runs the config API alone (`skein api`). */
+  control?: { name: string; bgpPort: number; xmppPort: number; introspectPort: number };
   databaseUrl?: string;
   kafkaBrokers?: string[];
 }
@@ -58,6 +61,23 @@ export async function startAllInOne(o: AllInOneOptions, log = pino({ name: 'skei
     const grpc = await startGrpcServer({ svc: api.svc, auth: api.auth, events, port: o.grpcPort, host: o.host, hrefBase: endpoints.api });
     stops.push(() => grpc.close());
     endpoints.grpc = `${o.host}:${grpc.port}`;
+    if (o.control) {
+      const kafka = o.kafkaBrokers?.length ? new Kafka({ clientId: 'skein-control', brokers: o.kafkaBrokers, logLevel: logLevel.NOTHING }) : undefined;
+      const control = await startControlNode({
+        events,
+        positions: new PgPositionStore(db as unknown as ConstructorParameters<typeof PgPositionStore>[0]),
+        name: o.control.name,
+        bgp: { host: o.host, port: o.control.bgpPort },
+        xmpp: { host: o.host, port: o.control.xmppPort },
+        introspect: { host: o.host, port: o.control.introspectPort },
+        kafka,
+        logger: log,
+      });
+      stops.push(() => control.close());
+      endpoints.bgp = `${o.host}:${control.ports.bgp} (control node ${o.control.name})`;
+      endpoints.xmpp = `${o.host}:${control.ports.xmpp}`;
+      endpoints.introspect = `http://${o.host}:${control.ports.introspect}`;
+    }
     endpoints.store = embedded ? `embedded PGlite in ${o.dataDir}` : url.replace(/:[^:@/]+@/, ':***@');
     return { endpoints, stop };
   } catch (e) {

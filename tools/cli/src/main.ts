@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { hostname } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import { defaultDataDir } from './embedded-postgres';
 import { describeStartupError } from './errors';
@@ -24,9 +25,19 @@ program
   .option('--host <addr>', 'listen address', '127.0.0.1')
   .option('--api-port <n>', 'config REST API port', port, 8082)
   .option('--grpc-port <n>', 'config gRPC API port', port, 8090)
+  .option('--bgp-port <n>', 'control node BGP port', port, 179)
+  .option('--xmpp-port <n>', 'control node XMPP port (vRouter agents)', port, 5269)
+  .option('--introspect-port <n>', 'control node introspect port', port, 8083)
+  .option('--control-node-name <name>', 'the own bgp-router name (CONTROL_NODE_NAME)', process.env.CONTROL_NODE_NAME ?? hostname())
   .action(async (o) => {
     const { startAllInOne } = await import('./all-in-one');
-    const flags = { [String(o.apiPort)]: '--api-port', [String(o.grpcPort)]: '--grpc-port' };
+    const flags = {
+      [String(o.apiPort)]: '--api-port',
+      [String(o.grpcPort)]: '--grpc-port',
+      [String(o.bgpPort)]: '--bgp-port',
+      [String(o.xmppPort)]: '--xmpp-port',
+      [String(o.introspectPort)]: '--introspect-port',
+    };
     let running;
     try {
       running = await startAllInOne({
@@ -34,6 +45,7 @@ program
         host: o.host,
         apiPort: o.apiPort,
         grpcPort: o.grpcPort,
+        control: { name: o.controlNodeName, bgpPort: o.bgpPort, xmppPort: o.xmppPort, introspectPort: o.introspectPort },
         databaseUrl: process.env.DATABASE_URL || undefined,
         kafkaBrokers: process.env.KAFKA_BROKERS ? process.env.KAFKA_BROKERS.split(',') : undefined,
       });
@@ -41,7 +53,7 @@ program
       fail(e, flags);
     }
     process.stdout.write('Skein is running:\n');
-    for (const [k, v] of Object.entries(running.endpoints)) process.stdout.write(`  ${k.padEnd(8)} ${v}\n`);
+    for (const [k, v] of Object.entries(running.endpoints)) process.stdout.write(`  ${k.padEnd(10)} ${v}\n`);
     const shutdown = async () => {
       await running.stop();
       process.exit(0);
@@ -73,7 +85,7 @@ program
       fail(e, { [String(o.apiPort)]: '--api-port', [String(o.grpcPort)]: '--grpc-port' });
     }
     process.stdout.write('Skein config API is running:\n');
-    for (const [k, v] of Object.entries(running.endpoints)) process.stdout.write(`  ${k.padEnd(8)} ${v}\n`);
+    for (const [k, v] of Object.entries(running.endpoints)) process.stdout.write(`  ${k.padEnd(10)} ${v}\n`);
     const shutdown = async () => {
       await running.stop();
       process.exit(0);
