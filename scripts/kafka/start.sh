@@ -50,9 +50,10 @@ fail() {
   exit 1
 }
 
-# Cluster id: 16 random bytes, base64url without padding (what `StorageTool random-uuid` prints).
+# Cluster id: 16 random bytes, base64url without padding (what `StorageTool random-uuid` prints). It may
+# start with "-", so it is passed as --cluster-id=<id>, never as a separate argument.
 cluster_id="$(node -e 'console.log(require("crypto").randomBytes(16).toString("base64url"))')"
-"${jvm[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$state/server.properties" \
+"${jvm[@]}" kafka.tools.StorageTool format --cluster-id="$cluster_id" -c "$state/server.properties" \
   >"$state/broker.log" 2>&1 || fail "storage format"
 
 "${jvm[@]}" kafka.Kafka "$state/server.properties" >>"$state/broker.log" 2>&1 </dev/null &
