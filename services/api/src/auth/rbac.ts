@@ -3,7 +3,7 @@ import { forbidden, SkeinError } from '@skein/model';
 import type { ConfigService } from '../engine/config-service';
 import { AUTH_SERVICE, CONFIG_SERVICE } from '../rest/tokens';
 import type { AuthService } from './auth.service';
-import { noDashes, type Identity } from './identity';
+import type { Identity } from './identity';
 
 interface RbacRule {
   rule_object?: string;
@@ -55,4 +55,3 @@ export class Rbac {
   }
 }
 
-export { noDashes };

@@ -3,7 +3,7 @@ import { badRequest, forbidden, getType, notFound, validateValue } from '@skein/
 import { loadObject } from '@skein/store';
 import { accessBits, can, isOwner, noDashes, PERM_W } from '../auth/identity';
 import type { ConfigService } from './config-service';
-import { checkUuid, isUuid, under } from './names';
+import { checkUuid, isUuid } from './names';
 import type { RequestContext } from './write-tx';
 
 const obj = (v: unknown, what = 'Request body'): Record<string, any> => {
@@ -91,12 +91,11 @@ export class Actions {
         const c = pd.collection!;
         const wrapper = (next.props[field] ??= { [c.field]: [] });
         const list: any[] = (wrapper[c.field] ??= []);
-        const elemType = (validateValue as any).elementType?.(pd.type, c.field);
+        // An element is validated as the one-element list of its wrapper struct.
         const checkElem = (v: unknown) => {
           const probe = validateValue(pd.type, { [c.field]: [v] }, field) as any;
           return probe[c.field][0];
         };
-        void elemType;
         const op = u.operation;
         if (c.kind === 'list') {
           if (op === 'add') list.push(checkElem(u.value));
@@ -233,4 +232,3 @@ export class Actions {
   }
 }
 
-export { under };

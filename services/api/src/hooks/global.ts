@@ -1,4 +1,4 @@
-import { findByFqName, type SqlClient } from '@skein/store';
+import type { SqlClient } from '@skein/store';
 
 export const GSC_FQ = ['default-global-system-config'];
 export const DEFAULT_ASN = 64512;
@@ -22,4 +22,3 @@ export function rtRange(g: GlobalAsn): { lo: number; hi: number } {
   return g.fourByte ? { lo: 8000, hi: 8000 + 2 ** 15 - 1 } : { lo: 8_000_000, hi: 8_000_000 + 2 ** 24 - 1 };
 }
 
-export { findByFqName };

@@ -1,7 +1,7 @@
 import { jsonEqual } from '../engine/names';
 import { badRequest, forbidden } from '@skein/model';
 import { allocateId, freeId, normalizeIpamSubnets, reserveId, syncSubnets, type IpamSubnetType } from '@skein/ipam';
-import { identify, loadObjects, type StoredObject } from '@skein/store';
+import { loadObjects, type StoredObject } from '@skein/store';
 import type { WriteTx } from '../engine/write-tx';
 import { checkUserRouteTarget } from './route-target';
 import type { TypeHooks } from './types';
@@ -114,4 +114,3 @@ export const virtualNetworkHooks: TypeHooks = {
   },
 };
 
-export { identify };
