@@ -6,6 +6,7 @@ import type { NeighborHost } from './bgp/neighbor';
 import { ConfigView } from './config/view';
 import type { ConfigDelta, GlobalSettings } from './config/types';
 import { KafkaRouteEventSink, pathRecords, sessionRecord, type RouteEventSink } from './events/route-events';
+import { RouteFeed } from './events/route-feed';
 import { Rib, type RibChanges } from './rib';
 import { XmppServer, type XmppServerHost } from './xmpp/server';
 
@@ -37,6 +38,8 @@ export interface ControlNodeOptions {
     requireVirtualRouter?: boolean;
   };
   introspect: Endpoint;
+  /** gRPC `skein.control.v1.Routes` (List, Watch); not served when absent. Port default 8084. */
+  grpc?: { host: string; port?: number };
   /** With a client, route and session changes are published to `control.routes`. */
   kafka?: Kafka;
   /** Overrides the Kafka sink (tests collect records in memory). */
@@ -67,7 +70,8 @@ export class ControlNode implements NeighborHost, XmppServerHost {
   readonly connectRetryTime: number;
   readonly localAddress: string | undefined;
   private ribInstance: Rib;
-  private sink: RouteEventSink | undefined;
+  /** Route and session changes: `control.routes` and gRPC watchers. */
+  readonly routeFeed: RouteFeed;
   private flushScheduled = false;
   private readonly logger: Logger;
   /** How often the Rib was rebuilt (global ASN, router id or cluster id changed). */
@@ -80,13 +84,16 @@ export class ControlNode implements NeighborHost, XmppServerHost {
     this.requireVirtualRouter = opts.xmpp.requireVirtualRouter ?? true;
     this.connectRetryTime = opts.bgp.connectRetryTime ?? 30;
     this.localAddress = opts.bgp.localAddress ?? (isSpecific(opts.bgp.host) ? opts.bgp.host : undefined);
-    this.sink =
+    const sink: RouteEventSink | undefined =
       opts.routeEvents ??
       (opts.kafka
         ? new KafkaRouteEventSink(opts.kafka, (err) =>
             this.logger.warn({ err: err.message }, 'control.routes publish failed'),
           )
         : undefined);
+    this.routeFeed = new RouteFeed(sink, (err) =>
+      this.logger.warn({ err: String(err) }, 'route watcher failed'),
+    );
     this.ribInstance = this.newRib();
     this.bgp = new BgpSpeaker(this);
     this.xmpp = new XmppServer(this);
@@ -168,7 +175,8 @@ export class ControlNode implements NeighborHost, XmppServerHost {
       asn: p.asn,
       alwaysCompareMed: p.alwaysCompareMed,
       ...(p.clusterId !== undefined ? { clusterId: p.clusterId } : {}),
-      pathEvents: this.sink !== undefined,
+      // Watchers may come at any time; the Rib records path events from its start or never.
+      pathEvents: this.routeFeed.active || this.opts.grpc !== undefined,
     });
   }
 
@@ -217,14 +225,15 @@ export class ControlNode implements NeighborHost, XmppServerHost {
       if (s.kind === 'agent') this.xmpp.synced(s.name, s.ri);
       else this.bgp.endOfRib(s.name);
     }
-    if (this.sink !== undefined && c.paths.length > 0)
-      this.sink.publish(pathRecords(c.paths, new Date().toISOString()));
+    if (this.routeFeed.active && c.paths.length > 0)
+      this.routeFeed.publish(pathRecords(c.paths, new Date().toISOString()));
     if (c.more) this.changed();
   }
 
   sessionEvent(name: string, state: 'up' | 'down', detail: Record<string, unknown>): void {
     const type = this.bgp.neighbor(name) !== undefined ? 'bgp' : 'xmpp';
-    this.sink?.publish([sessionRecord(name, type, state, detail, new Date().toISOString())]);
+    if (this.routeFeed.active)
+      this.routeFeed.publish([sessionRecord(name, type, state, detail, new Date().toISOString())]);
   }
 
   log(level: 'info' | 'warn', msg: string, fields: Record<string, unknown> = {}): void {
@@ -234,6 +243,6 @@ export class ControlNode implements NeighborHost, XmppServerHost {
   async close(): Promise<void> {
     await this.xmpp.close();
     await this.bgp.close();
-    await this.sink?.close();
+    await this.routeFeed.close();
   }
 }

@@ -5,6 +5,7 @@
 import type { RunningConsumer } from '@skein/bus';
 import { startConfigFeed } from './config/consumer';
 import { ControlNode, type ControlNodeOptions } from './control-node';
+import { DEFAULT_CONTROL_GRPC_PORT, RoutesGrpcServer } from './grpc/routes';
 import { IntrospectServer } from './introspect/server';
 
 export { ControlNode } from './control-node';
@@ -14,9 +15,17 @@ export type { BgpConfig, ConfigDelta, GlobalSettings, OwnRouter, PeerConfig } fr
 export { KafkaRouteEventSink, MemoryRouteEventSink } from './events/route-events';
 export type { RouteEventSink, RouteRecord } from './events/route-events';
 export type { NeighborView } from './introspect/views';
+export { RouteFeed } from './events/route-feed';
+export {
+  DEFAULT_CONTROL_GRPC_PORT,
+  ROUTES_PROTO_LOADER_OPTIONS,
+  ROUTES_PROTO_PATH,
+  ROUTES_SERVICE_NAME,
+} from './grpc/routes';
 
 export interface RunningControlNode {
-  ports: { bgp: number; xmpp: number; introspect: number };
+  /** `grpc` only when `options.grpc` was given. */
+  ports: { bgp: number; xmpp: number; introspect: number; grpc?: number };
   node: ControlNode;
   /** Highest config seq applied. */
   readonly configSeq: number;
@@ -27,11 +36,13 @@ export interface RunningControlNode {
 
 /**
  * Starts a control node: replays `config.events` up to the head it finds at start (so the first agents and
- * peers see a complete configuration), then opens BGP, XMPP and introspect. Ports 0 pick free ports.
+ * peers see a complete configuration), then opens BGP, XMPP, introspect and (with `grpc`) the gRPC Routes
+ * service. Ports 0 pick free ports.
  */
 export async function startControlNode(o: ControlNodeOptions): Promise<RunningControlNode> {
   const node = new ControlNode(o);
   const introspect = new IntrospectServer(node);
+  const grpc = o.grpc !== undefined ? new RoutesGrpcServer(node) : undefined;
   let consumer: RunningConsumer | undefined;
   try {
     const head = await o.events.headSeq();
@@ -44,11 +55,13 @@ export async function startControlNode(o: ControlNodeOptions): Promise<RunningCo
         node.log('warn', 'config feed failed; replaying from the last applied seq', { err: err.message }),
     });
     await consumer.waitFor(head, 120_000);
-    const ports = {
+    const ports: RunningControlNode['ports'] = {
       bgp: await node.bgp.listen(o.bgp.host, o.bgp.port),
       xmpp: await node.xmpp.listen(o.xmpp.host, o.xmpp.port),
       introspect: await introspect.listen(o.introspect.host, o.introspect.port),
     };
+    if (grpc !== undefined)
+      ports.grpc = await grpc.listen(o.grpc!.host, o.grpc!.port ?? DEFAULT_CONTROL_GRPC_PORT);
     const feed = consumer;
     return {
       ports,
@@ -59,12 +72,14 @@ export async function startControlNode(o: ControlNodeOptions): Promise<RunningCo
       waitForConfig: (seq, timeoutMs = 10_000) => feed.waitFor(seq, timeoutMs),
       async close() {
         await feed.stop();
+        await grpc?.close();
         await introspect.close();
         await node.close();
       },
     };
   } catch (err) {
     await consumer?.stop().catch(() => undefined);
+    await grpc?.close().catch(() => undefined);
     await introspect.close().catch(() => undefined);
     await node.close().catch(() => undefined);
     throw err;
