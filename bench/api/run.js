@@ -186,6 +186,11 @@ async function lagBench(dbUrl) {
     const api = await startApi(dbUrl, { KAFKA_BROKERS: broker });
     try {
       const kafka = new Kafka({ clientId: 'bench', brokers: [broker], logLevel: logLevel.NOTHING });
+      // The relay creates the topic when it starts; make sure it exists before subscribing.
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic: 'config.events', numPartitions: 1 }], waitForLeaders: true }).catch(() => undefined);
+      await admin.disconnect();
       const consumer = kafka.consumer({ groupId: `bench-${Date.now()}`, maxWaitTimeInMs: 5 });
       await consumer.connect();
       await consumer.subscribe({ topic: 'config.events', fromBeginning: false });
