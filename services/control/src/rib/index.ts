@@ -33,3 +33,7 @@ export { explain } from './explain';
 export type { Explanation, ExplainOptions } from './explain';
 export { describePath, routesView, routingInstanceView, routeTargetsView } from './views';
 export type { PathView, RoutesQuery, RoutesView, RoutingInstanceView, RouteTargetView } from './views';
+export { StaticRoutes } from './static-routes';
+export type { StaticRouteDef, StaticRouteView } from './static-routes';
+export { ServiceChains } from './service-chain';
+export type { ServiceChainDef, ServiceChainView } from './service-chain';

@@ -36,6 +36,8 @@ import { PathFlag, VpnPath, makePath, type Path } from './path';
 import { Peer, type PeerKind, type Subscription, type SyncJob } from './peer';
 import { IndexAllocator, agentRd, originatedRd } from './rd';
 import { RtIndex } from './route-targets';
+import { ServiceChains } from './service-chain';
+import { StaticRoutes } from './static-routes';
 import { RoutingInstance, sameSet as sameStringSet, type RoutingInstanceDef } from './routing-instance';
 import { applyInterest, interestOf, membershipKey, peerWantsRoute } from './rtc';
 import { Destination, sameSet, sameSetContent, setAt, setSize, type PathSet, type Table } from './table';
@@ -71,6 +73,11 @@ export interface BgpPeerDef {
 
 export interface OriginatedPath {
   source: 'static' | 'aggregate' | 'service-chain';
+  /**
+   * Several paths of one source in one destination (a static route or service chain copying an ECMP set)
+   * need one slot each; paths without a slot share the source's single slot.
+   */
+  slot?: string;
   attrs: AttrInput;
   label: number;
   flags?: number;
@@ -111,6 +118,13 @@ export class Rib implements ReplicationHost {
   private readonly tablesByName = new Map<string, Table>();
   private readonly peers = new Map<string, Peer>();
   private readonly localPeers: Record<'local' | 'static' | 'aggregate' | 'service-chain', Peer>;
+  /** Originated paths with a slot: one peer per slot, alive while it has paths. */
+  private readonly slotPeers = new Map<string, { peer: Peer; paths: number }>();
+  /** Static routes (A7) and service chains (A6), re-evaluated once a change has propagated. */
+  readonly staticRoutes: StaticRoutes;
+  readonly serviceChains: ServiceChains;
+  /** > 0 while a change propagates (or an RI is edited): derived routes wait until it is back to 0. */
+  private depth = 0;
   private readonly indexes = new IndexAllocator();
   /** `routing_instance_refs` declared by each RI, reversed: who names this RI. */
   private readonly declaredBy = new Map<string, Set<string>>();
@@ -146,6 +160,8 @@ export class Rib implements ReplicationHost {
       'service-chain': local('service-chain'),
     };
     for (const p of Object.values(this.localPeers)) p.up = true;
+    this.staticRoutes = new StaticRoutes(this);
+    this.serviceChains = new ServiceChains(this);
     this.viewContext = { vnName: (index) => (index === undefined ? undefined : this.vnByIndex.get(index)) };
   }
 
@@ -187,6 +203,16 @@ export class Rib implements ReplicationHost {
 
   /** Creates or updates an RI: targets, connections (either end), VN index; imports and exports follow. */
   upsertRoutingInstance(def: RoutingInstanceDef): RoutingInstance {
+    this.depth++;
+    try {
+      return this.upsertInstance(def);
+    } finally {
+      this.depth--;
+      this.deriveRoutes();
+    }
+  }
+
+  private upsertInstance(def: RoutingInstanceDef): RoutingInstance {
     let ri = this.instances.get(def.name);
     const created = ri === undefined;
     if (ri === undefined) {
@@ -225,6 +251,9 @@ export class Rib implements ReplicationHost {
     for (const x of affected) this.refreshImports(x);
     if (exportChanged && !created) this.replicator.reexportInstance(ri);
     if (created) this.activatePendingSubscriptions(ri);
+    this.staticRoutes.configure(ri.name, def.staticRoutes ?? []);
+    this.serviceChains.configure(ri.name, def.serviceChains ?? []);
+    this.serviceChains.instanceChanged(ri.name);
     return ri;
   }
 
@@ -235,6 +264,20 @@ export class Rib implements ReplicationHost {
   deleteRoutingInstance(name: string): void {
     const ri = this.instances.get(name);
     if (ri === undefined || ri.isMaster) return;
+    this.depth++;
+    try {
+      this.deleteInstance(ri);
+    } finally {
+      this.depth--;
+      this.deriveRoutes();
+    }
+  }
+
+  private deleteInstance(ri: RoutingInstance): void {
+    const name = ri.name;
+    // Its derived routes go first: the walk below must not meet paths withdrawn behind its back.
+    this.staticRoutes.configure(name, []);
+    this.serviceChains.configure(name, []);
     this.setImports(ri, new Set());
     for (const rt of ri.exportTargets) this.rtGroupEdit(rt, (g) => g.exporters.delete(ri));
     for (const table of ri.tables) {
@@ -263,6 +306,7 @@ export class Rib implements ReplicationHost {
         this.refreshImports(x);
       }
     }
+    this.serviceChains.instanceChanged(name);
   }
 
   private refreshConnections(ri: RoutingInstance): void {
@@ -710,7 +754,23 @@ export class Rib implements ReplicationHost {
     const attrs: AttrInput = { ...input.attrs };
     if (table.kind === 'vrf' && attrs.rd === undefined)
       attrs.rd = originatedRd(this.routerId, table.ri.index);
-    const peer = this.localPeers[input.source];
+    let peer = this.localPeers[input.source];
+    if (input.slot !== undefined) {
+      const k = `${input.source}:${input.slot}`;
+      let e = this.slotPeers.get(k);
+      if (e === undefined) {
+        e = { peer: new Peer(k, input.source, this.routerId, this.routerId), paths: 0 };
+        e.peer.up = true;
+        this.slotPeers.set(k, e);
+      }
+      peer = e.peer;
+      const dest = table.find(key);
+      if (
+        dest === undefined ||
+        table.findPeerPath(dest, (p) => p.peer === peer && p.primary === null) === null
+      )
+        e.paths++;
+    }
     this.putPath(
       table,
       key,
@@ -719,15 +779,48 @@ export class Rib implements ReplicationHost {
     return true;
   }
 
-  withdrawPath(tableName: string, key: string, source: OriginatedPath['source'] | string): void {
+  withdrawPath(
+    tableName: string,
+    key: string,
+    source: OriginatedPath['source'] | string,
+    slot?: string,
+  ): void {
     const table = this.tablesByName.get(tableName);
     if (table === undefined) return;
+    if (slot !== undefined) {
+      const k = `${source}:${slot}`;
+      const e = this.slotPeers.get(k);
+      const dest = table.find(key);
+      if (e === undefined || dest === undefined) return;
+      const p = table.findPeerPath(dest, (x) => x.peer === e.peer && x.primary === null);
+      if (p === null) return;
+      this.dropPath(table, dest, p);
+      if (--e.paths === 0) this.slotPeers.delete(k);
+      return;
+    }
     const peer =
       source in this.localPeers
         ? this.localPeers[source as OriginatedPath['source']]
         : this.peers.get(source);
     if (peer === undefined) return;
     this.withdrawFrom(table, key, (p) => p.peer === peer && p.primary === null);
+  }
+
+  /** Re-evaluates static routes and service chains touched by changes, once nothing is propagating. */
+  private deriveRoutes(): void {
+    if (this.depth > 0 || (!this.staticRoutes.pending && !this.serviceChains.pending)) return;
+    this.depth++;
+    try {
+      // A derived route may feed another (a static route via a chain's route): a few rounds settle it; a
+      // cycle stops here and resumes with the next change.
+      for (let round = 0; round < 16; round++) {
+        if (round > 0 && !this.staticRoutes.pending && !this.serviceChains.pending) break;
+        this.staticRoutes.flush();
+        this.serviceChains.flush();
+      }
+    } finally {
+      this.depth--;
+    }
   }
 
   /** Deletes the paths a peer or agent still has flagged stale (its end-of-RIB, or the GR timer). */
@@ -822,8 +915,18 @@ export class Rib implements ReplicationHost {
       table.dirty.set(dest, before);
       this.dirtyTables.add(table);
     }
-    if (table.kind === 'vrf') this.replicator.exportChange(table, dest, before, after);
-    else if (table.kind === 'vpn') this.replicator.importChange(table, dest, before, after);
+    if (table.kind === 'vrf') {
+      this.staticRoutes.routeChanged(table, dest);
+      this.serviceChains.routeChanged(table, dest);
+    }
+    this.depth++;
+    try {
+      if (table.kind === 'vrf') this.replicator.exportChange(table, dest, before, after);
+      else if (table.kind === 'vpn') this.replicator.importChange(table, dest, before, after);
+    } finally {
+      this.depth--;
+    }
+    this.deriveRoutes();
   }
 
   private hasReceivers(table: Table): boolean {
@@ -851,6 +954,7 @@ export class Rib implements ReplicationHost {
    * `maxSyncRoutes` destinations per call so one huge table cannot stall the queue; `more` says to call again.
    */
   takeChanges(opts: { maxSyncRoutes?: number } = {}): RibChanges {
+    this.deriveRoutes();
     this.settle();
     this.runSyncs(opts.maxSyncRoutes ?? Infinity);
     const agents: AgentChange[] = [];

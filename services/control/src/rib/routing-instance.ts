@@ -1,6 +1,8 @@
 import { formatExtCommunity, parseRouteTarget, type ExtCommunity } from '@skein/bgp';
 import type { AttrSet } from './attrs';
 import type { Peer } from './peer';
+import type { ServiceChainDef } from './service-chain';
+import type { StaticRouteDef } from './static-routes';
 import { Table } from './table';
 import { MASTER_TABLES, VRF_TABLES, vrfTableName, type XmppFamily } from './tables';
 
@@ -20,6 +22,10 @@ export interface RoutingInstanceDef {
   exportTargets?: readonly string[];
   /** `routing_instance_refs`: a connection exists when either end names the other. */
   connections?: readonly string[];
+  /** `static_route_entries` (routing.md A7). */
+  staticRoutes?: readonly StaticRouteDef[];
+  /** `service_chain_information` / `ipv6_service_chain_information` of a service RI (A6). */
+  serviceChains?: readonly ServiceChainDef[];
 }
 
 /** Canonical B8 text of a route target (`target:64512:8000001`); throws RangeError on anything else. */

@@ -1,0 +1,91 @@
+import { canonicalIp, formatPrefix, parseIp, parsePrefix, type IpPrefix } from '@skein/xmpp';
+import type { OriginatedPath } from './rib';
+import type { Path } from './path';
+import type { PeerKind } from './peer';
+import { splitVpnKey } from './rd';
+import type { RoutingInstance } from './routing-instance';
+import { setAt, setSize, type Destination, type Table } from './table';
+import type { XmppFamily } from './tables';
+
+/**
+ * What static routes (A7) and service chains (A6) need from the Rib. They only add and withdraw originated
+ * paths; the Rib tells them which VRF destinations changed and when to re-evaluate.
+ */
+export interface DerivedRouteHost {
+  readonly asn: number;
+  instance(name: string): RoutingInstance | undefined;
+  addOrReplacePath(table: string, key: string, path: OriginatedPath): boolean;
+  withdrawPath(table: string, key: string, source: OriginatedPath['source'], slot?: string): void;
+}
+
+/** Something derived from VRF routes: told of every changed VRF destination, re-evaluated later in `flush`. */
+export interface RouteWatcher {
+  readonly pending: boolean;
+  routeChanged(table: Table, dest: Destination): void;
+  flush(): void;
+}
+
+/** A prefix as VRF tables key it (`10.1.0.0/16`, host bits cleared), with its family; undefined if invalid. */
+export function routePrefix(text: string): { key: string; family: XmppFamily; prefix: IpPrefix } | undefined {
+  const version = text.includes(':') ? 6 : 4;
+  const prefix = parsePrefix(text.trim(), version);
+  if (prefix === undefined) return undefined;
+  return { key: formatPrefix(prefix), family: version === 4 ? 'inet' : 'inet6', prefix };
+}
+
+/** The host route of an address (`10.1.1.5/32`, `fd00::5/128`) and its family; undefined if not an address. */
+export function hostRoute(address: string): { key: string; family: XmppFamily; address: string } | undefined {
+  const ip = parseIp(address.trim());
+  if (ip === undefined) return undefined;
+  const text = canonicalIp(address.trim(), ip.version)!;
+  return ip.version === 4
+    ? { key: `${text}/32`, family: 'inet', address: text }
+    : { key: `${text}/128`, family: 'inet6', address: text };
+}
+
+/** `outer` contains `inner` (same family, at least as long, same leading bits). */
+export function prefixContains(outer: IpPrefix, inner: IpPrefix): boolean {
+  if (outer.address.version !== inner.address.version || inner.length < outer.length) return false;
+  const a = outer.address.bytes;
+  const b = inner.address.bytes;
+  const whole = outer.length >> 3;
+  for (let i = 0; i < whole; i++) if (a[i] !== b[i]) return false;
+  const rest = outer.length & 7;
+  if (rest === 0) return true;
+  const mask = (0xff << (8 - rest)) & 0xff;
+  return (a[whole]! & mask) === (b[whole]! & mask);
+}
+
+/**
+ * The usable (ECMP) paths of a destination except those from the given sources: a derived route never
+ * resolves through a route of its own kind, so two of them cannot keep each other alive.
+ */
+export function usablePaths(dest: Destination | undefined, skip: readonly PeerKind[]): Path[] {
+  if (dest === undefined) return [];
+  const set = dest.pathSet();
+  const out: Path[] = [];
+  for (let i = 0; i < setSize(set); i++) {
+    const p = setAt(set, i);
+    if (!skip.includes(p.peer.kind)) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * The RD a path was announced with: its own for agent and originated paths, the VPN key's for a copy
+ * imported from a BGP-learned VPN route (those carry the RD in the NLRI, not in the attributes).
+ */
+export function rdOfPath(p: Path): string | undefined {
+  if (p.attrs.rd !== undefined) return p.attrs.rd;
+  for (let q = p.primary; q !== null; q = q.primary) {
+    if (q.attrs.rd !== undefined) return q.attrs.rd;
+    if (q.primary === null && q.dest !== null && q.dest.table.kind === 'vpn')
+      return splitVpnKey(q.dest.key).rd;
+  }
+  return undefined;
+}
+
+/** Next hop, label and RD of a path, for introspect. */
+export function nextHopView(p: Path): { next_hop: string; label: number; rd: string | null; peer: string } {
+  return { next_hop: p.attrs.nextHop, label: p.label, rd: rdOfPath(p) ?? null, peer: p.peer.name };
+}
