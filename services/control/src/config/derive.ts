@@ -1,5 +1,7 @@
 import { isFamily, parseRouteTarget, type Family } from '@skein/bgp';
 import { MASTER_INSTANCE, type RoutingInstanceDef } from '../rib';
+import { serviceChainsOf } from './service-chain';
+import { staticRoutesOf } from './static-routes';
 import type { GlobalSettings, OwnRouter, PeerConfig, PrefixLimit } from './types';
 
 /** A config object as the event envelope carries it (REST shape, no back-refs or children). */
@@ -182,6 +184,10 @@ export function routingInstanceDef(ri: RawObject, vn: RawObject | undefined): Ro
     exportTargets,
     connections: refsOf(ri, 'routing_instance_refs').map((r) => r.to.join(':')),
   };
+  const staticRoutes = staticRoutesOf(ri);
+  if (staticRoutes !== undefined) def.staticRoutes = staticRoutes;
+  const serviceChains = serviceChainsOf(ri);
+  if (serviceChains !== undefined) def.serviceChains = serviceChains;
   if (vn !== undefined) {
     def.vn = (vn['fq_name'] as string[]).join(':');
     const index = positive(vn['virtual_network_network_id']);

@@ -59,8 +59,8 @@ const ROUTES: Record<string, Handler> = {
     const rib = node.rib;
     const view = (ri: Parameters<typeof routingInstanceView>[1]) => ({
       ...routingInstanceView(rib, ri),
-      service_chain: null,
-      static_routes: [],
+      service_chain: rib.serviceChains.views(ri.name),
+      static_routes: rib.staticRoutes.views(ri.name),
     });
     if (name !== undefined) {
       const ri = rib.instance(name);
@@ -100,9 +100,14 @@ const ROUTES: Record<string, Handler> = {
       path === null ? {} : { path },
     );
   },
-  // Service chains and static routes are resolved by the Rib owner's next slice; nothing is configured yet.
-  'service-chains': () => ({ service_chains: [] }),
-  'static-routes': () => ({ static_routes: [] }),
+  'service-chains': (node, q) => {
+    const p = page(node.rib.serviceChains.views(q.get('routing_instance') ?? undefined), q);
+    return { service_chains: p.items, ...(p.next_marker ? { next_marker: p.next_marker } : {}) };
+  },
+  'static-routes': (node, q) => {
+    const p = page(node.rib.staticRoutes.views(q.get('routing_instance') ?? undefined), q);
+    return { static_routes: p.items, ...(p.next_marker ? { next_marker: p.next_marker } : {}) };
+  },
 };
 
 /** Part E: read-only HTTP JSON over the node's live state (8083). */
