@@ -16,6 +16,7 @@ import {
   type Stanza,
   type StreamHeader,
 } from '@skein/xmpp';
+import { ConfigChannel, type ConfigView } from './config-channel';
 import { Connection, type ConnectionState, type DownReason, type ReconnectOptions } from './connection';
 import { newCounters, type AgentCounters } from './counters';
 import {
@@ -74,6 +75,8 @@ export interface AgentOptions {
   /** Shared by a fleet; a lone agent makes its own. */
   ticker?: Ticker;
   ramp?: ConnectRamp;
+  /** Subscribe to the own virtual-router on /config at every session (see config-channel.ts). */
+  config?: boolean;
 }
 
 export interface SubscribeOptions {
@@ -127,6 +130,7 @@ export class Agent extends EventEmitter<AgentEvents> {
   private gen = 0;
   private endOfRibThisSession = false;
   private iqSeq = 0;
+  private readonly config: ConfigChannel;
 
   constructor(o: AgentOptions) {
     super();
@@ -140,6 +144,8 @@ export class Agent extends EventEmitter<AgentEvents> {
     this.keepFib = (o.fib ?? 'full') === 'full';
     this.keepStale = o.keepStaleRoutes ?? true;
     this.priority = o.encapsulationPriority ?? DEFAULT_ENCAPSULATION_PRIORITY;
+    this.config = new ConfigChannel(o.name);
+    if (o.config) this.config.subscribe(this.config.vrouterNode);
     const holdTimeMs = o.holdTimeMs ?? 90_000;
     const control = typeof o.control === 'string' ? parseControlAddress(o.control) : o.control;
     this.conn = new Connection(
@@ -191,6 +197,7 @@ export class Agent extends EventEmitter<AgentEvents> {
     const e = new Error(`agent ${this.name} stopped`);
     this.waiters.rejectAll(e);
     this.eorWaiters.rejectAll(e);
+    this.config.failWaiters(e);
   }
 
   /** Drops TCP without a stream close, like a crash; comes back per the reconnect policy unless `stayDown`. */
@@ -268,8 +275,29 @@ export class Agent extends EventEmitter<AgentEvents> {
     return this.interfaces.size;
   }
 
+  /** Subscribes a /config node (`virtual-machine:<uuid>`, or the own `virtual-router:…`); kept across sessions. */
+  subscribeConfig(node: string): void {
+    const iq = this.config.subscribe(node);
+    if (iq !== undefined && this.state === 'established') this.conn.send(iq);
+  }
+
+  unsubscribeConfig(node: string): void {
+    const iq = this.config.unsubscribe(node);
+    if (iq !== undefined && this.state === 'established') this.conn.send(iq);
+  }
+
   // -------------------------------------------------------------------------------------------------
   // What the agent knows
+
+  /** What the current session has learned over /config. */
+  get configView(): ConfigView {
+    return this.config.view;
+  }
+
+  /** Config iqs received (subscribed or not), over all sessions. */
+  get configIqsReceived(): number {
+    return this.config.iqsReceived;
+  }
 
   /** Longest-prefix match of `address` in `ri`'s inet or inet6 table. */
   lookup(ri: string, address: string): FibEntry | undefined {
@@ -381,6 +409,11 @@ export class Agent extends EventEmitter<AgentEvents> {
     ) as Promise<EvpnFibEntry>;
   }
 
+  /** Resolves with the /config view once `predicate` holds, re-checked on every config iq. */
+  waitForConfig(predicate: (v: ConfigView) => boolean, timeoutMs = 5000): Promise<ConfigView> {
+    return this.config.wait(predicate, timeoutMs);
+  }
+
   /** Resolves when the current session has received the control node's end-of-RIB. */
   async waitForEndOfRib(timeoutMs = 5000): Promise<void> {
     await this.eorWaiters.wait(
@@ -423,6 +456,8 @@ export class Agent extends EventEmitter<AgentEvents> {
     this.gen++;
     this.endOfRibThisSession = false;
     this.conn.send(this.initialIqs());
+    const config = this.config.established();
+    if (config.length > 0) this.conn.send(config);
     this.emit('established', h);
   }
 
@@ -456,8 +491,11 @@ export class Agent extends EventEmitter<AgentEvents> {
         this.counters.endOfRibReceived++;
         this.onEndOfRib();
         return;
+      case 'config':
+        this.config.receive(s);
+        return;
       default:
-        // iq results/errors (TF's control node sends none), /config pushes, UVE echoes: a later seam.
+        // iq results/errors (TF's control node sends none), UVE echoes: nothing to act on.
         this.counters.ignoredStanzas++;
     }
   }

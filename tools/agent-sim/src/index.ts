@@ -4,6 +4,7 @@
  * tables with ECMP and longest-prefix match, and fleets of agents in one process. See README.md.
  */
 export * from './agent';
+export * from './config-channel';
 export * from './connection';
 export * from './counters';
 export * from './interfaces';
