@@ -4,6 +4,7 @@ import type { ConfigEvent, EventLog, PositionStore } from '@skein/events';
 import { BgpSpeaker } from './bgp/speaker';
 import type { NeighborHost } from './bgp/neighbor';
 import { ConfigView } from './config/view';
+import { ConfigPush } from './config-push/push';
 import type { ConfigDelta, GlobalSettings } from './config/types';
 import { KafkaRouteEventSink, pathRecords, sessionRecord, type RouteEventSink } from './events/route-events';
 import { RouteFeed } from './events/route-feed';
@@ -64,6 +65,8 @@ export class ControlNode implements NeighborHost, XmppServerHost {
   readonly view: ConfigView;
   readonly bgp: BgpSpeaker;
   readonly xmpp: XmppServer;
+  /** The /config channel: a full config cache and each subscribed agent's subgraph. */
+  readonly configPush: ConfigPush;
   readonly clock: Clock;
   readonly startedAt = Date.now();
   readonly requireVirtualRouter: boolean;
@@ -81,6 +84,7 @@ export class ControlNode implements NeighborHost, XmppServerHost {
     this.logger = opts.logger ?? silent;
     this.clock = opts.clock ?? systemClock;
     this.view = new ConfigView(opts.name, (msg) => this.logger.warn({}, msg));
+    this.configPush = new ConfigPush({ log: (level, msg, fields) => this.log(level, msg, fields) });
     this.requireVirtualRouter = opts.xmpp.requireVirtualRouter ?? true;
     this.connectRetryTime = opts.bgp.connectRetryTime ?? 30;
     this.localAddress = opts.bgp.localAddress ?? (isSpecific(opts.bgp.host) ? opts.bgp.host : undefined);
@@ -120,6 +124,12 @@ export class ControlNode implements NeighborHost, XmppServerHost {
   applyConfig(batch: readonly ConfigEvent[]): void {
     const delta = this.view.apply(batch);
     this.applyDelta(delta);
+    try {
+      this.configPush.apply(batch);
+    } catch (err) {
+      // Routing does not depend on /config (spec D): a push fault is logged, never propagated.
+      this.logger.warn({ err: String(err) }, 'config push failed');
+    }
   }
 
   private applyDelta(d: ConfigDelta): void {

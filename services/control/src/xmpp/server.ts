@@ -1,6 +1,7 @@
 import net from 'node:net';
 import type { AgentRouteUpdate, RouteEntry, StreamErrorCondition, StreamHeader } from '@skein/xmpp';
 import type { GlobalSettings } from '../config/types';
+import type { ConfigPush } from '../config-push/push';
 import type { AgentChange, Rib } from '../rib';
 import { AgentSession, type AgentSessionHost, type CloseKind } from './session';
 
@@ -13,6 +14,8 @@ export interface XmppServerHost {
   readonly requireVirtualRouter: boolean;
   changed(): void;
   sessionEvent(agent: string, state: 'up' | 'down', detail: Record<string, unknown>): void;
+  /** The /config push; without one, config subscriptions are ignored. */
+  readonly configPush?: ConfigPush;
   log(level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>): void;
 }
 
@@ -195,7 +198,16 @@ export class XmppServer implements AgentSessionHost {
     if (this.sessions.get(session.name) === session) this.sweep(session.name);
   }
 
+  configSubscription(session: AgentSession, node: string, subscribe: boolean): void {
+    const push = this.host.configPush;
+    if (push === undefined || this.sessions.get(session.name) !== session) return;
+    if (subscribe) push.subscribe(session, node);
+    else push.unsubscribe(session, node);
+  }
+
   closed(session: AgentSession, how: CloseKind): void {
+    // Before the replaced-session check: a replaced stream's /config state goes too.
+    this.host.configPush?.closed(session);
     const name = session.name;
     if (this.sessions.get(name) !== session) return;
     this.sessions.delete(name);

@@ -19,6 +19,7 @@ import {
   type StreamEvent,
   type StreamHeader,
 } from '@skein/xmpp';
+import { isConfigSubscription } from '../config-push/push';
 import type { AgentChange } from '../rib';
 
 /** What a session needs from the server around it. */
@@ -33,6 +34,8 @@ export interface AgentSessionHost {
   publish(session: AgentSession, ri: string, entry: RouteEntry): 'ok' | 'bad' | 'pending';
   retract(session: AgentSession, ri: string, update: Extract<AgentRouteUpdate, { op: 'delete' }>): void;
   endOfRib(session: AgentSession): void;
+  /** A subscribe/unsubscribe on the /config channel (its VR or a VM), not a routing instance. */
+  configSubscription(session: AgentSession, node: string, subscribe: boolean): void;
   closed(session: AgentSession, how: CloseKind): void;
   log(level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>): void;
 }
@@ -137,6 +140,12 @@ export class AgentSession {
     this.counters.sent_items += change.updates.length;
     this.counters.sent_messages += msgs.length;
     for (const m of msgs) this.write(m);
+  }
+
+  /** /config push iqs, already encoded. */
+  sendConfig(iqs: readonly string[]): void {
+    if (this.state !== 'established') return;
+    for (const iq of iqs) this.write(iq);
   }
 
   /** `0/0/EndOfRib`, once per session, after the first download of every subscribed RI. */
@@ -251,6 +260,10 @@ export class AgentSession {
   private stanza(s: Stanza): void {
     switch (s.kind) {
       case 'subscribe':
+        if (isConfigSubscription(s)) {
+          this.host.configSubscription(this, s.node, true);
+          return;
+        }
         this.counters.subscribe++;
         if (!this.subscriptions.has(s.node)) {
           this.subscriptions.set(s.node, { instanceId: s.instanceId ?? 0, noRibout: s.noRibout });
@@ -258,6 +271,10 @@ export class AgentSession {
         }
         return;
       case 'unsubscribe':
+        if (isConfigSubscription(s)) {
+          this.host.configSubscription(this, s.node, false);
+          return;
+        }
         this.counters.unsubscribe++;
         if (this.subscriptions.delete(s.node)) {
           this.deferred.delete(s.node);
