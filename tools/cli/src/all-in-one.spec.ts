@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 const BIN = resolve(__dirname, '../../../bin/skein.js');
 const BUILT = resolve(__dirname, '../dist/main.js');
 /** Every listener on a free port, so runs never collide with each other or a running Skein. */
-const ZERO_PORTS = ['--api-port', '0', '--grpc-port', '0', '--bgp-port', '0', '--xmpp-port', '0', '--introspect-port', '0'];
+const ZERO_PORTS = ['--api-port', '0', '--grpc-port', '0', '--bgp-port', '0', '--xmpp-port', '0', '--introspect-port', '0', '--control-grpc-port', '0'];
 
 interface Run {
   proc: ChildProcess;

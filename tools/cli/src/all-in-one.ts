@@ -12,7 +12,7 @@ export interface AllInOneOptions {
   apiPort: number;
   grpcPort: number;
   /** The control node's listeners; undefined runs the config API alone (`skein api`). */
-  control?: { name: string; bgpPort: number; xmppPort: number; introspectPort: number };
+  control?: { name: string; bgpPort: number; xmppPort: number; introspectPort: number; grpcPort: number };
   databaseUrl?: string;
   kafkaBrokers?: string[];
 }
@@ -70,6 +70,7 @@ export async function startAllInOne(o: AllInOneOptions, log = pino({ name: 'skei
         bgp: { host: o.host, port: o.control.bgpPort },
         xmpp: { host: o.host, port: o.control.xmppPort },
         introspect: { host: o.host, port: o.control.introspectPort },
+        grpc: { host: o.host, port: o.control.grpcPort },
         kafka,
         logger: log,
       });
@@ -77,6 +78,7 @@ export async function startAllInOne(o: AllInOneOptions, log = pino({ name: 'skei
       endpoints.bgp = `${o.host}:${control.ports.bgp} (control node ${o.control.name})`;
       endpoints.xmpp = `${o.host}:${control.ports.xmpp}`;
       endpoints.introspect = `http://${o.host}:${control.ports.introspect}`;
+      endpoints.routes = `${o.host}:${control.ports.grpc} (gRPC skein.control.v1.Routes)`;
     }
     endpoints.store = embedded ? `embedded PGlite in ${o.dataDir}` : url.replace(/:[^:@/]+@/, ':***@');
     return { endpoints, stop };

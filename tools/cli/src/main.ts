@@ -28,6 +28,7 @@ program
   .option('--bgp-port <n>', 'control node BGP port', port, 179)
   .option('--xmpp-port <n>', 'control node XMPP port (vRouter agents)', port, 5269)
   .option('--introspect-port <n>', 'control node introspect port', port, 8083)
+  .option('--control-grpc-port <n>', 'control node gRPC Routes port (skein.control.v1.Routes)', port, 8084)
   .option('--control-node-name <name>', 'the own bgp-router name (CONTROL_NODE_NAME)', process.env.CONTROL_NODE_NAME ?? hostname())
   .action(async (o) => {
     const { startAllInOne } = await import('./all-in-one');
@@ -37,6 +38,7 @@ program
       [String(o.bgpPort)]: '--bgp-port',
       [String(o.xmppPort)]: '--xmpp-port',
       [String(o.introspectPort)]: '--introspect-port',
+      [String(o.controlGrpcPort)]: '--control-grpc-port',
     };
     let running;
     try {
@@ -45,7 +47,7 @@ program
         host: o.host,
         apiPort: o.apiPort,
         grpcPort: o.grpcPort,
-        control: { name: o.controlNodeName, bgpPort: o.bgpPort, xmppPort: o.xmppPort, introspectPort: o.introspectPort },
+        control: { name: o.controlNodeName, bgpPort: o.bgpPort, xmppPort: o.xmppPort, introspectPort: o.introspectPort, grpcPort: o.controlGrpcPort },
         databaseUrl: process.env.DATABASE_URL || undefined,
         kafkaBrokers: process.env.KAFKA_BROKERS ? process.env.KAFKA_BROKERS.split(',') : undefined,
       });
