@@ -124,6 +124,15 @@ async function main() {
       lines.push(row(['create chain (project → VN → VMI → instance-ip)', c, r.requests.average.toFixed(0), r.latency.p50, r.latency.p99, r.non2xx]));
       console.error(lines[lines.length - 1]);
     }
+    // One object and its event per transaction: the simplest durable create.
+    let q = 0;
+    const simple = await runCannon({
+      url: api.base,
+      connections: 32,
+      requests: [{ setupRequest: (req) => ({ ...req, ...post('/network-policys', { 'network-policy': { fq_name: [...DP, `np-c32-${q++}`] } }) }) }],
+    });
+    lines.push(row(['create network-policy (one object + event)', 32, simple.requests.average.toFixed(0), simple.latency.p50, simple.latency.p99, simple.non2xx]));
+    console.error(lines[lines.length - 1]);
     // Reads of one VN.
     const vn = (await (await fetch(`${api.base}/virtual-networks`)).json())['virtual-networks'][0].uuid;
     const reads = await runCannon({ url: `${api.base}/virtual-network/${vn}`, connections: 32 });
@@ -139,23 +148,22 @@ async function main() {
     });
     lines.push(row(['create network-policy at a fixed 500/s', 16, paced.requests.average.toFixed(0), paced.latency.p50, paced.latency.p99, paced.non2xx]));
     console.error(lines[lines.length - 1]);
-    // A list of 10,000 objects.
-    const have = (await (await fetch(`${api.base}/network-policys?count=true`)).json())['network-policys'].count;
+    // A list of 10,000 objects: network-policies of a project of their own.
+    await fetch(`${api.base}/projects`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json({ project: { fq_name: ['default-domain', 'bench-list'] } }) });
     let m = 0;
-    if (have < 10000) {
-      await runCannon({
-        url: api.base,
-        connections: 16,
-        amount: 10000 - have,
-        requests: [{ setupRequest: (req) => ({ ...req, ...post('/network-policys', { 'network-policy': { fq_name: [...DP, `np-list-${m++}`] } }) }) }],
-      });
-    }
-    const count = (await (await fetch(`${api.base}/network-policys?count=true`)).json())['network-policys'].count;
-    for (const q of ['', '?detail=true']) {
+    await runCannon({
+      url: api.base,
+      connections: 16,
+      amount: 10000,
+      requests: [{ setupRequest: (req) => ({ ...req, ...post('/network-policys', { 'network-policy': { fq_name: ['default-domain', 'bench-list', `np-${m++}`] } }) }) }],
+    });
+    const anchor = 'parent_fq_name_str=default-domain:bench-list';
+    const count = (await (await fetch(`${api.base}/network-policys?${anchor}&count=true`)).json())['network-policys'].count;
+    for (const q of ['', '&detail=true']) {
       const times = [];
       for (let i = 0; i < 5; i++) {
         const t0 = process.hrtime.bigint();
-        const body = await (await fetch(`${api.base}/network-policys${q}`)).json();
+        const body = await (await fetch(`${api.base}/network-policys?${anchor}${q}`)).json();
         times.push(Number(process.hrtime.bigint() - t0) / 1e6);
         if (body['network-policys'].length !== count) throw new Error('list length mismatch');
       }
