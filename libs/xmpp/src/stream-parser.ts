@@ -201,7 +201,9 @@ export class StreamParser {
       return;
     }
     const el: XmlElement = { name: tag.name, attrs, children: [], text: '' };
-    this.stack[this.stack.length - 1]!.children.push(el);
+    // Stanzas are handed out one by one; keeping them under the stream root would hold every stanza of a
+    // long-lived stream in memory.
+    if (this.depth > 1) this.stack[this.stack.length - 1]!.children.push(el);
     this.stack.push(el);
     this.depth++;
     this.checkSizeSoFar();
