@@ -89,3 +89,37 @@ export function rdOfPath(p: Path): string | undefined {
 export function nextHopView(p: Path): { next_hop: string; label: number; rd: string | null; peer: string } {
   return { next_hop: p.attrs.nextHop, label: p.label, rd: rdOfPath(p) ?? null, peer: p.peer.name };
 }
+
+/**
+ * Keeps the derived items of one routing instance in step with its configured definitions: items whose
+ * definition is unchanged (same JSON) are kept as they are, the others are removed, new ones are made and
+ * `start`ed unless invalid. Returns the RI's items in definition order.
+ */
+export function reconcileDefs<D, T extends { id: string; error?: string }>(
+  old: readonly T[],
+  defs: readonly D[],
+  make: (def: D, id: string) => T,
+  start: (item: T) => void,
+  remove: (item: T) => void,
+): T[] {
+  const ids = new Set(defs.map((d) => JSON.stringify(d)));
+  const kept = new Map<string, T>();
+  for (const x of old) {
+    if (ids.has(x.id) && !kept.has(x.id)) kept.set(x.id, x);
+    else remove(x);
+  }
+  const next: T[] = [];
+  for (const def of defs) {
+    const id = JSON.stringify(def);
+    const have = kept.get(id);
+    if (have !== undefined) {
+      kept.delete(id);
+      next.push(have);
+      continue;
+    }
+    const x = make(def, id);
+    next.push(x);
+    if (x.error === undefined) start(x);
+  }
+  return next;
+}

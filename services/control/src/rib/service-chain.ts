@@ -10,6 +10,7 @@ import {
   usablePaths,
   type DerivedRouteHost,
   type RouteWatcher,
+  reconcileDefs,
 } from './derived';
 import type { Path } from './path';
 import type { PeerKind } from './peer';
@@ -107,26 +108,13 @@ export class ServiceChains implements RouteWatcher {
 
   /** The chains of one service RI; `[]` removes them (and their routes). */
   configure(ri: string, defs: readonly ServiceChainDef[]): void {
-    const old = this.byRi.get(ri) ?? [];
-    const ids = new Set(defs.map((d) => JSON.stringify(d)));
-    const kept = new Map<string, Chain>();
-    for (const c of old) {
-      if (ids.has(c.id) && !kept.has(c.id)) kept.set(c.id, c);
-      else this.remove(c);
-    }
-    const next: Chain[] = [];
-    for (const def of defs) {
-      const id = JSON.stringify(def);
-      const have = kept.get(id);
-      if (have !== undefined) {
-        kept.delete(id);
-        next.push(have);
-        continue;
-      }
-      const c = this.chain(ri, def, id);
-      next.push(c);
-      if (c.error === undefined) this.add(c);
-    }
+    const next = reconcileDefs(
+      this.byRi.get(ri) ?? [],
+      defs,
+      (def, id) => this.chain(ri, def, id),
+      (c) => this.add(c),
+      (c) => this.remove(c),
+    );
     if (next.length > 0) this.byRi.set(ri, next);
     else this.byRi.delete(ri);
   }

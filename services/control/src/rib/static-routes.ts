@@ -8,6 +8,7 @@ import {
   usablePaths,
   type DerivedRouteHost,
   type RouteWatcher,
+  reconcileDefs,
 } from './derived';
 import type { Path } from './path';
 import type { Destination, Table } from './table';
@@ -76,33 +77,20 @@ export class StaticRoutes implements RouteWatcher {
 
   /** The entries of one routing instance; `[]` removes them (and their routes). */
   configure(ri: string, defs: readonly StaticRouteDef[]): void {
-    const old = this.byRi.get(ri) ?? [];
-    const ids = new Set(defs.map((d) => JSON.stringify(d)));
-    const kept = new Map<string, Entry>();
-    for (const e of old) {
-      if (ids.has(e.id) && !kept.has(e.id)) kept.set(e.id, e);
-      else this.remove(e);
-    }
-    const next: Entry[] = [];
-    for (const def of defs) {
-      const id = JSON.stringify(def);
-      const have = kept.get(id);
-      if (have !== undefined) {
-        kept.delete(id);
-        next.push(have);
-        continue;
-      }
-      const e = this.entry(ri, def, id);
-      next.push(e);
-      if (e.error === undefined) {
+    const next = reconcileDefs(
+      this.byRi.get(ri) ?? [],
+      defs,
+      (def, id) => this.entry(ri, def, id),
+      (e) => {
         let m = this.watch.get(e.nextHopTable);
         if (m === undefined) this.watch.set(e.nextHopTable, (m = new Map()));
         let s = m.get(e.nextHopKey);
         if (s === undefined) m.set(e.nextHopKey, (s = new Set()));
         s.add(e);
         this.dirty.add(e);
-      }
-    }
+      },
+      (e) => this.remove(e),
+    );
     if (next.length > 0) this.byRi.set(ri, next);
     else this.byRi.delete(ri);
   }
