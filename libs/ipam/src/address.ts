@@ -3,6 +3,7 @@
  * value of an address; text only exists at the API edge, in TF's canonical spelling.
  */
 import ipaddr from 'ipaddr.js';
+import { formatIpv6 } from '@skein/model';
 
 export type Family = 'v4' | 'v6';
 
@@ -58,32 +59,11 @@ function formatV4(value: bigint): string {
   return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 0xffn)).join('.');
 }
 
-/**
- * RFC 5952 text: lower-case hex, leading zeros dropped, the longest run (two or more) of zero groups
- * compressed, leftmost on a tie; IPv4-mapped addresses keep the dotted tail (as netaddr and inet_ntop print).
- */
+/** RFC 5952 text, as libs/model prints addresses it normalises. */
 function formatV6(value: bigint): string {
   const groups: number[] = [];
   for (let i = 7; i >= 0; i--) groups.push(Number((value >> BigInt(i * 16)) & 0xffffn));
-  if (value >> 32n === 0xffffn) return `::ffff:${formatV4(value & 0xffffffffn)}`;
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+  return formatIpv6(groups);
 }
 
 export function formatAddress(family: Family, value: bigint): string {

@@ -158,7 +158,7 @@ function ipv6Groups(s: string): number[] {
  * RFC 5952 text: lower-case, no leading zeros, the longest run (≥ 2) of zero groups as `::`, and IPv4-mapped
  * addresses as `::ffff:a.b.c.d` (as netaddr prints them).
  */
-function formatIpv6(groups: number[]): string {
+export function formatIpv6(groups: number[]): string {
   if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
     return `::ffff:${intToIpv4(groups[6] * 65536 + groups[7])}`;
   }
