@@ -1,5 +1,5 @@
 import { badRequest, forbidden, getType, validateValue, type RefDef } from '@skein/model';
-import { fqLookupKey, identify, resolveFqNames, type Identified, type SqlClient, type StoredRef } from '@skein/store';
+import { fqLookupKey, lookupObjects, type Identified, type SqlClient, type StoredRef } from '@skein/store';
 import type { Identity } from '../auth/identity';
 import { can, PERM_X } from '../auth/identity';
 import { checkUuid, refsField } from './names';
@@ -73,7 +73,7 @@ export async function resolveRefs(
   let byFq = found?.byFq;
   if (!byUuid || !byFq) {
     const { uuids, fqs } = refLookups(inputs);
-    [byUuid, byFq] = await Promise.all([identify(c, uuids), resolveFqNames(c, fqs)]);
+    ({ byUuid, byFq } = await lookupObjects(c, fqs, uuids));
   }
   const out = new Map<string, StoredRef[]>();
   for (const f of inputs) {
