@@ -105,6 +105,59 @@ export class FakePeer {
   destroy(): void {
     this.socket.destroy();
   }
+
+  /**
+   * The raw frames received from now on, in arrival order (for checks on the encoding itself, e.g. that an
+   * attribute is absent on the wire rather than dropped by the decoder). Call it before the handshake to
+   * have frame i match `messages[i]`.
+   */
+  captureFrames(): Buffer[] {
+    const frames: Buffer[] = [];
+    const framer = new MessageFramer();
+    this.socket.on('data', (chunk: Buffer) => {
+      try {
+        for (const f of framer.push(chunk)) frames.push(Buffer.from(f));
+      } catch {
+        // As in the constructor: a framing failure shows as a missing frame.
+      }
+    });
+    return frames;
+  }
+
+  /** Like `waitFor`, but only among the messages received at index `from` or later. */
+  async waitForFrom(from: number, pred: (m: BgpMessage) => boolean, timeoutMs = 5000): Promise<BgpMessage> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const m = this.messages.slice(from).find(pred);
+      if (m) return m;
+      if (Date.now() > deadline)
+        throw new Error(
+          `no such message from #${from}; have ${this.messages
+            .slice(from)
+            .map((x) => x.type)
+            .join(', ')}`,
+        );
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+/** The type codes of the path attributes of a raw UPDATE frame, in wire order. */
+export function attributeTypes(frame: Buffer): number[] {
+  if (frame[18] !== 2) throw new Error(`not an UPDATE (type ${frame[18]})`);
+  const withdrawnLen = frame.readUInt16BE(19);
+  let off = 21 + withdrawnLen;
+  const end = off + 2 + frame.readUInt16BE(off);
+  off += 2;
+  const types: number[] = [];
+  while (off < end) {
+    const flags = frame[off]!;
+    types.push(frame[off + 1]!);
+    const extended = (flags & 0x10) !== 0;
+    const len = extended ? frame.readUInt16BE(off + 2) : frame[off + 2]!;
+    off += (extended ? 4 : 3) + len;
+  }
+  return types;
 }
 
 /** A BGP header: marker, length, type. */
