@@ -200,6 +200,15 @@ export class Agent extends EventEmitter<AgentEvents> {
     this.config.failWaiters(e);
   }
 
+  /** Stops reading from the control node, like an agent too busy to keep up; `resumeReading` catches up. */
+  pauseReading(): void {
+    this.conn.pauseReading();
+  }
+
+  resumeReading(): void {
+    this.conn.resumeReading();
+  }
+
   /** Drops TCP without a stream close, like a crash; comes back per the reconnect policy unless `stayDown`. */
   crash(stayDown = false): void {
     this.conn.abort(stayDown);

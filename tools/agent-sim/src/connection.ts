@@ -137,6 +137,18 @@ export class Connection implements TickClient {
     return true;
   }
 
+  /**
+   * Stops reading the socket (a slow or stuck agent: the control node's writes back up) until
+   * `resumeReading`; keepalives from the node go unread too, so keep it shorter than the hold time.
+   */
+  pauseReading(): void {
+    this.socket?.pause();
+  }
+
+  resumeReading(): void {
+    this.socket?.resume();
+  }
+
   /** Ends the stream with a stream error of our own, as if the agent had found a protocol fault. */
   fail(condition: StreamErrorCondition, message: string): void {
     if (this.socket === undefined) return;

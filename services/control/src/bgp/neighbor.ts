@@ -77,6 +77,9 @@ interface CountersBase {
 
 const ESTABLISHED_STATES = new Set(['OpenConfirm', 'Established']);
 
+/** UPDATEs already built for a batch list, by whether the peer speaks 4-octet AS. */
+export type EncodedBatches = Map<readonly UpdateBatch[], Map<boolean, Buffer[]>>;
+
 /**
  * One configured BGP peer (routing.md C): up to two connections (ours and the peer's), RFC 4271 §6.8
  * collision handling between them, the Rib's view of the peer, and counters for introspect. Each
@@ -206,22 +209,39 @@ export class Neighbor {
     this.in.adopt(socket);
   }
 
-  /** Updates computed by the Rib; 2-octet-AS peers get AS_TRANS paths with AS4_PATH (RFC 6793). */
-  sendBatches(batches: readonly UpdateBatch[]): void {
+  /**
+   * Updates computed by the Rib; 2-octet-AS peers get AS_TRANS paths with AS4_PATH (RFC 6793). Members of
+   * one update group are handed the same batch list: `encoded` keeps its UPDATEs so they are built once.
+   */
+  sendBatches(batches: readonly UpdateBatch[], encoded?: EncodedBatches): void {
     const c = this.live;
     const neg = this.negotiated;
     if (c === undefined || neg === undefined) return;
+    let byAs4 = encoded?.get(batches);
+    let bufs = byAs4?.get(neg.as4);
+    if (bufs === undefined) {
+      bufs = this.encode(batches, neg.as4);
+      if (encoded !== undefined) {
+        if (byAs4 === undefined) encoded.set(batches, (byAs4 = new Map()));
+        byAs4.set(neg.as4, bufs);
+      }
+    }
+    const messages = bufs;
+    c.guard(() => c.session.sendUpdates(messages));
+  }
+
+  private encode(batches: readonly UpdateBatch[], as4: boolean): Buffer[] {
     const bufs: Buffer[] = [];
     for (const b of batches) {
       const batch =
-        neg.as4 || b.attributes === undefined ? b : { ...b, attributes: toTwoOctetAttributes(b.attributes) };
+        as4 || b.attributes === undefined ? b : { ...b, attributes: toTwoOctetAttributes(b.attributes) };
       try {
-        bufs.push(...packUpdates(batch as UpdateBatch, { as4: neg.as4 }));
+        bufs.push(...packUpdates(batch as UpdateBatch, { as4 }));
       } catch (err) {
         this.host.log('warn', 'UPDATE not encodable, skipped', { peer: this.name, err: String(err) });
       }
     }
-    c.guard(() => c.session.sendUpdates(bufs));
+    return bufs;
   }
 
   /** The initial download is complete: End-of-RIB for every negotiated family (RFC 4724 §2). */

@@ -14,7 +14,6 @@ export function adjRibOut(rib: Rib, peer: Peer, family: Family): UpdateBatch[] {
   const tableName = TABLE_OF_FAMILY.find(([f]) => f === family)?.[1];
   const table = tableName === undefined ? undefined : rib.table(tableName);
   if (table === undefined) return [];
-  const v6 = family === 'inet6' || family === 'inet6-vpn';
   const groups = new Map<AttrSet, Nlri[]>();
   for (const dest of table.map.values()) {
     const best = dest.head;
@@ -27,7 +26,7 @@ export function adjRibOut(rib: Rib, peer: Peer, family: Family): UpdateBatch[] {
   }
   const out: UpdateBatch[] = [];
   for (const [attrs, announce] of groups) {
-    const w = wireAttributes(attrs, v6);
+    const w = wireAttributes(attrs, family);
     out.push({ family, attributes: w.attributes, nextHop: w.nextHop, announce } as UpdateBatch);
   }
   return out;

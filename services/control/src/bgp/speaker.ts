@@ -2,7 +2,7 @@ import net from 'node:net';
 import { ceasePeerDeconfigured, type NotificationMessage } from '@skein/bgp';
 import type { PeerChange } from '../rib';
 import type { BgpConfig } from '../config/types';
-import { Neighbor, type NeighborHost } from './neighbor';
+import { Neighbor, type EncodedBatches, type NeighborHost } from './neighbor';
 
 /** `::ffff:127.0.0.2` (a dual-stack listener's view of an IPv4 peer) → `127.0.0.2`. */
 export function plainAddress(a: string | undefined): string {
@@ -71,7 +71,8 @@ export class BgpSpeaker {
 
   /** Rib output for BGP peers. */
   send(changes: readonly PeerChange[]): void {
-    for (const c of changes) this.neighbors.get(c.peer)?.sendBatches(c.batches);
+    const encoded: EncodedBatches = new Map();
+    for (const c of changes) this.neighbors.get(c.peer)?.sendBatches(c.batches, encoded);
   }
 
   endOfRib(peer: string): void {

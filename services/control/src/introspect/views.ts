@@ -81,6 +81,7 @@ export function agentView(node: ControlNode, s: AgentSession): NeighborView {
       bad_items: s.counters.bad_items,
       attr_errors: 0,
       sent_items: s.counters.sent_items,
+      blocked: s.counters.blocked,
     },
     last_notification_in: null,
     last_notification_out: s.lastError ?? null,

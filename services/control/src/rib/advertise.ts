@@ -1,4 +1,4 @@
-import { countAs, prependAs, type PathAttributes } from '@skein/bgp';
+import { countAs, prependAs, type Family, type PathAttributes } from '@skein/bgp';
 import { makeAttrSet, type AttrInput, type AttrSet } from './attrs';
 import { mapIpv4 } from './ip';
 import { PathFlag, type Path } from './path';
@@ -41,14 +41,15 @@ function infeasibleReason(path: Path): AdvertiseReason {
  * Whether the best path of a master-table destination goes to a BGP peer: session up, family negotiated,
  * feasible, not learned from that peer, no iBGP → iBGP without a cluster id, RT interest (VPN tables),
  * and not carrying the peer's own AS (sender-side loop check, as TF does towards eBGP). `assumeWanted` skips
- * the interest check, to tell what a peer had before it lost interest.
+ * the interest check, to tell what a peer had before it lost interest; `forGroup` skips split horizon, to
+ * judge for a whole update group (whose members the path came from are handled one by one).
  */
 export function bgpVerdict(
   peer: Peer,
   table: Table,
   best: Path | null,
   ctx: SpeakerContext,
-  assumeWanted = false,
+  opts: { assumeWanted?: boolean; forGroup?: boolean } = {},
 ): AdvertiseReason {
   if (!peer.up) return AdvertiseReason.SessionDown;
   if (table.bgpFamily === undefined || !peer.families.has(table.bgpFamily))
@@ -56,10 +57,10 @@ export function bgpVerdict(
   if (best === null) return AdvertiseReason.NoRoute;
   if (!best.feasible) return infeasibleReason(best);
   const from = best.peer;
-  if (from === peer) return AdvertiseReason.LearnedFromPeer;
+  if (from === peer && !opts.forGroup) return AdvertiseReason.LearnedFromPeer;
   if (from.kind === 'bgp' && from.ibgp && peer.ibgp && ctx.clusterId === undefined)
     return AdvertiseReason.IbgpNotReflected;
-  if (table.kind === 'vpn' && !assumeWanted && !peerWantsRoute(peer, best.attrs))
+  if (table.kind === 'vpn' && !opts.assumeWanted && !peerWantsRoute(peer, best.attrs))
     return AdvertiseReason.RtcNoInterest;
   if (!peer.ibgp && countAs(best.attrs.asPath, peer.asn) > 0) return AdvertiseReason.AsLoop;
   return AdvertiseReason.Advertised;
@@ -153,13 +154,18 @@ export interface WireAttributes {
   nextHop: string;
 }
 
-/** The `PathAttributes` that `@skein/bgp`'s `packUpdates` encodes, built once per outbound set. */
-export function wireAttributes(out: AttrSet, v6Family: boolean): WireAttributes {
-  const cacheKey = v6Family ? 'v6' : 'v4';
+/**
+ * The `PathAttributes` that `@skein/bgp`'s `packUpdates` encodes, built once per outbound set and kind of
+ * family. Only inet carries NEXT_HOP; the others give their next hop in MP_REACH alone (RFC 4760 §3).
+ */
+export function wireAttributes(out: AttrSet, family: Family): WireAttributes {
+  const v6 = family === 'inet6' || family === 'inet6-vpn';
+  const cacheKey = family === 'inet' ? 'inet' : v6 ? 'v6' : 'mp';
   const cache = (out.wire ??= {}) as Record<string, WireAttributes>;
   const hit = cache[cacheKey];
   if (hit) return hit;
-  const attributes: PathAttributes = { origin: out.origin, nextHop: out.nextHop };
+  const attributes: PathAttributes = { origin: out.origin };
+  if (family === 'inet') attributes.nextHop = out.nextHop;
   if (out.asPath !== undefined)
     attributes.asPath = out.asPath.map((s) => ({ type: s.type, asns: [...s.asns] }));
   if (out.med !== undefined) attributes.med = out.med;
@@ -172,7 +178,7 @@ export function wireAttributes(out: AttrSet, v6Family: boolean): WireAttributes 
   if (out.extCommunities.length > 0) attributes.extCommunities = [...out.extCommunities];
   if (out.pmsiTunnel !== undefined) attributes.pmsiTunnel = out.pmsiTunnel;
   if (out.unknown !== undefined) attributes.unknown = [...out.unknown];
-  const w = { attributes, nextHop: v6Family ? mapIpv4(out.nextHop) : out.nextHop };
+  const w = { attributes, nextHop: v6 ? mapIpv4(out.nextHop) : out.nextHop };
   cache[cacheKey] = w;
   return w;
 }

@@ -1,9 +1,9 @@
 import type { Family } from '@skein/bgp';
 import type { RouteUpdate } from '@skein/xmpp';
 import { ipv4ToNumber } from './ip';
-import type { Path } from './path';
 import type { RoutingInstance } from './routing-instance';
-import type { Table } from './table';
+import type { Destination, Table } from './table';
+import type { MemberEntry, UpdateGroup } from './update-group';
 
 /**
  * Where a path comes from (Part E `source`). `local` is the control node's own RTC membership routes; the
@@ -37,6 +37,11 @@ export interface SyncJob {
   cursor: Iterator<unknown> | null;
   /** The RI of an agent subscription, reported when the job ends. */
   ri?: string;
+  /**
+   * Destinations the receiver was sent since the job started because they changed: the walk skips them,
+   * so a route that changes during a long download is not sent twice.
+   */
+  sent?: Set<Destination>;
 }
 
 /**
@@ -65,9 +70,17 @@ export class Peer {
   readonly subscriptions = new Map<string, Subscription>();
   generation = 0;
 
+  /** The BGP update group it belongs to while Established. */
+  group: UpdateGroup | undefined;
+  /**
+   * Its socket is full: output stays pending here, coalescing per key, until the session layer unblocks it,
+   * so a slow receiver costs one entry per changed route rather than a growing byte queue.
+   */
+  blocked = false;
+
   // Output not yet taken by the session layer, coalesced per table and key (later writes win).
-  /** BGP: the path to announce, or null to withdraw. */
-  readonly pendingBgp = new Map<Table, Map<string, Path | null>>();
+  /** BGP: the path to announce, null to withdraw, HOLD for nothing; overrides the group's entry. */
+  readonly pendingBgp = new Map<Table, Map<string, MemberEntry>>();
   /** XMPP: items and retracts. */
   readonly pendingXmpp = new Map<Table, Map<string, RouteUpdate>>();
   readonly syncs: SyncJob[] = [];

@@ -42,6 +42,7 @@ import { RoutingInstance, sameSet as sameStringSet, type RoutingInstanceDef } fr
 import { applyInterest, interestOf, membershipKey, peerWantsRoute } from './rtc';
 import { Destination, sameSet, sameSetContent, setAt, setSize, type PathSet, type Table } from './table';
 import { MASTER_INSTANCE, TABLE_OF_FAMILY, VPN_TABLE_OF, type XmppFamily } from './tables';
+import { HOLD, UpdateGroup, updateGroupKey, type MemberEntry } from './update-group';
 import { Replicator, type ReplicationHost } from './vpn';
 import { agentEntry, xmppPath, type AgentViewContext } from './xmpp-attrs';
 
@@ -131,10 +132,11 @@ export class Rib implements ReplicationHost {
   private readonly vnByName = new Map<string, { index: number; refs: number }>();
   private readonly vnByIndex = new Map<number, string>();
   private readonly upByFamily = new Map<Family, number>();
-  /** BGP peers in Established, so a route change visits only them, not every agent too. */
-  private readonly upBgp = new Set<Peer>();
+  /** Update groups of the BGP peers in Established, so a route change visits only them, not every agent. */
+  private readonly groups = new Map<string, UpdateGroup>();
   private readonly dirtyTables = new Set<Table>();
   private readonly pendingPeers = new Set<Peer>();
+  private readonly pendingGroups = new Set<UpdateGroup>();
   private readonly syncing = new Set<Peer>();
   private synced: SyncDone[] = [];
   private events: PathEvent[] = [];
@@ -419,7 +421,10 @@ export class Rib implements ReplicationHost {
       const table = p.dest!.table;
       const ok = bgpVerdict(peer, table, p, this.speaker) === AdvertiseReason.Advertised;
       if (now && ok) this.writeBgp(peer, table, p.dest!.key, p);
-      else if (!now && bgpVerdict(peer, table, p, this.speaker, true) === AdvertiseReason.Advertised) {
+      else if (
+        !now &&
+        bgpVerdict(peer, table, p, this.speaker, { assumeWanted: true }) === AdvertiseReason.Advertised
+      ) {
         this.writeBgp(peer, table, p.dest!.key, null);
       }
     }
@@ -446,6 +451,7 @@ export class Rib implements ReplicationHost {
       this.peers.set(name, peer);
     }
     peer.up = true;
+    peer.blocked = false;
     peer.generation++;
   }
 
@@ -457,6 +463,7 @@ export class Rib implements ReplicationHost {
     const peer = this.peers.get(name);
     if (peer === undefined || peer.kind !== 'xmpp') return;
     peer.up = false;
+    peer.blocked = false;
     peer.pendingXmpp.clear();
     peer.syncs.length = 0;
     this.syncing.delete(peer);
@@ -630,9 +637,9 @@ export class Rib implements ReplicationHost {
     // Changes made while it was down are not its business; its download starts from here.
     this.settle();
     peer.up = true;
-    this.upBgp.add(peer);
     peer.families = new Set(families);
     for (const f of peer.families) this.upByFamily.set(f, (this.upByFamily.get(f) ?? 0) + 1);
+    this.joinGroup(peer);
     const tables = TABLE_OF_FAMILY.filter(([f]) => peer.families.has(f)).map(([, t]) =>
       this.tablesByName.get(t)!,
     );
@@ -650,8 +657,9 @@ export class Rib implements ReplicationHost {
     );
     if (peer.up) for (const f of peer.families) this.upByFamily.set(f, (this.upByFamily.get(f) ?? 1) - 1);
     peer.up = false;
-    this.upBgp.delete(peer);
+    this.leaveGroup(peer);
     peer.pendingBgp.clear();
+    peer.blocked = false;
     peer.syncs.length = 0;
     this.syncing.delete(peer);
     if (opts.graceful) {
@@ -659,6 +667,42 @@ export class Rib implements ReplicationHost {
       return;
     }
     this.removePeerPaths(peer, tables, () => true);
+  }
+
+  private joinGroup(peer: Peer): void {
+    const key = updateGroupKey(peer);
+    let g = this.groups.get(key);
+    if (g === undefined) this.groups.set(key, (g = new UpdateGroup(key, peer.families)));
+    // What the group has pending predates this member: its download sends the current state instead.
+    for (const [table, m] of g.pending) for (const k of m.keys()) this.writeBgp(peer, table, k, HOLD);
+    g.members.add(peer);
+    peer.group = g;
+  }
+
+  private leaveGroup(peer: Peer): void {
+    const g = peer.group;
+    if (g === undefined) return;
+    g.members.delete(peer);
+    g.sources.delete(peer);
+    peer.group = undefined;
+    if (g.members.size > 0) return;
+    this.groups.delete(g.key);
+    this.pendingGroups.delete(g);
+  }
+
+  /**
+   * The session layer cannot write to this receiver now (its socket is full): its output stays pending,
+   * coalescing per route, and its download pauses until `unblock`.
+   */
+  block(name: string): void {
+    const peer = this.peers.get(name);
+    if (peer !== undefined && peer.up) peer.blocked = true;
+  }
+
+  /** The receiver drained: what accumulated goes out with the next `takeChanges`. */
+  unblock(name: string): void {
+    const peer = this.peers.get(name);
+    if (peer !== undefined) peer.blocked = false;
   }
 
   /** Received routes, one call per UPDATE announcement (`@skein/bgp` `routesOf`): attributes interned once. */
@@ -959,57 +1003,107 @@ export class Rib implements ReplicationHost {
     this.runSyncs(opts.maxSyncRoutes ?? Infinity);
     const agents: AgentChange[] = [];
     const peers: PeerChange[] = [];
+    const groups = new Set(this.pendingGroups);
+    const blocked: Peer[] = [];
     for (const peer of this.pendingPeers) {
-      if (peer.kind === 'xmpp') {
-        for (const [table, m] of peer.pendingXmpp) {
-          if (m.size > 0)
-            agents.push({
-              agent: peer.name,
-              ri: table.ri.name,
-              family: table.xmppFamily!,
-              updates: [...m.values()],
-            });
-        }
-        peer.pendingXmpp.clear();
-      } else {
-        const batches = this.bgpBatches(peer);
-        if (batches.length > 0) peers.push({ peer: peer.name, batches });
-        peer.pendingBgp.clear();
+      if (peer.kind !== 'xmpp') {
+        if (peer.group !== undefined) groups.add(peer.group);
+        else peer.pendingBgp.clear();
+        continue;
       }
+      if (peer.blocked) {
+        blocked.push(peer);
+        continue;
+      }
+      for (const [table, m] of peer.pendingXmpp) {
+        if (m.size > 0)
+          agents.push({
+            agent: peer.name,
+            ri: table.ri.name,
+            family: table.xmppFamily!,
+            updates: [...m.values()],
+          });
+      }
+      peer.pendingXmpp.clear();
     }
     this.pendingPeers.clear();
+    for (const g of groups) this.groupOutput(g, peers, blocked);
+    this.pendingGroups.clear();
+    for (const peer of blocked) this.pendingPeers.add(peer);
     const changes: RibChanges = {
       agents,
       peers,
       synced: this.synced,
       paths: this.events,
-      more: this.syncing.size > 0,
+      more: [...this.syncing].some((p) => !p.blocked),
     };
     this.synced = [];
     this.events = [];
     return changes;
   }
 
-  private bgpBatches(peer: Peer): UpdateBatch[] {
+  /**
+   * A group's output: members whose view is the group's share one batch list (the session layer encodes it
+   * once); the others get the group's entries merged with their own. A blocked member keeps its view pending.
+   */
+  private groupOutput(g: UpdateGroup, peers: PeerChange[], blocked: Peer[]): void {
+    let shared: UpdateBatch[] | undefined;
+    for (const m of g.members) {
+      if (m.blocked) {
+        for (const [table, gm] of g.pending) {
+          const own = m.pendingBgp.get(table);
+          for (const [key, path] of gm) {
+            const seen = g.seenBy(m, path);
+            if (seen !== undefined && !own?.has(key)) this.writeBgp(m, table, key, seen);
+          }
+        }
+        if (m.pendingBgp.size > 0) blocked.push(m);
+        continue;
+      }
+      const batches =
+        m.pendingBgp.size === 0 && !g.sources.has(m)
+          ? (shared ??= this.bgpBatches(g.representative, g.pending))
+          : this.bgpBatches(m, g.pending, m);
+      m.pendingBgp.clear();
+      if (batches.length > 0) peers.push({ peer: m.name, batches });
+    }
+    g.clear();
+  }
+
+  /** UPDATE batches from a group's pending entries, as `member` sees them with its own entries when given. */
+  private bgpBatches(
+    peer: Peer,
+    groupPending: ReadonlyMap<Table, ReadonlyMap<string, Path | null>>,
+    member?: Peer,
+  ): UpdateBatch[] {
     const out: UpdateBatch[] = [];
-    for (const [table, m] of peer.pendingBgp) {
+    const tables = new Set(groupPending.keys());
+    if (member !== undefined) for (const t of member.pendingBgp.keys()) tables.add(t);
+    for (const table of tables) {
       const family = table.bgpFamily!;
-      const v6 = family === 'inet6' || family === 'inet6-vpn';
       const withdraw: Nlri[] = [];
       const groups = new Map<AttrSet, Nlri[]>();
-      for (const [key, path] of m) {
+      const add = (key: string, path: Path | null) => {
         if (path === null) {
           withdraw.push(bgpNlriOfKey(family, key, WITHDRAW_LABEL, null));
-          continue;
+          return;
         }
         const attrs = outboundAttrs(path, peer, this.speaker);
         let list = groups.get(attrs);
         if (list === undefined) groups.set(attrs, (list = []));
         list.push(bgpNlriOfKey(family, key, path.label, path.attrs));
-      }
+      };
+      const own = member?.pendingBgp.get(table);
+      const gm = groupPending.get(table);
+      if (gm !== undefined)
+        for (const [key, path] of gm) {
+          if (own?.has(key) || (member !== undefined && path !== null && path.peer === member)) continue;
+          add(key, path);
+        }
+      if (own !== undefined) for (const [key, e] of own) if (e !== HOLD) add(key, e);
       if (withdraw.length > 0) out.push({ family, withdraw } as UpdateBatch);
       for (const [attrs, announce] of groups) {
-        const w = wireAttributes(attrs, v6);
+        const w = wireAttributes(attrs, family);
         out.push({ family, attributes: w.attributes, nextHop: w.nextHop, announce } as UpdateBatch);
       }
     }
@@ -1043,36 +1137,76 @@ export class Rib implements ReplicationHost {
         if (unchanged && !pending) continue;
         shared ??= this.agentUpdate(table, dest, setSize(after) === 0 ? [] : agentPaths(agent, after));
         this.writeXmpp(agent, table, dest.key, shared);
+        if (agent.syncs.length > 0) this.noteSent(agent, table, dest);
         continue;
       }
       const was = agentPaths(agent, before);
       const now = agentPaths(agent, after);
       if (!pending && sameSetContent(was, now)) continue;
       this.writeXmpp(agent, table, dest.key, this.agentUpdate(table, dest, now));
+      if (agent.syncs.length > 0) this.noteSent(agent, table, dest);
     }
   }
 
+  /**
+   * Judged once per update group; then, one by one, the members whose view differs: a path involved came
+   * from them (split horizon), they have output of their own pending, or their download is running.
+   */
   private settlePeers(table: Table, dest: Destination, before: PathSet, after: PathSet): void {
+    const family = table.bgpFamily!;
+    if ((this.upByFamily.get(family) ?? 0) === 0) return;
     const oldBest = setSize(before) > 0 ? setAt(before, 0) : null;
     const newBest = setSize(after) > 0 ? setAt(after, 0) : null;
-    if ((this.upByFamily.get(table.bgpFamily!) ?? 0) === 0) return;
-    for (const peer of this.upBgp) {
-      if (!peer.families.has(table.bgpFamily!)) continue;
-      const pending = peer.pendingBgp.get(table)?.has(dest.key) ?? false;
-      const nowOk =
-        newBest !== null && bgpVerdict(peer, table, newBest, this.speaker) === AdvertiseReason.Advertised;
-      const wasOk =
-        oldBest !== null && bgpVerdict(peer, table, oldBest, this.speaker) === AdvertiseReason.Advertised;
-      if (!nowOk) {
-        if (wasOk || pending) this.writeBgp(peer, table, dest.key, null);
-        continue;
+    const key = dest.key;
+    for (const g of this.groups.values()) {
+      if (!g.families.has(family)) continue;
+      const gPrev = g.pending.get(table)?.get(key);
+      const gWrite = this.bgpDecision(g.representative, table, oldBest, newBest, gPrev !== undefined, true);
+      if (gWrite !== undefined) {
+        g.write(table, key, gWrite);
+        this.pendingGroups.add(g);
       }
-      if (wasOk && !pending && oldBest!.label === newBest!.label) {
-        if (outboundAttrs(oldBest!, peer, this.speaker) === outboundAttrs(newBest!, peer, this.speaker))
+      const gNow = gWrite !== undefined ? gWrite : gPrev;
+      for (const m of g.members) {
+        const own = m.pendingBgp.size === 0 ? undefined : m.pendingBgp.get(table)?.get(key);
+        const job = m.syncs[0];
+        if (
+          own === undefined &&
+          job === undefined &&
+          oldBest?.peer !== m &&
+          newBest?.peer !== m &&
+          (gPrev === undefined || gPrev === null || gPrev.peer !== m)
+        )
           continue;
+        const was = own !== undefined ? own : (g.seenBy(m, gPrev) ?? HOLD);
+        const mine = this.bgpDecision(m, table, oldBest, newBest, was !== HOLD, false);
+        const want = mine !== undefined ? mine : was;
+        const given = own !== undefined ? own : (g.seenBy(m, gNow) ?? HOLD);
+        if (want !== given) this.writeBgp(m, table, key, want);
+        if (job !== undefined && want !== HOLD && want !== was) this.noteSent(m, table, dest);
       }
-      this.writeBgp(peer, table, dest.key, newBest);
     }
+  }
+
+  /** What a receiver must be sent for a destination whose best path went from `oldBest` to `newBest`. */
+  private bgpDecision(
+    peer: Peer,
+    table: Table,
+    oldBest: Path | null,
+    newBest: Path | null,
+    pending: boolean,
+    forGroup: boolean,
+  ): Path | null | undefined {
+    const ok = (p: Path | null) =>
+      p !== null && bgpVerdict(peer, table, p, this.speaker, { forGroup }) === AdvertiseReason.Advertised;
+    const nowOk = ok(newBest);
+    const wasOk = ok(oldBest);
+    if (!nowOk) return wasOk || pending ? null : undefined;
+    if (wasOk && !pending && oldBest!.label === newBest!.label) {
+      if (outboundAttrs(oldBest!, peer, this.speaker) === outboundAttrs(newBest!, peer, this.speaker))
+        return undefined;
+    }
+    return newBest;
   }
 
   private agentUpdate(table: Table, dest: Destination, paths: readonly Path[]): RouteUpdate {
@@ -1091,22 +1225,34 @@ export class Rib implements ReplicationHost {
     this.pendingPeers.add(agent);
   }
 
-  private writeBgp(peer: Peer, table: Table, key: string, path: Path | null): void {
+  private writeBgp(peer: Peer, table: Table, key: string, path: MemberEntry): void {
     let m = peer.pendingBgp.get(table);
     if (m === undefined) peer.pendingBgp.set(table, (m = new Map()));
     m.set(key, path);
     this.pendingPeers.add(peer);
   }
 
+  /** A change reached a receiver while its download runs: the walk need not send that route again. */
+  private noteSent(peer: Peer, table: Table, dest: Destination): void {
+    const job = peer.kind === 'xmpp' ? peer.syncs.find((j) => j.ri === table.ri.name) : peer.syncs[0];
+    if (job === undefined || job.tables.indexOf(table) < job.at) return;
+    (job.sent ??= new Set()).add(dest);
+  }
+
   /** Walks initial downloads, round robin between receivers, for at most `budget` destinations. */
   private runSyncs(budget: number): void {
-    while (budget > 0 && this.syncing.size > 0) {
+    let moved = true;
+    while (budget > 0 && moved) {
+      moved = false;
       for (const peer of [...this.syncing]) {
         const job = peer.syncs[0];
         if (job === undefined) {
           this.syncing.delete(peer);
           continue;
         }
+        // A blocked receiver's download waits: walking on would only queue the table in its pending output.
+        if (peer.blocked) continue;
+        moved = true;
         budget -= this.advance(peer, job, Math.min(budget, SYNC_QUANTUM));
         if (job.at >= job.tables.length) {
           peer.syncs.shift();
@@ -1141,7 +1287,7 @@ export class Rib implements ReplicationHost {
       }
       used++;
       const dest = r.value as Destination;
-      if (dest.usable === 0) continue;
+      if (dest.usable === 0 || job.sent?.has(dest)) continue;
       if (peer.kind === 'xmpp') {
         const paths = agentPaths(peer, dest.pathSet());
         if (paths.length > 0) this.writeXmpp(peer, table, dest.key, this.agentUpdate(table, dest, paths));

@@ -194,6 +194,16 @@ export class XmppServer implements AgentSessionHost {
     this.host.changed();
   }
 
+  backpressure(session: AgentSession, full: boolean): void {
+    if (this.sessions.get(session.name) !== session) return;
+    if (full) {
+      this.host.rib.block(session.name);
+      return;
+    }
+    this.host.rib.unblock(session.name);
+    this.host.changed();
+  }
+
   endOfRib(session: AgentSession): void {
     if (this.sessions.get(session.name) === session) this.sweep(session.name);
   }

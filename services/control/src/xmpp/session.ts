@@ -37,6 +37,8 @@ export interface AgentSessionHost {
   /** A subscribe/unsubscribe on the /config channel (its VR or a VM), not a routing instance. */
   configSubscription(session: AgentSession, node: string, subscribe: boolean): void;
   closed(session: AgentSession, how: CloseKind): void;
+  /** The agent reads slower than routes are written: hold its route output (`full`) or release it. */
+  backpressure(session: AgentSession, full: boolean): void;
   log(level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>): void;
 }
 
@@ -53,6 +55,12 @@ export type CloseKind =
   /** The node is shutting down or rebuilding its RIB. */
   | 'shutdown';
 
+/**
+ * Bytes queued on an agent's socket above which its route output waits in the Rib, coalescing per route,
+ * until the socket drains: a slow agent then costs at most one pending entry per changed route.
+ */
+export const SEND_QUEUE_LIMIT = 512 * 1024;
+
 export interface AgentCounters {
   open: number;
   update: number;
@@ -65,6 +73,8 @@ export interface AgentCounters {
   unsubscribe: number;
   sent_items: number;
   sent_messages: number;
+  /** Times the socket filled up and route output was held back. */
+  blocked: number;
 }
 
 type State = 'await-header' | 'established' | 'closed';
@@ -97,7 +107,10 @@ export class AgentSession {
     unsubscribe: 0,
     sent_items: 0,
     sent_messages: 0,
+    blocked: 0,
   };
+  /** Route output is held back until the socket drains. */
+  blocked = false;
   establishedAt: number | undefined;
   endOfRibSent = false;
   closeReason: string | undefined;
@@ -140,6 +153,16 @@ export class AgentSession {
     this.counters.sent_items += change.updates.length;
     this.counters.sent_messages += msgs.length;
     for (const m of msgs) this.write(m);
+    if (!this.blocked && this.socket.writableLength >= SEND_QUEUE_LIMIT) {
+      this.blocked = true;
+      this.counters.blocked++;
+      this.host.backpressure(this, true);
+      // Past the limit a write has returned false, so 'drain' comes once the queue is empty.
+      this.socket.once('drain', () => {
+        this.blocked = false;
+        if (this.state === 'established') this.host.backpressure(this, false);
+      });
+    }
   }
 
   /** /config push iqs, already encoded. */
