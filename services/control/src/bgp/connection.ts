@@ -63,6 +63,19 @@ export class BgpConnection implements SessionIo {
     if (s !== undefined && !s.destroyed) s.write(bytes);
   }
 
+  /** Bytes written but not yet taken by the kernel. */
+  get queuedBytes(): number {
+    return this.socket?.writableLength ?? 0;
+  }
+
+  /** `fn` once the socket's queue is empty (needs a write to have returned false); never if it closes first. */
+  onceDrained(fn: () => void): void {
+    const s = this.socket;
+    s?.once('drain', () => {
+      if (this.socket === s) fn();
+    });
+  }
+
   close(): void {
     const s = this.socket;
     this.socket = undefined;

@@ -58,9 +58,12 @@ export interface NeighborCounters {
   end_of_rib: number;
   attr_errors: number;
   bad_items: number;
+  /** Times the socket filled up and the Rib held this peer's output back. */
+  blocked: number;
 }
 
 interface CountersBase {
+  blocked: number;
   reach: number;
   unreach: number;
   endOfRib: number;
@@ -77,6 +80,9 @@ interface CountersBase {
 
 const ESTABLISHED_STATES = new Set(['OpenConfirm', 'Established']);
 
+/** Bytes queued on a peer's socket above which its output waits in the Rib (see `holdBackIfFull`). */
+export const SEND_QUEUE_LIMIT = 1024 * 1024;
+
 /** UPDATEs already built for a batch list, by whether the peer speaks 4-octet AS. */
 export type EncodedBatches = Map<readonly UpdateBatch[], Map<boolean, Buffer[]>>;
 
@@ -91,6 +97,7 @@ export class Neighbor {
   private live: BgpConnection | undefined;
   private restartTimer: unknown;
   private readonly counts: CountersBase = {
+    blocked: 0,
     reach: 0,
     unreach: 0,
     endOfRib: 0,
@@ -104,6 +111,7 @@ export class Neighbor {
   negotiated: NegotiatedSession | undefined;
   private received = new Map<Family, Set<string>>();
   private stopped = false;
+  private blocked = false;
 
   constructor(
     private readonly host: NeighborHost,
@@ -139,6 +147,7 @@ export class Neighbor {
       end_of_rib: this.counts.endOfRib,
       attr_errors: c.attrErrors + sum((x) => x.session.attrErrors),
       bad_items: 0,
+      blocked: this.counts.blocked,
     };
   }
 
@@ -228,6 +237,24 @@ export class Neighbor {
     }
     const messages = bufs;
     c.guard(() => c.session.sendUpdates(messages));
+    this.holdBackIfFull(c);
+  }
+
+  /**
+   * A peer that reads slower than we write: once SEND_QUEUE_LIMIT bytes wait on its socket, its output stays
+   * in the Rib (one pending entry per changed route) until the socket drains.
+   */
+  private holdBackIfFull(c: BgpConnection): void {
+    if (this.blocked || c.queuedBytes < SEND_QUEUE_LIMIT) return;
+    this.blocked = true;
+    this.counts.blocked++;
+    this.host.rib.block(this.name);
+    c.onceDrained(() => {
+      if (!this.blocked || this.live !== c) return;
+      this.blocked = false;
+      this.host.rib.unblock(this.name);
+      this.host.changed();
+    });
   }
 
   private encode(batches: readonly UpdateBatch[], as4: boolean): Buffer[] {
@@ -372,6 +399,7 @@ export class Neighbor {
 
   private sessionDown(reason: FsmReason, n?: NotificationMessage): void {
     this.live = undefined;
+    this.blocked = false;
     this.negotiated = undefined;
     this.establishedAt = undefined;
     this.flaps++;

@@ -63,7 +63,7 @@ export class KafkaRouteEventSink implements RouteEventSink {
 
   publish(records: readonly RouteRecord[]): void {
     if (records.length === 0) return;
-    this.queue.push(...records);
+    for (const r of records) this.queue.push(r); // not push(...records): a big flush overflows the stack
     this.sending ??= this.drain();
   }
 
@@ -98,7 +98,7 @@ export class KafkaRouteEventSink implements RouteEventSink {
 export class MemoryRouteEventSink implements RouteEventSink {
   readonly records: RouteRecord[] = [];
   publish(records: readonly RouteRecord[]): void {
-    this.records.push(...records);
+    for (const r of records) this.records.push(r);
   }
   async close(): Promise<void> {}
 }
