@@ -14,10 +14,8 @@
 // complete (times are wall-clock ms of this machine).
 'use strict';
 const { Agent, AgentFleet, testNetAddress } = require('@skein/agent-sim');
-const { dropRetainedStanzas, flag, now, procStats } = require('./lib');
+const { now, procStats } = require('./lib');
 
-// The simulator's side of @skein/xmpp's stanza leak (see dropRetainedStanzas); --keep-stanzas runs without.
-if (!flag('keep-stanzas')) dropRetainedStanzas();
 
 let fleet;
 let setup;

@@ -247,29 +247,10 @@ async function startSkeinNode(api, o) {
     `${o.host}:${o.bgpPort ?? 0}`,
     '--xmpp',
     `${o.host}:${o.xmppPort ?? 0}`,
-    ...(o.fixStanzaLeak ? ['--fix-stanza-leak'] : []),
   ];
   const child = forkChild('skein-node.js', args, o.execArgv ?? []);
   const ready = await child.next((m) => m.type === 'ready', 'control node ready', 120_000);
   return { pid: child.pid, ports: ready.ports, child, stop: () => stopChild(child, 60_000) };
-}
-
-/**
- * @skein/xmpp's StreamParser appends every stanza to the stream's root element and never lets go, so a
- * stream holds every stanza it ever received (several bytes of heap per byte of XML). Nothing reads the
- * root's children, so emptying them after each chunk is safe. The simulated agents always run with this
- * (1,000 agents receiving 5,000 routes each would otherwise exhaust an 8 GB heap); the control node only on
- * request (xmpp.js --fix-stanza-leak), to measure what the leak costs it.
- */
-function dropRetainedStanzas() {
-  const { StreamParser } = require('@skein/xmpp');
-  const push = StreamParser.prototype.push;
-  StreamParser.prototype.push = function (chunk) {
-    const out = push.call(this, chunk);
-    const root = this.stack?.[0];
-    if (root !== undefined) root.children.length = 0;
-    return out;
-  };
 }
 
 const fmt = {
@@ -284,7 +265,6 @@ module.exports = {
   MASTER,
   Sampler,
   controlModule,
-  dropRetainedStanzas,
   flag,
   fmt,
   forkChild,

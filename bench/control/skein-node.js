@@ -3,9 +3,7 @@
 // for BGP and XMPP. Started by run.js / xmpp.js over IPC; reports `{ type: 'ready', ports }`.
 //   node bench/control/skein-node.js --db <url> --name cn1 --bgp 127.0.0.1:0 --xmpp 127.0.0.1:0
 'use strict';
-const { controlModule, dropRetainedStanzas, flag, opt } = require('./lib');
-
-if (flag('fix-stanza-leak')) dropRetainedStanzas();
+const { controlModule, opt } = require('./lib');
 
 const { startControlNode } = require(controlModule());
 const { PgTailEventLog } = require('@skein/bus');

@@ -7,13 +7,10 @@
 //
 //   npm run build && node bench/control/xmpp.js [--agents 1000] [--ris 10] [--routes 50] [--timeout 600]
 //       [--cpu-prof <dir>] [--node-flags '<flags for the control node>'] [--agent-node-flags '<flags>']
-//       [--fib count|full] [--keep-stanzas] [--fix-stanza-leak]
-// --keep-stanzas: agents without the workaround for @skein/xmpp's stanza leak (lib.js dropRetainedStanzas);
-// --fix-stanza-leak: the control node with it (a diagnostic: what the leak costs the node).
+//       [--fib count|full]
 'use strict';
 const {
   Sampler,
-  flag,
   fmt,
   forkChild,
   freePort,
@@ -85,10 +82,9 @@ async function main() {
       host: '127.0.0.1',
       xmppPort,
       execArgv,
-      fixStanzaLeak: flag('fix-stanza-leak'),
     });
     const agentFlags = (opt('agent-node-flags') ?? '').split(' ').filter(Boolean);
-    agents = forkChild('agents.js', flag('keep-stanzas') ? ['--keep-stanzas'] : [], [
+    agents = forkChild('agents.js', [], [
       '--max-old-space-size=8192',
       ...agentFlags,
     ]);
