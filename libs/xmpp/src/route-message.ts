@@ -53,9 +53,22 @@ function messageOpen(agent: string): string {
 
 const EVENT_OPEN = openTag('event', { xmlns: PUBSUB_NS });
 
+/**
+ * Item XML by update object. A control node hands one update object to every agent of an RI that sees the
+ * route alike, so each is serialised once however many agents receive it; updates are never changed after
+ * they are made.
+ */
+const encodedItems = new WeakMap<RouteUpdate, string>();
+
 function encodeUpdate(u: RouteUpdate): string {
-  if (u.op === 'retract') return openTag('retract', { id: itemIdOf(u.nlri) }, true);
-  return `${openTag('item', { id: itemIdOf(u.entry.nlri) })}${serialize(encodeEntry(u.entry))}</item>`;
+  let xml = encodedItems.get(u);
+  if (xml !== undefined) return xml;
+  xml =
+    u.op === 'retract'
+      ? openTag('retract', { id: itemIdOf(u.nlri) }, true)
+      : `${openTag('item', { id: itemIdOf(u.entry.nlri) })}${serialize(encodeEntry(u.entry))}</item>`;
+  encodedItems.set(u, xml);
+  return xml;
 }
 
 /**
@@ -68,7 +81,12 @@ export function encodeRouteMessages(o: RouteMessageOptions): string[] {
   const head = `${messageOpen(o.agent)}${EVENT_OPEN}${openTag('items', { node: formatItemsNode(o.family, o.ri) })}`;
   const out: string[] = [];
   for (let i = 0; i < o.updates.length; i += max) {
-    out.push(`${head}${o.updates.slice(i, i + max).map(encodeUpdate).join('')}</items></event></message>`);
+    out.push(
+      `${head}${o.updates
+        .slice(i, i + max)
+        .map(encodeUpdate)
+        .join('')}</items></event></message>`,
+    );
   }
   return out;
 }
@@ -89,14 +107,20 @@ function decodeEventItem(el: XmlElement, family: Family): EventItem {
   if (!entry.ok) return { op: 'error', error: entry.error };
   const canonicalId = itemIdOf(nlri.value);
   if (itemIdOf(entry.value.nlri) !== canonicalId) {
-    return { op: 'error', error: itemError('node-mismatch', `item id ${id} but nlri ${itemIdOf(entry.value.nlri)}`, id) };
+    return {
+      op: 'error',
+      error: itemError('node-mismatch', `item id ${id} but nlri ${itemIdOf(entry.value.nlri)}`, id),
+    };
   }
   const bad = validateEventEntry(entry.value, id);
   if (bad) return { op: 'error', error: bad };
   return { op: 'add', id: canonicalId, entry: entry.value };
 }
 
-export function decodeRouteMessage(el: XmlElement, event: XmlElement): RouteEventMessage | EndOfRibMessage | BadStanza {
+export function decodeRouteMessage(
+  el: XmlElement,
+  event: XmlElement,
+): RouteEventMessage | EndOfRibMessage | BadStanza {
   const items = child(event, 'items')!;
   const node = parseItemsNode(items.attrs['node'] ?? '');
   if (!node.ok) {

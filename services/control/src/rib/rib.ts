@@ -139,6 +139,11 @@ export class Rib implements ReplicationHost {
   private readonly pendingGroups = new Set<UpdateGroup>();
   private readonly syncing = new Set<Peer>();
   private synced: SyncDone[] = [];
+  /**
+   * Items made during one `takeChanges` walk of downloads: agents that do not contribute to a destination get
+   * the same item, one object, which the session layer serialises once.
+   */
+  private readonly walkShared = new Map<Destination, RouteUpdate>();
   private events: PathEvent[] = [];
   private readonly recordEvents: boolean;
   private readonly viewContext: AgentViewContext;
@@ -1001,6 +1006,7 @@ export class Rib implements ReplicationHost {
     this.deriveRoutes();
     this.settle();
     this.runSyncs(opts.maxSyncRoutes ?? Infinity);
+    this.walkShared.clear();
     const agents: AgentChange[] = [];
     const peers: PeerChange[] = [];
     const groups = new Set(this.pendingGroups);
@@ -1289,7 +1295,15 @@ export class Rib implements ReplicationHost {
       const dest = r.value as Destination;
       if (dest.usable === 0 || job.sent?.has(dest)) continue;
       if (peer.kind === 'xmpp') {
-        const paths = agentPaths(peer, dest.pathSet());
+        const set = dest.pathSet();
+        if (!contributes(peer, set)) {
+          let u = this.walkShared.get(dest);
+          if (u === undefined)
+            this.walkShared.set(dest, (u = this.agentUpdate(table, dest, agentPaths(peer, set))));
+          this.writeXmpp(peer, table, dest.key, u);
+          continue;
+        }
+        const paths = agentPaths(peer, set);
         if (paths.length > 0) this.writeXmpp(peer, table, dest.key, this.agentUpdate(table, dest, paths));
       } else if (bgpVerdict(peer, table, dest.head, this.speaker) === AdvertiseReason.Advertised) {
         this.writeBgp(peer, table, dest.key, dest.head);

@@ -59,7 +59,7 @@ export type CloseKind =
  * Bytes queued on an agent's socket above which its route output waits in the Rib, coalescing per route,
  * until the socket drains: a slow agent then costs at most one pending entry per changed route.
  */
-export const SEND_QUEUE_LIMIT = 512 * 1024;
+export const SEND_QUEUE_LIMIT = 64 * 1024;
 
 export interface AgentCounters {
   open: number;
