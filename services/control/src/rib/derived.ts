@@ -2,7 +2,7 @@ import { canonicalIp, formatPrefix, parseIp, parsePrefix, type IpPrefix } from '
 import type { OriginatedPath } from './rib';
 import type { Path } from './path';
 import type { PeerKind } from './peer';
-import { splitVpnKey } from './rd';
+import { rdOfPath } from './nlri-keys';
 import type { RoutingInstance } from './routing-instance';
 import { setAt, setSize, type Destination, type Table } from './table';
 import type { XmppFamily } from './tables';
@@ -69,20 +69,6 @@ export function usablePaths(dest: Destination | undefined, skip: readonly PeerKi
     if (!skip.includes(p.peer.kind)) out.push(p);
   }
   return out;
-}
-
-/**
- * The RD a path was announced with: its own for agent and originated paths, the VPN key's for a copy
- * imported from a BGP-learned VPN route (those carry the RD in the NLRI, not in the attributes).
- */
-export function rdOfPath(p: Path): string | undefined {
-  if (p.attrs.rd !== undefined) return p.attrs.rd;
-  for (let q = p.primary; q !== null; q = q.primary) {
-    if (q.attrs.rd !== undefined) return q.attrs.rd;
-    if (q.primary === null && q.dest !== null && q.dest.table.kind === 'vpn')
-      return splitVpnKey(q.dest.key).rd;
-  }
-  return undefined;
 }
 
 /** Next hop, label and RD of a path, for introspect. */

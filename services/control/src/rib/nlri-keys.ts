@@ -1,8 +1,10 @@
 import { ZERO_ESI, labelField, mplsLabel, nlriKey, type EvpnRoute, type Family, type Nlri } from '@skein/bgp';
 import type { Nlri as XmppNlri } from '@skein/xmpp';
 import type { AttrSet } from './attrs';
+import type { Path } from './path';
 import { membershipFromKey } from './rtc';
 import { splitVpnKey } from './rd';
+import type { Destination } from './table';
 import { BROADCAST_MAC, type XmppFamily } from './tables';
 
 /**
@@ -101,6 +103,20 @@ export function rdOfKey(family: Family, key: string): string | undefined {
     return parts[0] === '2' || parts[0] === '3' ? parts[1] : undefined;
   }
   return undefined;
+}
+
+/**
+ * The RD a path is known by: its VPN key's, its own (exported VRF path), or its source's (imported copy, whose
+ * BGP-learned source carries the RD in the NLRI, not in the attributes).
+ */
+export function rdOfPath(path: Path, dest: Destination | null = path.dest): string | undefined {
+  if (dest !== null && dest.table.bgpFamily !== undefined) {
+    const rd = rdOfKey(dest.table.bgpFamily, dest.key);
+    if (rd !== undefined) return rd;
+  }
+  if (path.attrs.rd !== undefined) return path.attrs.rd;
+  const primary = path.primary;
+  return primary !== null && primary.dest !== null ? rdOfPath(primary, primary.dest) : undefined;
 }
 
 /** The NLRI to send to a BGP peer for a master-table destination and the path being announced. */

@@ -5,13 +5,13 @@ import {
   hostRoute,
   nextHopView,
   prefixContains,
-  rdOfPath,
   routePrefix,
   usablePaths,
   type DerivedRouteHost,
   type RouteWatcher,
   reconcileDefs,
 } from './derived';
+import { rdOfPath } from './nlri-keys';
 import type { Path } from './path';
 import type { PeerKind } from './peer';
 import type { Destination, Table } from './table';

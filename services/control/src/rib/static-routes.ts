@@ -3,13 +3,13 @@ import type { AttrInput } from './attrs';
 import {
   hostRoute,
   nextHopView,
-  rdOfPath,
   routePrefix,
   usablePaths,
   type DerivedRouteHost,
   type RouteWatcher,
   reconcileDefs,
 } from './derived';
+import { rdOfPath } from './nlri-keys';
 import type { Path } from './path';
 import type { Destination, Table } from './table';
 import { vrfTableName, type XmppFamily } from './tables';

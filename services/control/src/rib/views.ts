@@ -3,7 +3,7 @@ import type { AsPathSegment } from '@skein/bgp';
 import { INFEASIBLE, infeasibleReason, type Path } from './path';
 import { originatedRd } from './rd';
 import type { Rib } from './rib';
-import { rdOfKey } from './nlri-keys';
+import { rdOfPath } from './nlri-keys';
 import type { RoutingInstance } from './routing-instance';
 import type { PeerKind } from './peer';
 import { formatCommunity } from './xmpp-attrs';
@@ -47,17 +47,6 @@ export function formatAsPath(segments: readonly AsPathSegment[] | undefined): st
           : `(${s.asns.join(' ')})`,
     )
     .join(' ');
-}
-
-/** The RD a path is known by: its VPN key's, its own (exported VRF path), or its source's (imported copy). */
-export function rdOfPath(path: Path, dest: Destination | null): string | undefined {
-  if (dest !== null && dest.table.bgpFamily !== undefined) {
-    const rd = rdOfKey(dest.table.bgpFamily, dest.key);
-    if (rd !== undefined) return rd;
-  }
-  if (path.attrs.rd !== undefined) return path.attrs.rd;
-  const primary = path.primary;
-  return primary !== null && primary.dest !== null ? rdOfPath(primary, primary.dest) : undefined;
 }
 
 export function describePath(path: Path, dest: Destination | null = path.dest): PathView {
