@@ -2,13 +2,8 @@ import net from 'node:net';
 import { ceasePeerDeconfigured, type NotificationMessage } from '@skein/bgp';
 import type { PeerChange } from '../rib';
 import type { BgpConfig } from '../config/types';
+import { closeServer, listen, plainAddress } from '../listener';
 import { Neighbor, type EncodedBatches, type NeighborHost } from './neighbor';
-
-/** `::ffff:127.0.0.2` (a dual-stack listener's view of an IPv4 peer) → `127.0.0.2`. */
-export function plainAddress(a: string | undefined): string {
-  if (a === undefined) return '';
-  return a.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a;
-}
 
 /**
  * The BGP side of the node: the listener, and one `Neighbor` per configured session. Accepted connections
@@ -23,15 +18,9 @@ export class BgpSpeaker {
   async listen(host: string, port: number): Promise<number> {
     const server = net.createServer((socket) => this.accept(socket));
     server.on('error', (err) => this.host.log('warn', 'BGP listener error', { err: String(err) }));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host, port }, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const bound = await listen(server, host, port);
     this.server = server;
-    return (server.address() as net.AddressInfo).port;
+    return bound;
   }
 
   neighbor(name: string): Neighbor | undefined {
@@ -90,7 +79,7 @@ export class BgpSpeaker {
     this.neighbors.clear();
     const s = this.server;
     this.server = undefined;
-    if (s !== undefined) await new Promise<void>((resolve) => s.close(() => resolve()));
+    if (s !== undefined) await closeServer(s);
   }
 
   private accept(socket: net.Socket): void {

@@ -1,6 +1,6 @@
 import http from 'node:http';
-import type net from 'node:net';
 import type { ControlNode } from '../control-node';
+import { closeServer, listen } from '../listener';
 import { explain, routeTargetsView, routesView, routingInstanceView, type PeerKind } from '../rib';
 import { neighborViews } from './views';
 
@@ -118,15 +118,9 @@ export class IntrospectServer {
 
   async listen(host: string, port: number): Promise<number> {
     const server = http.createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host, port }, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const bound = await listen(server, host, port);
     this.server = server;
-    return (server.address() as net.AddressInfo).port;
+    return bound;
   }
 
   async close(): Promise<void> {
@@ -134,7 +128,7 @@ export class IntrospectServer {
     this.server = undefined;
     if (s === undefined) return;
     s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
+    await closeServer(s);
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {

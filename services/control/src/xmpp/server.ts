@@ -2,6 +2,7 @@ import net from 'node:net';
 import type { AgentRouteUpdate, RouteEntry, StreamErrorCondition, StreamHeader } from '@skein/xmpp';
 import type { GlobalSettings } from '../config/types';
 import type { ConfigPush } from '../config-push/push';
+import { closeServer, listen } from '../listener';
 import type { AgentChange, Rib } from '../rib';
 import { AgentSession, type AgentSessionHost, type CloseKind } from './session';
 
@@ -49,15 +50,9 @@ export class XmppServer implements AgentSessionHost {
       socket.on('close', () => this.open_.delete(s));
     });
     server.on('error', (err) => this.host.log('warn', 'XMPP listener error', { err: String(err) }));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host, port }, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const bound = await listen(server, host, port);
     this.server = server;
-    return (server.address() as net.AddressInfo).port;
+    return bound;
   }
 
   session(name: string): AgentSession | undefined {
@@ -124,7 +119,7 @@ export class XmppServer implements AgentSessionHost {
     this.shutdown();
     const srv = this.server;
     this.server = undefined;
-    if (srv !== undefined) await new Promise<void>((resolve) => srv.close(() => resolve()));
+    if (srv !== undefined) await closeServer(srv);
   }
 
   // ===== AgentSessionHost ================================================================================

@@ -20,6 +20,7 @@ import {
   type StreamHeader,
 } from '@skein/xmpp';
 import { isConfigSubscription } from '../config-push/push';
+import { plainAddress } from '../listener';
 import type { AgentChange } from '../rib';
 
 /** What a session needs from the server around it. */
@@ -129,7 +130,7 @@ export class AgentSession {
     private readonly socket: net.Socket,
     private readonly host: AgentSessionHost,
   ) {
-    this.remote = (socket.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.)/, '');
+    this.remote = plainAddress(socket.remoteAddress);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', () => undefined);
