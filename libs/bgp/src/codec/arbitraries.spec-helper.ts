@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { Family } from '../families';
 import { AsPathSegment } from './attributes/as-path';
 import { MpReach, MpUnreach, PathAttributes, PmsiTunnel, RawAttribute } from './attributes/types';
-import { ExtCommunity, decodeExtCommunity } from './ext-community';
+import { ExtCommunity, LOAD_BALANCE_FIELDS, decodeExtCommunity } from './ext-community';
 import { formatHex, formatIpv4, formatIpv6, formatMac } from './ip';
 import { Nlri } from './nlri';
 import { EvpnRoute, ZERO_ESI } from './nlri/evpn';
@@ -91,16 +91,11 @@ export const extCommunity: fc.Arbitrary<ExtCommunity> = fc.oneof(
   fc.record({ kind: fc.constant('router-mac' as const), mac }),
   fc
     .tuple(fc.boolean(), fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }))
-    .map(([sourceBias, on]): ExtCommunity => {
-      const all = [
-        'l3-source-address',
-        'l3-destination-address',
-        'l4-protocol',
-        'l4-source-port',
-        'l4-destination-port',
-      ] as const;
-      return { kind: 'load-balance', fields: all.filter((_, i) => on[i]), sourceBias };
-    }),
+    .map(([sourceBias, on]): ExtCommunity => ({
+      kind: 'load-balance',
+      fields: LOAD_BALANCE_FIELDS.filter((_, i) => on[i]),
+      sourceBias,
+    })),
   // Random octets: mostly opaque, sometimes a known kind — either way what the decoder makes of them.
   bytes(8).map((b) => decodeExtCommunity(b, 0)),
 );

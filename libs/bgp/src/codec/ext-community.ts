@@ -1,5 +1,5 @@
 import { formatHex, formatIpv4, formatMac, parseHexInto, parseIpv4, writeMac } from './ip';
-import { decimal, readU32, writeU16, writeU32 } from './rd';
+import { decimal, readU16, readU32, writeU16, writeU32 } from './rd';
 
 /**
  * Extended communities (RFC 4360) that TF and Skein act on (routing.md B8), plus an opaque form for the rest.
@@ -58,8 +58,6 @@ const SUB = {
 } as const;
 const EXP_SUB = { OriginVn: 0x71, SecurityGroup: 0x04, Tag: 0x84 } as const;
 
-const u16 = (b: Uint8Array, o: number) => (b[o] << 8) | b[o + 1];
-
 /** Decodes the 8 octets at `off`. Never fails: anything unrecognised becomes `opaque`. */
 export function decodeExtCommunity(b: Uint8Array, off: number): ExtCommunity {
   const type = b[off];
@@ -67,14 +65,14 @@ export function decodeExtCommunity(b: Uint8Array, off: number): ExtCommunity {
   const v = off + 2;
   if (sub === SUB.RouteTarget) {
     if (type === T.As2)
-      return { kind: 'route-target', form: 'as2', asn: u16(b, v), value: readU32(b, v + 2) };
+      return { kind: 'route-target', form: 'as2', asn: readU16(b, v), value: readU32(b, v + 2) };
     if (type === T.Ipv4)
-      return { kind: 'route-target', form: 'ipv4', ip: formatIpv4(b, v), value: u16(b, v + 4) };
+      return { kind: 'route-target', form: 'ipv4', ip: formatIpv4(b, v), value: readU16(b, v + 4) };
     if (type === T.As4)
-      return { kind: 'route-target', form: 'as4', asn: readU32(b, v), value: u16(b, v + 4) };
+      return { kind: 'route-target', form: 'as4', asn: readU32(b, v), value: readU16(b, v + 4) };
   }
   if (type === T.Opaque && sub === SUB.Encap && readU32(b, v) === 0) {
-    return { kind: 'encapsulation', tunnelType: u16(b, v + 4) };
+    return { kind: 'encapsulation', tunnelType: readU16(b, v + 4) };
   }
   if (type === T.Opaque && sub === SUB.LoadBalance) {
     const hashBits = b[v];
@@ -98,8 +96,8 @@ export function decodeExtCommunity(b: Uint8Array, off: number): ExtCommunity {
   if (type === T.Exp || type === T.Exp4) {
     const as4 = type === T.Exp4;
     const form = as4 ? 'as4' : 'as2';
-    const asn = as4 ? readU32(b, v) : u16(b, v);
-    const n = as4 ? u16(b, v + 4) : readU32(b, v + 2);
+    const asn = as4 ? readU32(b, v) : readU16(b, v);
+    const n = as4 ? readU16(b, v + 4) : readU32(b, v + 2);
     if (sub === EXP_SUB.OriginVn) return { kind: 'origin-vn', form, asn, vnIndex: n };
     if (sub === EXP_SUB.SecurityGroup) return { kind: 'security-group', form, asn, id: n };
     if (sub === EXP_SUB.Tag) return { kind: 'tag', form, asn, tag: n };

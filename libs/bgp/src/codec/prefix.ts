@@ -6,7 +6,7 @@ import { ByteWriter } from './writer';
  * wire (RFC 4271 §4.3) and are cleared on decode, so equal routes always get equal keys.
  */
 
-const LAST_BYTE_MASK = [0xff, 0x80, 0xc0, 0xe0, 0xf0, 0xf8, 0xfc, 0xfe];
+export const LAST_BYTE_MASK = [0xff, 0x80, 0xc0, 0xe0, 0xf0, 0xf8, 0xfc, 0xfe];
 const scratch = new Uint8Array(16);
 
 /** Reads ceil(bits/8) bytes at `off` (caller checked bounds and bits <= 32). */

@@ -111,6 +111,8 @@ export function decimal(text: string, max: number): number {
 
 const asdot = (hi: number, lo: number) => (hi < 0 || lo < 0 ? -1 : hi * 65536 + lo);
 
+export const readU16 = (buf: Uint8Array, off: number): number => (buf[off] << 8) | buf[off + 1];
+
 export const readU32 = (buf: Uint8Array, off: number): number =>
   buf[off] * 0x1000000 + ((buf[off + 1] << 16) | (buf[off + 2] << 8) | buf[off + 3]);
 

@@ -8,10 +8,12 @@ import {
   encodeMpUnreachAttribute,
   encodeOtherAttributes,
 } from './attributes/encode';
+import { nextHopSize } from './attributes/mp';
 import { PathAttributes } from './attributes/types';
 import { beginMessage, endMessage } from './header';
 import { Nlri } from './nlri';
 import { decodeInetPrefixes, encodeInetPrefix } from './nlri/inet';
+import { readU16 } from './rd';
 import { ByteWriter } from './writer';
 
 export interface UpdateMessage {
@@ -33,8 +35,6 @@ export interface UpdateDecodeResult {
   unsupportedFamilies: AfiSafi[];
 }
 
-const u16 = (b: Uint8Array, o: number) => (b[o] << 8) | b[o + 1];
-
 /**
  * Decodes a whole UPDATE (header included, already checked). Throws BgpError for session-reset cases;
  * everything weaker is returned in `errors` with the offending attributes left out.
@@ -42,7 +42,7 @@ const u16 = (b: Uint8Array, o: number) => (b[o] << 8) | b[o + 1];
 export function decodeUpdate(buf: Buffer, ctx: DecodeContext): UpdateDecodeResult {
   const length = buf.length;
   let off = HEADER_LENGTH;
-  const withdrawnLen = u16(buf, off);
+  const withdrawnLen = readU16(buf, off);
   off += 2;
   if (off + withdrawnLen + 2 > length) {
     throw malformedList(`withdrawn routes length ${withdrawnLen} overruns the message`);
@@ -50,7 +50,7 @@ export function decodeUpdate(buf: Buffer, ctx: DecodeContext): UpdateDecodeResul
   const withdrawn: string[] = [];
   decodeInetPrefixes(buf, off, off + withdrawnLen, false, withdrawn);
   off += withdrawnLen;
-  const attrLen = u16(buf, off);
+  const attrLen = readU16(buf, off);
   off += 2;
   if (off + attrLen > length)
     throw malformedList(`total path attribute length ${attrLen} overruns the message`);
@@ -132,9 +132,10 @@ function writeUpdate(
   endMessage(w, start, max);
 }
 
+const prefixBytes = (prefix: string) => (Number(prefix.slice(prefix.lastIndexOf('/') + 1)) + 7) >> 3;
+
 /** Octets one NLRI takes on the wire, computed from its text without encoding it. */
 export function nlriSize(family: Family, n: Nlri): number {
-  const prefixBytes = (prefix: string) => (Number(prefix.slice(prefix.lastIndexOf('/') + 1)) + 7) >> 3;
   switch (family) {
     case 'inet':
     case 'inet6':
@@ -242,24 +243,10 @@ export function packUpdates(
     }
     const other = new ByteWriter(128);
     encodeOtherAttributes(other, base, ctx);
-    const mpOverhead = inet ? 0 : 4 + 3 + nextHopLength(family, batch.nextHop!, batch.linkLocalNextHop) + 1;
+    const mpOverhead = inet ? 0 : 4 + 3 + nextHopSize(family, batch.nextHop!, batch.linkLocalNextHop) + 1;
     pack(announce, true, attrs, other.finish(), mpOverhead);
   }
   return out;
-}
-
-function nextHopLength(family: Family, nextHop: string, linkLocal?: string): number {
-  const per =
-    family === 'inet-vpn'
-      ? 12
-      : family === 'inet6-vpn'
-        ? 24
-        : family === 'inet6'
-          ? 16
-          : nextHop.includes(':')
-            ? 16
-            : 4;
-  return 1 + per * (linkLocal ? 2 : 1);
 }
 
 /** The End-of-RIB marker of a family (RFC 4724 §2). */

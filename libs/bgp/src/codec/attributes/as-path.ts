@@ -1,5 +1,5 @@
 import { AS_TRANS } from '../../constants';
-import { readU32 } from '../rd';
+import { readU16, readU32 } from '../rd';
 import { ByteWriter } from '../writer';
 
 /** RFC 4271 §4.3 segment types 1, 2 and RFC 5065 confederation types 3, 4. */
@@ -44,7 +44,7 @@ export function decodeAsPath(
     if (off + count * asSize > end) return `segment of ${count} ASes overruns the attribute`;
     const asns = new Array<number>(count);
     for (let i = 0; i < count; i++, off += asSize) {
-      asns[i] = asSize === 4 ? readU32(buf, off) : (buf[off] << 8) | buf[off + 1];
+      asns[i] = asSize === 4 ? readU32(buf, off) : readU16(buf, off);
     }
     segments.push({ type, asns });
   }

@@ -3,7 +3,7 @@ import { BgpError, ErrorCode, ErrorHandling, UpdateSubcode, sessionReset, update
 import { AfiSafi, Family } from '../../families';
 import { decodeExtCommunity } from '../ext-community';
 import { formatIpv4 } from '../ip';
-import { readU32 } from '../rd';
+import { readU16, readU32 } from '../rd';
 import { decodeAsPath } from './as-path';
 import { decodeMpReach, decodeMpUnreach } from './mp';
 import { decodePmsiTunnel } from './pmsi';
@@ -70,8 +70,6 @@ export const ATTRIBUTE_RULES: Readonly<
   [AttrType.PmsiTunnel]: { name: 'PMSI_TUNNEL', flags: OPT_TRANSITIVE, malformed: 'treat-as-withdraw' },
 };
 
-const u16 = (b: Uint8Array, o: number) => (b[o] << 8) | b[o + 1];
-
 /**
  * Walks the path attribute field [off, end). Throws BgpError for what RFC 7606 still resets the session for;
  * records the rest in `state.errors` and leaves the offending attribute out of `state.attrs`.
@@ -92,7 +90,7 @@ export function decodeAttributes(
     const type = buf[off + 1];
     const extended = (flags & AttrFlag.ExtendedLength) !== 0;
     if (extended && end - off < 4) throw malformedList('attribute header truncated');
-    const len = extended ? u16(buf, off + 2) : buf[off + 2];
+    const len = extended ? readU16(buf, off + 2) : buf[off + 2];
     const v = off + (extended ? 4 : 3);
     if (v + len > end) throw malformedList(`attribute ${type} of ${len} octets overruns the attribute field`);
     const whole = () => Buffer.from(buf.subarray(off, v + len));
@@ -195,7 +193,7 @@ export function decodeAttributes(
         if (len !== (asn4 ? 8 : 6)) badLength();
         else {
           const value = {
-            asn: asn4 ? readU32(buf, v) : u16(buf, v),
+            asn: asn4 ? readU32(buf, v) : readU16(buf, v),
             address: formatIpv4(buf, v + (asn4 ? 4 : 2)),
           };
           if (type === AttrType.Aggregator) attrs.aggregator = value;

@@ -1,4 +1,5 @@
 import { ExtCommunity, decodeExtCommunity, encodeExtCommunity } from '../ext-community';
+import { LAST_BYTE_MASK } from '../prefix';
 import { readU32 } from '../rd';
 import { ByteWriter } from '../writer';
 import { invalidNlri } from './errors';
@@ -14,7 +15,6 @@ export interface RtMembership {
   routeTarget?: ExtCommunity;
 }
 
-const MASK = [0xff, 0x80, 0xc0, 0xe0, 0xf0, 0xf8, 0xfc, 0xfe];
 const scratch = new Uint8Array(8);
 
 export function decodeRtMemberships(buf: Uint8Array, off: number, end: number, out: RtMembership[]): void {
@@ -33,7 +33,7 @@ export function decodeRtMemberships(buf: Uint8Array, off: number, end: number, o
     } else {
       const rtBytes = n - 4;
       for (let i = 0; i < 8; i++) scratch[i] = i < rtBytes ? buf[off + 4 + i] : 0;
-      scratch[rtBytes - 1] &= MASK[bits & 7];
+      scratch[rtBytes - 1] &= LAST_BYTE_MASK[bits & 7];
       out.push({ prefixLength: bits, originAs, routeTarget: decodeExtCommunity(scratch, 0) });
     }
     off += n;
@@ -54,6 +54,6 @@ export function encodeRtMembership(w: ByteWriter, m: RtMembership): void {
   if (bits === 32) return;
   encodeExtCommunity(m.routeTarget!, scratch, 0);
   const rtBytes = ((bits + 7) >> 3) - 4;
-  scratch[rtBytes - 1] &= MASK[bits & 7];
+  scratch[rtBytes - 1] &= LAST_BYTE_MASK[bits & 7];
   w.bytes(scratch, 0, rtBytes);
 }
