@@ -14,7 +14,7 @@ import { isBgpError } from '../errors';
 import { Clock, systemClock } from './clock';
 import { BgpFsm } from './fsm';
 import { NegotiatedSession, decodeContextFor } from './negotiate';
-import { FsmConfig, FsmEvent, FsmReason, TimerName, Transition } from './types';
+import { FsmConfig, FsmEvent, FsmReason, SessionState, TimerName, Transition } from './types';
 
 /** The transport, owned by the caller (services/control wires it to a socket). */
 export interface SessionIo {
@@ -43,6 +43,9 @@ const zeroCounts = (): MessageCounts => ({
 });
 
 type Work = { kind: 'event'; event: FsmEvent } | { kind: 'bytes'; chunk: Buffer };
+
+/** States in which the peer's bytes are read; anything arriving in another state is noise after a close. */
+const READING: ReadonlySet<SessionState> = new Set(['OpenSent', 'OpenConfirm', 'Established']);
 
 /**
  * One BGP connection as bytes in, bytes out: framing, decoding with the negotiated context, the FSM and
@@ -136,8 +139,7 @@ export class BgpSession {
   }
 
   private ingest(chunk: Buffer): void {
-    const live = () => ['OpenSent', 'OpenConfirm', 'Established'].includes(this.fsm.state);
-    if (!live()) return; // bytes after we closed are noise
+    if (!READING.has(this.fsm.state)) return;
     let frames: Buffer[];
     try {
       frames = this.framer.push(chunk);
@@ -147,7 +149,7 @@ export class BgpSession {
       return;
     }
     for (const frame of frames) {
-      if (!live()) return;
+      if (!READING.has(this.fsm.state)) return;
       let decoded: DecodeResult;
       try {
         decoded = decodeMessage(frame, this.decodeContext);
