@@ -645,11 +645,8 @@ export class Rib implements ReplicationHost {
     peer.families = new Set(families);
     for (const f of peer.families) this.upByFamily.set(f, (this.upByFamily.get(f) ?? 0) + 1);
     this.joinGroup(peer);
-    const tables = TABLE_OF_FAMILY.filter(([f]) => peer.families.has(f)).map(([, t]) =>
-      this.tablesByName.get(t)!,
-    );
     peer.syncs.length = 0;
-    peer.syncs.push({ tables, at: 0, cursor: null });
+    peer.syncs.push({ tables: this.bgpTables(peer), at: 0, cursor: null });
     this.syncing.add(peer);
   }
 
@@ -657,9 +654,7 @@ export class Rib implements ReplicationHost {
   bgpPeerDown(name: string, opts: { graceful?: boolean } = {}): void {
     const peer = this.peers.get(name);
     if (peer === undefined || peer.kind !== 'bgp') return;
-    const tables = TABLE_OF_FAMILY.filter(([f]) => peer.families.has(f)).map(([, t]) =>
-      this.tablesByName.get(t)!,
-    );
+    const tables = this.bgpTables(peer);
     if (peer.up) for (const f of peer.families) this.upByFamily.set(f, (this.upByFamily.get(f) ?? 1) - 1);
     peer.up = false;
     this.leaveGroup(peer);
@@ -672,6 +667,11 @@ export class Rib implements ReplicationHost {
       return;
     }
     this.removePeerPaths(peer, tables, () => true);
+  }
+
+  /** The master tables of a peer's families, RTC first (the order its download walks them). */
+  private bgpTables(peer: Peer): Table[] {
+    return TABLE_OF_FAMILY.filter(([f]) => peer.families.has(f)).map(([, t]) => this.tablesByName.get(t)!);
   }
 
   private joinGroup(peer: Peer): void {
@@ -828,12 +828,7 @@ export class Rib implements ReplicationHost {
     return true;
   }
 
-  withdrawPath(
-    tableName: string,
-    key: string,
-    source: OriginatedPath['source'] | string,
-    slot?: string,
-  ): void {
+  withdrawPath(tableName: string, key: string, source: OriginatedPath['source'], slot?: string): void {
     const table = this.tablesByName.get(tableName);
     if (table === undefined) return;
     if (slot !== undefined) {
@@ -847,11 +842,7 @@ export class Rib implements ReplicationHost {
       if (--e.paths === 0) this.slotPeers.delete(k);
       return;
     }
-    const peer =
-      source in this.localPeers
-        ? this.localPeers[source as OriginatedPath['source']]
-        : this.peers.get(source);
-    if (peer === undefined) return;
+    const peer = this.localPeers[source];
     this.withdrawFrom(table, key, (p) => p.peer === peer && p.primary === null);
   }
 
@@ -877,10 +868,7 @@ export class Rib implements ReplicationHost {
     const peer = this.peers.get(name);
     if (peer === undefined) return;
     if (peer.kind === 'bgp') {
-      const tables = TABLE_OF_FAMILY.filter(([f]) => peer.families.has(f)).map(([, t]) =>
-        this.tablesByName.get(t)!,
-      );
-      this.removePeerPaths(peer, tables, (p) => p.stale);
+      this.removePeerPaths(peer, this.bgpTables(peer), (p) => p.stale);
       return;
     }
     for (const sub of [...peer.subscriptions.values()]) {
@@ -1009,11 +997,10 @@ export class Rib implements ReplicationHost {
     this.walkShared.clear();
     const agents: AgentChange[] = [];
     const peers: PeerChange[] = [];
-    const groups = new Set(this.pendingGroups);
     const blocked: Peer[] = [];
     for (const peer of this.pendingPeers) {
       if (peer.kind !== 'xmpp') {
-        if (peer.group !== undefined) groups.add(peer.group);
+        if (peer.group !== undefined) this.pendingGroups.add(peer.group);
         else peer.pendingBgp.clear();
         continue;
       }
@@ -1033,7 +1020,7 @@ export class Rib implements ReplicationHost {
       peer.pendingXmpp.clear();
     }
     this.pendingPeers.clear();
-    for (const g of groups) this.groupOutput(g, peers, blocked);
+    for (const g of this.pendingGroups) this.groupOutput(g, peers, blocked);
     this.pendingGroups.clear();
     for (const peer of blocked) this.pendingPeers.add(peer);
     const changes: RibChanges = {
@@ -1068,8 +1055,8 @@ export class Rib implements ReplicationHost {
       }
       const batches =
         m.pendingBgp.size === 0 && !g.sources.has(m)
-          ? (shared ??= this.bgpBatches(g.representative, g.pending))
-          : this.bgpBatches(m, g.pending, m);
+          ? (shared ??= this.bgpBatches(g))
+          : this.bgpBatches(g, m);
       m.pendingBgp.clear();
       if (batches.length > 0) peers.push({ peer: m.name, batches });
     }
@@ -1077,13 +1064,10 @@ export class Rib implements ReplicationHost {
   }
 
   /** UPDATE batches from a group's pending entries, as `member` sees them with its own entries when given. */
-  private bgpBatches(
-    peer: Peer,
-    groupPending: ReadonlyMap<Table, ReadonlyMap<string, Path | null>>,
-    member?: Peer,
-  ): UpdateBatch[] {
+  private bgpBatches(g: UpdateGroup, member?: Peer): UpdateBatch[] {
+    const peer = member ?? g.representative;
     const out: UpdateBatch[] = [];
-    const tables = new Set(groupPending.keys());
+    const tables = new Set(g.pending.keys());
     if (member !== undefined) for (const t of member.pendingBgp.keys()) tables.add(t);
     for (const table of tables) {
       const family = table.bgpFamily!;
@@ -1100,7 +1084,7 @@ export class Rib implements ReplicationHost {
         list.push(bgpNlriOfKey(family, key, path.label, path.attrs));
       };
       const own = member?.pendingBgp.get(table);
-      const gm = groupPending.get(table);
+      const gm = g.pending.get(table);
       if (gm !== undefined)
         for (const [key, path] of gm) {
           if (own?.has(key) || (member !== undefined && path !== null && path.peer === member)) continue;
@@ -1181,7 +1165,7 @@ export class Rib implements ReplicationHost {
           job === undefined &&
           oldBest?.peer !== m &&
           newBest?.peer !== m &&
-          (gPrev === undefined || gPrev === null || gPrev.peer !== m)
+          gPrev?.peer !== m
         )
           continue;
         const was = own !== undefined ? own : (g.seenBy(m, gPrev) ?? HOLD);
