@@ -1,7 +1,7 @@
 import ipaddr from 'ipaddr.js';
 import type { AsPathSegment } from '@skein/bgp';
 import { INFEASIBLE, infeasibleReason, type Path } from './path';
-import { originatedRd } from './rd';
+import { originatedRd, splitVpnKey } from './rd';
 import type { Rib } from './rib';
 import { rdOfPath } from './nlri-keys';
 import type { RoutingInstance } from './routing-instance';
@@ -100,7 +100,7 @@ export interface RoutesView {
 /** The IP prefix inside a key, for `longer` matching (VPN keys carry an RD before it). */
 function prefixOfKey(table: Table, key: string): string {
   const f = table.bgpFamily;
-  if (f === 'inet-vpn' || f === 'inet6-vpn') return key.slice(key.indexOf(':', key.indexOf(':') + 1) + 1);
+  if (f === 'inet-vpn' || f === 'inet6-vpn') return splitVpnKey(key).prefix;
   return key;
 }
 
