@@ -97,12 +97,6 @@ export class ConfigPush {
     return { objects: this.cache.size, agents: this.agents.size, recomputed: this.recomputed, iqs: this.iqs };
   }
 
-  /** What `peer` holds now: node keys `<type>\t<fq name>`; for introspection and tests. */
-  held(peer: ConfigPeer): { nodes: string[]; links: string[] } | undefined {
-    const a = this.agents.get(peer);
-    return a && { nodes: [...a.nodes.keys()], links: [...a.links.keys()] };
-  }
-
   apply(batch: readonly ConfigEvent[]): void {
     const touched = this.cache.apply(batch);
     const dirty = new Set<AgentConfig>();

@@ -72,10 +72,6 @@ export class ConfigView {
     return this.vrouters.get(name);
   }
 
-  get virtualRouterCount(): number {
-    return this.vrouters.size;
-  }
-
   apply(batch: readonly ConfigEvent[]): ConfigDelta {
     const dirtyRis = new Set<string>();
     let globalDirty = false;
