@@ -77,8 +77,6 @@ export class ControlNode implements NeighborHost, XmppServerHost {
   readonly routeFeed: RouteFeed;
   private flushScheduled = false;
   private readonly logger: Logger;
-  /** How often the Rib was rebuilt (global ASN, router id or cluster id changed). */
-  rebuilds = 0;
 
   constructor(private readonly opts: ControlNodeOptions) {
     this.logger = opts.logger ?? silent;
@@ -195,7 +193,6 @@ export class ControlNode implements NeighborHost, XmppServerHost {
    * over: every session is reset (BGP Cease 6/6, XMPP stream error `reset`) and the Rib rebuilt from config.
    */
   private rebuild(): void {
-    this.rebuilds++;
     this.logger.info(this.ribParams(), 'routing identity changed: rebuilding the RIB');
     this.bgp.reset(ceaseConfigChange());
     this.xmpp.shutdown('reset');
@@ -240,8 +237,12 @@ export class ControlNode implements NeighborHost, XmppServerHost {
     if (c.more) this.changed();
   }
 
-  sessionEvent(name: string, state: 'up' | 'down', detail: Record<string, unknown>): void {
-    const type = this.bgp.neighbor(name) !== undefined ? 'bgp' : 'xmpp';
+  sessionEvent(
+    type: 'bgp' | 'xmpp',
+    name: string,
+    state: 'up' | 'down',
+    detail: Record<string, unknown>,
+  ): void {
     if (this.routeFeed.active)
       this.routeFeed.publish([sessionRecord(name, type, state, detail, new Date().toISOString())]);
   }

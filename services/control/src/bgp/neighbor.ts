@@ -43,7 +43,7 @@ export interface NeighborHost {
   readonly clock: Clock;
   /** RIB input was applied: take and send the changes soon. */
   changed(): void;
-  sessionEvent(peer: string, state: 'up' | 'down', detail: Record<string, unknown>): void;
+  sessionEvent(type: 'bgp', peer: string, state: 'up' | 'down', detail: Record<string, unknown>): void;
   log(level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>): void;
 }
 
@@ -386,7 +386,7 @@ export class Neighbor {
     this.establishedAt = this.host.clock.now();
     this.received.clear();
     this.host.rib.bgpPeerUp(this.name, s.families);
-    this.host.sessionEvent(this.name, 'up', { families: s.families, as4: s.as4, peer_as: s.peerAs });
+    this.host.sessionEvent('bgp', this.name, 'up', { families: s.families, as4: s.as4, peer_as: s.peerAs });
     this.host.log('info', 'BGP session established', { peer: this.name, families: s.families });
     this.host.changed();
   }
@@ -405,7 +405,7 @@ export class Neighbor {
     this.flaps++;
     this.closeReason = reason;
     this.host.rib.bgpPeerDown(this.name);
-    this.host.sessionEvent(this.name, 'down', {
+    this.host.sessionEvent('bgp', this.name, 'down', {
       reason,
       ...(n ? { notification: describeNotificationMessage(n) } : {}),
     });

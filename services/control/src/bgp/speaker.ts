@@ -23,10 +23,6 @@ export class BgpSpeaker {
     return bound;
   }
 
-  neighbor(name: string): Neighbor | undefined {
-    return this.neighbors.get(name);
-  }
-
   all(): IterableIterator<Neighbor> {
     return this.neighbors.values();
   }

@@ -14,7 +14,7 @@ export interface XmppServerHost {
   /** Refuse agents without a virtual-router (`not-authorized`). */
   readonly requireVirtualRouter: boolean;
   changed(): void;
-  sessionEvent(agent: string, state: 'up' | 'down', detail: Record<string, unknown>): void;
+  sessionEvent(type: 'xmpp', agent: string, state: 'up' | 'down', detail: Record<string, unknown>): void;
   /** The /config push; without one, config subscriptions are ignored. */
   readonly configPush?: ConfigPush;
   log(level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>): void;
@@ -53,10 +53,6 @@ export class XmppServer implements AgentSessionHost {
     const bound = await listen(server, host, port);
     this.server = server;
     return bound;
-  }
-
-  session(name: string): AgentSession | undefined {
-    return this.sessions.get(name);
   }
 
   all(): IterableIterator<AgentSession> {
@@ -153,7 +149,7 @@ export class XmppServer implements AgentSessionHost {
       if (h.eorTimer) clearTimeout(h.eorTimer);
       h.eorTimer = setTimeout(() => this.sweep(name), timeout * 1000).unref();
     }
-    this.host.sessionEvent(name, 'up', { address: session.address });
+    this.host.sessionEvent('xmpp', name, 'up', { address: session.address });
     this.host.log('info', 'XMPP agent up', { agent: name, address: session.address });
     this.host.changed();
     return undefined;
@@ -238,7 +234,7 @@ export class XmppServer implements AgentSessionHost {
       rib.agentDown(name);
       h.stale = false;
     }
-    this.host.sessionEvent(name, 'down', { reason: session.closeReason ?? how });
+    this.host.sessionEvent('xmpp', name, 'down', { reason: session.closeReason ?? how });
     this.host.log('info', 'XMPP agent down', { agent: name, reason: session.closeReason ?? how });
     this.host.changed();
   }
