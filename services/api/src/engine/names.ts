@@ -1,11 +1,5 @@
 import { badRequest } from '@skein/model';
 
-/** JSON field stem of a type: `virtual-network` → `virtual_network`. */
-export const under = (type: string) => type.replace(/-/g, '_');
-export const refsField = (target: string) => `${under(target)}_refs`;
-export const backRefsField = (source: string) => `${under(source)}_back_refs`;
-export const childrenField = (child: string) => `${under(child)}s`;
-
 // XML-illegal code points (config-api.md §2): fq_name elements travel to agents over XMPP.
 const ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uFDD0-\uFDDF\uFFFE\uFFFF]/;
 

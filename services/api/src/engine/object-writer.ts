@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
   badRequest,
-  childTypesOf,
   conflict,
   forbidden,
   getType,
   notFound,
+  refField,
   SkeinError,
+  typeInfo,
   validateValue,
   type PropDef,
   type TypeDef,
@@ -25,8 +26,8 @@ import {
 } from '@skein/store';
 import { can, isOwner, noDashes, PERM_W, type Identity } from '../auth/identity';
 import type { TypeHooks } from '../hooks/types';
-import { checkFqName, checkUuid, childrenField, isUuid, jsonClone, jsonEqual, refsField, tfTimestamp, uuidHalves } from './names';
-import { parseRefField, refFieldsOf, refLookups, resolveRefs, type RefInput } from './refs';
+import { checkFqName, checkUuid, isUuid, jsonClone, jsonEqual, tfTimestamp, uuidHalves } from './names';
+import { parseRefField, refLookups, resolveRefs, type RefInput } from './refs';
 import { hrefOf } from './rest-shape';
 import type { WriteTx } from './write-tx';
 
@@ -86,7 +87,7 @@ export class ObjectWriter {
     const props: Record<string, any> = {};
     let idPermsIn: Record<string, any> | undefined;
     let perms2In: Record<string, any> | undefined;
-    const refFields = refFieldsOf(type);
+    const refFields = typeInfo(type)!.refFields;
     const refInputs: RefInput[] = [];
     for (const [k, v] of Object.entries(body)) {
       if (IDENTITY_KEYS.has(k) || IGNORED_KEYS.has(k) || k.endsWith('_back_refs') || this.isChildField(td, k)) continue;
@@ -100,10 +101,10 @@ export class ObjectWriter {
       }
       const rf = refFields.get(k);
       if (rf) {
-        if (rf.def.derived && !opts.internal && !w.ctx.identity.admin) {
+        if (rf.derived && !opts.internal && !w.ctx.identity.admin) {
           throw badRequest(`${k} is maintained by the server`, { field: k }, 'INVALID_FIELD');
         }
-        refInputs.push(parseRefField(k, rf.target, rf.def, v));
+        refInputs.push(parseRefField(k, rf.to, rf, v));
         continue;
       }
       const pd = td.props[k];
@@ -148,11 +149,11 @@ export class ObjectWriter {
     });
     for (const [target, def] of Object.entries(td.refs)) {
       if (def.required && !obj.refs.some((r) => r.to_type === target)) {
-        throw badRequest(`${type} requires ${refsField(target)}`, { field: refsField(target) }, 'INVALID_FIELD');
+        throw badRequest(`${type} requires ${refField(target)}`, { field: refField(target) }, 'INVALID_FIELD');
       }
       const n = obj.refs.filter((r) => r.to_type === target).length;
       if (def.max !== undefined && n > def.max) {
-        throw badRequest(`${refsField(target)} takes at most ${def.max} reference(s)`, { field: refsField(target) }, 'INVALID_FIELD');
+        throw badRequest(`${refField(target)} takes at most ${def.max} reference(s)`, { field: refField(target) }, 'INVALID_FIELD');
       }
     }
     await this.insert(w, obj);
@@ -268,7 +269,7 @@ export class ObjectWriter {
     const next: StoredObject = { ...cur, props: clone(cur.props), id_perms: clone(cur.id_perms), perms2: clone(cur.perms2), refs: [...cur.refs] };
     const changed = new Set<string>();
     const before: Record<string, unknown> = {};
-    const refFields = refFieldsOf(type);
+    const refFields = typeInfo(type)!.refFields;
     const refInputs: RefInput[] = [];
 
     for (const [k, v] of Object.entries(patch)) {
@@ -306,8 +307,8 @@ export class ObjectWriter {
       }
       const rf = refFields.get(k);
       if (rf) {
-        if (rf.def.derived && !opts.internal && !w.ctx.identity.admin) throw badRequest(`${k} is maintained by the server`, { field: k }, 'INVALID_FIELD');
-        refInputs.push(parseRefField(k, rf.target, rf.def, v));
+        if (rf.derived && !opts.internal && !w.ctx.identity.admin) throw badRequest(`${k} is maintained by the server`, { field: k }, 'INVALID_FIELD');
+        refInputs.push(parseRefField(k, rf.to, rf, v));
         continue;
       }
       const pd = td.props[k];
@@ -500,7 +501,7 @@ export class ObjectWriter {
       await this.queueUpdate(w, cur, next, 'REF_DELETE', { ref: { type: refType, uuid: targetUuid, attr: existing.attr } });
       return true;
     }
-    const input = parseRefField(refsField(refType), refType, def, [{ uuid: targetUuid, attr }]);
+    const input = parseRefField(refField(refType), refType, def, [{ uuid: targetUuid, attr }]);
     let resolved: StoredRef;
     try {
       resolved = (await resolveRefs(w.c, [input], who)).get(input.field)![0];
@@ -512,11 +513,11 @@ export class ObjectWriter {
     if (existing && jsonEqual(existing.attr, resolved.attr) && existing.relaxed === resolved.relaxed) return false;
     const refs = existing ? cur.refs.map((r) => (r === existing ? resolved : r)) : [...cur.refs, resolved];
     if (def.max !== undefined && refs.filter((r) => r.to_type === refType).length > def.max) {
-      throw badRequest(`${refsField(refType)} takes at most ${def.max} reference(s)`, { field: refsField(refType) }, 'INVALID_FIELD');
+      throw badRequest(`${refField(refType)} takes at most ${def.max} reference(s)`, { field: refField(refType) }, 'INVALID_FIELD');
     }
     const next = { ...cur, refs };
     const hooks = this.hooks[type];
-    if (hooks?.beforeUpdate) await hooks.beforeUpdate(w, cur, next, new Set([refsField(refType)]), this);
+    if (hooks?.beforeUpdate) await hooks.beforeUpdate(w, cur, next, new Set([refField(refType)]), this);
     await this.queueUpdate(w, cur, next, 'REF_ADD', { ref: { type: refType, uuid: targetUuid, attr: resolved.attr, relaxed: resolved.relaxed } });
     return true;
   }
@@ -578,7 +579,7 @@ export class ObjectWriter {
   }
 
   private isChildField(td: TypeDef, k: string): boolean {
-    return w_childFields(td.name).has(k);
+    return typeInfo(td.name)!.childFields.has(k);
   }
 
   private checkWritable(w: WriteTx, k: string, pd: PropDef, opts: WriteOptions, _op: 'create' | 'update') {
@@ -631,16 +632,6 @@ export class ObjectWriter {
     checkFqName(td.name, fq, parentType === 'config-root');
     return { fq, parentType };
   }
-}
-
-const childFieldCache = new Map<string, Set<string>>();
-function w_childFields(type: string): Set<string> {
-  let s = childFieldCache.get(type);
-  if (!s) {
-    s = new Set(childTypesOf(type).map(childrenField));
-    childFieldCache.set(type, s);
-  }
-  return s;
 }
 
 /** A refs-table row; position is the index among the object's refs of the same target type (the REST list order). */

@@ -1,22 +1,14 @@
-import { badRequest, forbidden, getType, validateValue, type RefDef } from '@skein/model';
+import { badRequest, forbidden, validateValue, type RefDef } from '@skein/model';
 import { fqLookupKey, lookupObjects, type Identified, type SqlClient, type StoredRef } from '@skein/store';
 import type { Identity } from '../auth/identity';
 import { can, PERM_X } from '../auth/identity';
-import { checkUuid, refsField } from './names';
+import { checkUuid } from './names';
 
 export interface RefInput {
   field: string;
   target: string;
   def: RefDef;
   items: { uuid?: string; to?: string[]; attr?: unknown; path: string }[];
-}
-
-/** Maps `<t>_refs` body fields of a type to their declarations. */
-export function refFieldsOf(type: string): Map<string, { target: string; def: RefDef }> {
-  const td = getType(type)!;
-  const out = new Map<string, { target: string; def: RefDef }>();
-  for (const [target, def] of Object.entries(td.refs)) out.set(refsField(target), { target, def });
-  return out;
 }
 
 /** Syntax of one `<t>_refs` value; resolution is separate so all refs of a request resolve in one query. */

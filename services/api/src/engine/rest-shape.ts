@@ -1,5 +1,5 @@
 import type { FullObject, LinkedObject, StoredObject } from '@skein/store';
-import { backRefsField, childrenField, refsField } from './names';
+import { backRefField, childField, refField } from '@skein/model';
 
 export interface ShapeOptions {
   /** `<scheme>://<host>`; hrefs are omitted when undefined (event payloads). */
@@ -42,7 +42,7 @@ export function restShape(o: FullObject, opts: ShapeOptions = {}): Record<string
   for (const [k, v] of Object.entries(o.props)) if (v !== undefined && want(k)) out[k] = v;
 
   for (const r of o.refs) {
-    const f = refsField(r.to_type);
+    const f = refField(r.to_type);
     if (!want(f)) continue;
     const item: Record<string, unknown> = { to: r.to_fq_name, uuid: r.to_uuid };
     if (base) item.href = hrefOf(base, r.to_type, r.to_uuid);
@@ -61,8 +61,8 @@ export function restShape(o: FullObject, opts: ShapeOptions = {}): Record<string
       ((out[f] as unknown[]) ??= []).push(item);
     }
   };
-  if (!opts.excludeBackRefs) links(o.back_refs, backRefsField, true);
-  if (!opts.excludeChildren) links(o.children, childrenField, false);
+  if (!opts.excludeBackRefs) links(o.back_refs, backRefField, true);
+  if (!opts.excludeChildren) links(o.children, childField, false);
   return out;
 }
 

@@ -1,7 +1,6 @@
-import { SkeinError } from '@skein/model';
+import { SkeinError, typeField } from '@skein/model';
 import type { StoredObject } from '@skein/store';
 import type { WriteTx } from '../engine/write-tx';
-import { under } from '../engine/names';
 
 const dashed = (u: string) => `${u.slice(0, 8)}-${u.slice(8, 12)}-${u.slice(12, 16)}-${u.slice(16, 20)}-${u.slice(20)}`;
 
@@ -19,11 +18,11 @@ export async function checkQuota(w: WriteTx, obj: StoredObject): Promise<void> {
     w.knownQuotas.set(owner, quota ?? null);
   }
   if (!quota) return;
-  const limit = quota[under(obj.type)] ?? quota.defaults;
+  const limit = quota[typeField(obj.type)] ?? quota.defaults;
   if (limit === undefined || limit === null || limit < 0) return;
   const count = await w.c.query(`SELECT count(*)::int AS n FROM objects WHERE type = $1 AND perms2->>'owner' = $2`, [obj.type, owner]);
   const pending = w.cs.inserts.filter((i) => i.type === obj.type && i.perms2.owner === owner).length;
   if (count.rows[0].n + pending >= limit) {
-    throw new SkeinError(412, 'QUOTA_EXCEEDED', `quota limit (${limit}) exceeded for resource ${under(obj.type)}`, { type: obj.type });
+    throw new SkeinError(412, 'QUOTA_EXCEEDED', `quota limit (${limit}) exceeded for resource ${typeField(obj.type)}`, { type: obj.type });
   }
 }

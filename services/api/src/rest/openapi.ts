@@ -1,4 +1,4 @@
-import { complexTypes, types, type FieldType } from '@skein/model';
+import { complexTypes, refField, types, type FieldType } from '@skein/model';
 
 /** JSON Schema of a field shape; complex types become $refs to components. */
 function schemaOf(t: FieldType): Record<string, unknown> {
@@ -58,7 +58,7 @@ export function openApiDocument(): Record<string, any> {
       parent_type: { type: 'string', enum: [...td.parents] },
     };
     for (const [k, p] of Object.entries(td.props)) properties[k] = { ...schemaOf(p.type), ...(p.description ? { description: p.description } : {}), ...(p.allocated || p.system ? { readOnly: true } : {}) };
-    for (const [target, r] of Object.entries(td.refs)) properties[`${target.replace(/-/g, '_')}_refs`] = { type: 'array', items: refItem(r.attr) };
+    for (const [target, r] of Object.entries(td.refs)) properties[refField(target)] = { type: 'array', items: refItem(r.attr) };
     schemas[name] = { type: 'object', properties };
     const body = { content: { 'application/json': { schema: { type: 'object', properties: { [td.name]: { $ref: `#/components/schemas/${name}` } } } } } };
     const tag = [td.name];
