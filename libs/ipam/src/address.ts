@@ -50,11 +50,6 @@ export function familyOf(text: unknown): Family | null {
   return parseAddress(text)?.family ?? null;
 }
 
-export function isValidAddress(text: unknown, family?: Family): boolean {
-  const a = parseAddress(text);
-  return a !== null && (family === undefined || a.family === family);
-}
-
 function formatV4(value: bigint): string {
   return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 0xffn)).join('.');
 }
@@ -126,10 +121,6 @@ export function prefixContains(p: Prefix, a: Address | Prefix): boolean {
 /** Two prefixes overlap exactly when one contains the other. */
 export function prefixesOverlap(a: Prefix, b: Prefix): boolean {
   return a.family === b.family && a.network <= b.last && b.network <= a.last;
-}
-
-export function networkAddress(p: Prefix): bigint {
-  return p.network;
 }
 
 /** IPv4 broadcast; IPv6 has none, and a /31 or /32 has none either (RFC 3021). */

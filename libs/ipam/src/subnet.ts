@@ -3,17 +3,17 @@
  * rules of vnc_addr_mgmt.py, as pure functions. The SQL allocator is seeded from a NormalizedSubnet.
  */
 import { randomUUID } from 'node:crypto';
-import { SkeinError } from '@skein/model';
+import { SkeinError, isUuid } from '@skein/model';
 import {
   Family,
   Prefix,
   broadcastAddress,
-  canonicalAddress,
   formatAddress,
   parseAddress,
   parsePrefixLen,
   makePrefix,
   prefixSize,
+  prefixesOverlap,
 } from './address';
 
 export interface SubnetType {
@@ -80,8 +80,6 @@ export interface NormalizeOptions {
   previous?: readonly IpamSubnetType[];
   newUuid?: () => string;
 }
-
-const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 function invalid(path: string, field: string, message: string): SkeinError {
   return new SkeinError(400, 'INVALID_FIELD', message, { field: path ? `${path}.${field}` : field });
@@ -182,7 +180,7 @@ export function normalizeIpamSubnet(input: IpamSubnetType, opts: NormalizeOption
 
   let subnetUuid: string;
   if (!unset(input.subnet_uuid)) {
-    if (typeof input.subnet_uuid !== 'string' || !UUID_RE.test(input.subnet_uuid)) {
+    if (typeof input.subnet_uuid !== 'string' || !isUuid(input.subnet_uuid)) {
       throw invalid(
         path,
         'subnet_uuid',
@@ -308,9 +306,7 @@ export function normalizeIpamSubnets(
 export function checkSubnetOverlap(subnets: readonly { name: string; prefix: Prefix }[]): void {
   for (let i = 0; i < subnets.length; i++) {
     for (let j = i + 1; j < subnets.length; j++) {
-      const a = subnets[i].prefix;
-      const b = subnets[j].prefix;
-      if (a.family === b.family && a.network <= b.last && b.network <= a.last) {
+      if (prefixesOverlap(subnets[i].prefix, subnets[j].prefix)) {
         throw new SkeinError(
           400,
           'BAD_REQUEST',
@@ -372,10 +368,3 @@ export function* allocationOrder(s: NormalizedSubnet): Generator<bigint> {
     }
   }
 }
-
-/** The canonical text of a subnet's network, e.g. for display: "10.1.1.0/24". */
-export function networkText(s: Pick<NormalizedSubnet, 'prefix'>): string {
-  return `${formatAddress(s.prefix.family, s.prefix.network)}/${s.prefix.len}`;
-}
-
-export { canonicalAddress };
