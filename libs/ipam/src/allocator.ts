@@ -4,7 +4,7 @@
  * ones (so flat addresses are unique across every VN that uses the IPAM).
  */
 import { SkeinError } from '@skein/model';
-import { Family, formatAddress, parseAddress, parsePrefix } from './address';
+import { Address, Family, formatAddress, parseAddress, parsePrefix, prefixContains } from './address';
 import type { SqlClient } from './client';
 import {
   IpamSubnetType,
@@ -387,6 +387,23 @@ export async function addressHolder(
   return row ? { kind: KIND_NAMES[row.kind], owner: row.owner } : null;
 }
 
+/** The first of `subnets` whose prefix contains `a`. */
+function subnetHolding(subnets: readonly SubnetRef[], a: Address): SubnetRef | undefined {
+  return subnets.find((s) => {
+    const p = parsePrefix(s.prefix);
+    return p !== null && prefixContains(p, a);
+  });
+}
+
+function allocated(ref: SubnetRef, value: string): AllocatedAddress {
+  return {
+    address: formatAddress(ref.family, BigInt(value)),
+    family: ref.family,
+    subnetUuid: ref.subnetUuid,
+    subnet: ref.prefix,
+  };
+}
+
 function candidates(subnets: readonly SubnetRef[], family?: Family): SubnetRef[] {
   return family ? subnets.filter((s) => s.family === family) : [...subnets];
 }
@@ -409,10 +426,7 @@ async function reserveRequested(c: SqlClient, req: AllocateAddressRequest): Prom
   if (req.family && a.family !== req.family) {
     throw new SkeinError(400, 'BAD_REQUEST', `IP address ${req.requested} is not of family ${req.family}`);
   }
-  const ref = req.subnets.find((s) => {
-    const p = parsePrefix(s.prefix);
-    return p !== null && p.family === a.family && a.value >= p.network && a.value <= p.last;
-  });
+  const ref = subnetHolding(req.subnets, a);
   if (!ref)
     throw new SkeinError(
       400,
@@ -480,21 +494,25 @@ export async function allocateAddress(c: SqlClient, req: AllocateAddressRequest)
   );
   const row = r.rows[0];
   if (!row) throw exhausted(req.ownerLabel, cands);
-  const ref = cands.find((s) => s.subnetUuid === row.out_subnet)!;
-  return {
-    address: formatAddress(ref.family, BigInt(row.out_value)),
-    family: ref.family,
-    subnetUuid: ref.subnetUuid,
-    subnet: ref.prefix,
-  };
+  return allocated(
+    cands.find((s) => s.subnetUuid === row.out_subnet)!,
+    row.out_value,
+  );
 }
 
-async function poolOf(c: SqlClient, subnetUuid: string): Promise<{ pool_id: string; family: number } | null> {
-  const r = await c.query<{ pool_id: string; family: number }>(
-    `SELECT pool_id::text AS pool_id, family FROM ipam_subnet WHERE subnet_uuid = $1`,
-    [subnetUuid],
+/** Frees `values` of a subnet's pool (see ipam_release); 0 for an unknown subnet. */
+async function releaseInSubnet(
+  c: SqlClient,
+  subnetUuid: string,
+  values: readonly string[],
+  owner: string | null,
+  kind: string | null,
+): Promise<number> {
+  const r = await c.query<{ n: number }>(
+    `SELECT ipam_release(s.pool_id, $2::numeric[], $3, $4) AS n FROM ipam_subnet s WHERE s.subnet_uuid = $1`,
+    [subnetUuid, values, owner, kind],
   );
-  return r.rows[0] ?? null;
+  return Number(r.rows[0]?.n ?? 0);
 }
 
 /**
@@ -510,14 +528,7 @@ export async function freeAddress(
 ): Promise<boolean> {
   const a = parseAddress(address);
   if (!a) return false;
-  const pool = await poolOf(c, subnetUuid);
-  if (!pool) return false;
-  const r = await c.query<{ n: number }>(`SELECT ipam_release($1::bigint, $2::numeric[], $3, NULL) AS n`, [
-    pool.pool_id,
-    [a.value.toString()],
-    owner ?? null,
-  ]);
-  return Number(r.rows[0].n) > 0;
+  return (await releaseInSubnet(c, subnetUuid, [a.value.toString()], owner ?? null, null)) > 0;
 }
 
 /**
@@ -542,15 +553,7 @@ export async function allocateAnonymous(
     [cands.map((s) => s.subnetUuid), count],
   );
   const bySubnet = new Map(cands.map((s) => [s.subnetUuid, s]));
-  const out = r.rows.map((row) => {
-    const ref = bySubnet.get(row.out_subnet)!;
-    return {
-      address: formatAddress(ref.family, BigInt(row.out_value)),
-      family: ref.family,
-      subnetUuid: ref.subnetUuid,
-      subnet: ref.prefix,
-    };
-  });
+  const out = r.rows.map((row) => allocated(bySubnet.get(row.out_subnet)!, row.out_value));
   if (out.length < count) {
     // The caller may carry on after a savepoint; leave nothing behind.
     await freeAnonymous(
@@ -577,22 +580,12 @@ export async function freeAnonymous(
   for (const text of addresses) {
     const a = parseAddress(text);
     if (!a) throw new SkeinError(400, 'BAD_REQUEST', `Invalid IP address: ${String(text)}`);
-    const ref = subnets.find((s) => {
-      const p = parsePrefix(s.prefix);
-      return p !== null && p.family === a.family && a.value >= p.network && a.value <= p.last;
-    });
+    const ref = subnetHolding(subnets, a);
     if (!ref) continue;
     bySubnet.set(ref.subnetUuid, [...(bySubnet.get(ref.subnetUuid) ?? []), a.value.toString()]);
   }
   let freed = 0;
-  for (const [subnetUuid, values] of bySubnet) {
-    const pool = await poolOf(c, subnetUuid);
-    if (!pool) continue;
-    const r = await c.query<{ n: number }>(`SELECT ipam_release($1::bigint, $2::numeric[], NULL, 'a') AS n`, [
-      pool.pool_id,
-      values,
-    ]);
-    freed += Number(r.rows[0].n);
-  }
+  for (const [subnetUuid, values] of bySubnet)
+    freed += await releaseInSubnet(c, subnetUuid, values, null, 'a');
   return freed;
 }
