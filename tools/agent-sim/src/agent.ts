@@ -120,8 +120,8 @@ export class Agent extends EventEmitter<AgentEvents> {
   private readonly subs = new Map<string, Subscription>();
   private readonly interfaces = new Map<string, InterfaceRoutes>();
   private readonly vrfs = new Map<string, Vrf>();
+  /** Keyed `<ri>\n<prefix or EVPN id>`, and `eor` for the end-of-RIB. */
   private readonly waiters = new Waiters<FibEntry | EvpnFibEntry | true>();
-  private readonly eorWaiters = new Waiters<true>();
   private readonly evpn: boolean;
   private readonly keepFib: boolean;
   private readonly keepStale: boolean;
@@ -196,7 +196,6 @@ export class Agent extends EventEmitter<AgentEvents> {
     await this.conn.stop();
     const e = new Error(`agent ${this.name} stopped`);
     this.waiters.rejectAll(e);
-    this.eorWaiters.rejectAll(e);
     this.config.failWaiters(e);
   }
 
@@ -373,16 +372,7 @@ export class Agent extends EventEmitter<AgentEvents> {
     const p = this.requireKey(prefix);
     if (p.family === 'evpn') throw new TypeError(`${prefix} is an EVPN id: use waitForEvpnRoute`);
     const current = () => this.vrfs.get(ri)?.get(p.family, p.key);
-    return this.waiters.wait(
-      `${ri}\n${p.key}`,
-      () => {
-        const e = current();
-        return e !== undefined && predicate(e) ? e : undefined;
-      },
-      timeoutMs,
-      () =>
-        `agent ${this.name}: ${p.key} in ${ri} not as expected; have ${JSON.stringify(current() ?? null)}`,
-    ) as Promise<FibEntry>;
+    return this.waitForEntry(ri, p.key, p.key, current, predicate, timeoutMs);
   }
 
   /** Resolves once `prefix` (inet/inet6 or an EVPN item id) has no entry in `ri`. */
@@ -406,16 +396,27 @@ export class Agent extends EventEmitter<AgentEvents> {
   ): Promise<EvpnFibEntry> {
     const p = this.requireKey(id);
     const current = () => this.vrfs.get(ri)?.getEvpn(p.key);
+    return this.waitForEntry(ri, p.key, `EVPN ${p.key}`, current, predicate, timeoutMs);
+  }
+
+  /** Resolves with `current()` once it exists and satisfies `predicate`, re-checked when `key` changes in `ri`. */
+  private waitForEntry<E extends FibEntry | EvpnFibEntry>(
+    ri: string,
+    key: string,
+    what: string,
+    current: () => E | undefined,
+    predicate: (e: E) => boolean,
+    timeoutMs: number,
+  ): Promise<E> {
     return this.waiters.wait(
-      `${ri}\n${p.key}`,
+      `${ri}\n${key}`,
       () => {
         const e = current();
         return e !== undefined && predicate(e) ? e : undefined;
       },
       timeoutMs,
-      () =>
-        `agent ${this.name}: EVPN ${p.key} in ${ri} not as expected; have ${JSON.stringify(current() ?? null)}`,
-    ) as Promise<EvpnFibEntry>;
+      () => `agent ${this.name}: ${what} in ${ri} not as expected; have ${JSON.stringify(current() ?? null)}`,
+    ) as Promise<E>;
   }
 
   /** Resolves with the /config view once `predicate` holds, re-checked on every config iq. */
@@ -425,7 +426,7 @@ export class Agent extends EventEmitter<AgentEvents> {
 
   /** Resolves when the current session has received the control node's end-of-RIB. */
   async waitForEndOfRib(timeoutMs = 5000): Promise<void> {
-    await this.eorWaiters.wait(
+    await this.waiters.wait(
       'eor',
       () => (this.endOfRibThisSession ? true : undefined),
       timeoutMs,
@@ -516,7 +517,7 @@ export class Agent extends EventEmitter<AgentEvents> {
       this.counters.staleSwept += swept.length;
       this.applyChanges(ri, swept);
     }
-    this.eorWaiters.check('eor');
+    this.waiters.check('eor');
     this.emit('end-of-rib');
   }
 
