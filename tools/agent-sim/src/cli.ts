@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
-import { formatIp, parseIp, parsePrefix } from '@skein/xmpp';
+import { formatPrefix, parseIp } from '@skein/xmpp';
 import { parseControlAddress, type Agent, type RouteChange } from './agent';
 import type { DownReason } from './connection';
 import { AgentFleet } from './fleet';
+import { parseRoutePrefix } from './prefix-table';
 import { testNetAddress } from './test-net';
 
 export const AGENT_SIM_USAGE = `usage: skein agent-sim [options]
@@ -219,9 +220,7 @@ function int(s: string, what: string, min: number, max: number): number {
 
 /** The `i`-th block of the prefix's size after it: 10.1.1.3/32 + 2 = 10.1.1.5/32, 10.1.0.0/24 + 1 = 10.1.1.0/24. */
 export function offsetPrefix(prefix: string, i: number): string {
-  const text = prefix.includes('/') ? prefix : `${prefix}/${prefix.includes(':') ? 128 : 32}`;
-  const version = text.includes(':') ? 6 : 4;
-  const p = parsePrefix(text, version);
+  const p = parseRoutePrefix(prefix);
   if (!p) throw new UsageError(`bad prefix ${prefix}`);
   const bits = p.address.bytes.length * 8;
   let v = 0n;
@@ -230,5 +229,5 @@ export function offsetPrefix(prefix: string, i: number): string {
   if (v >> BigInt(bits) !== 0n) throw new UsageError(`${prefix} + ${i} blocks leaves the address space`);
   const bytes = new Uint8Array(bits / 8);
   for (let k = bytes.length - 1; k >= 0; k--, v >>= 8n) bytes[k] = Number(v & 0xffn);
-  return `${formatIp({ version, bytes })}/${p.length}`;
+  return formatPrefix({ address: { version: p.address.version, bytes }, length: p.length });
 }

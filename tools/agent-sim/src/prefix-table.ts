@@ -1,4 +1,12 @@
-import { formatIp, parseIp, parsePrefix, type IpAddress, type IpVersion } from '@skein/xmpp';
+import {
+  formatIp,
+  formatPrefix,
+  parseIp,
+  parsePrefix,
+  type IpAddress,
+  type IpPrefix,
+  type IpVersion,
+} from '@skein/xmpp';
 
 /**
  * Longest-prefix match over canonical prefix strings: one hash map of every prefix plus the set of
@@ -59,12 +67,6 @@ export class PrefixTable<V> {
     return this.entries.entries();
   }
 
-  clear(): void {
-    this.entries.clear();
-    this.lengthCount.fill(0);
-    this.lengths = [];
-  }
-
   private lengthsInUse(): number[] {
     if (this.lengths === undefined) {
       const ls: number[] = [];
@@ -85,10 +87,14 @@ function mask(a: IpAddress, len: number): IpAddress {
   return { version: a.version, bytes };
 }
 
+/** `addr/len` (masked); a bare address gets the host length. Undefined when it does not parse. */
+export function parseRoutePrefix(s: string): IpPrefix | undefined {
+  const text = s.includes('/') ? s : `${s}/${s.includes(':') ? 128 : 32}`;
+  return parsePrefix(text, text.includes(':') ? 6 : 4);
+}
+
 /** Canonical `addr/len`; a bare address gets the host length. Undefined when it does not parse. */
 export function canonicalRoutePrefix(s: string): { prefix: string; version: IpVersion } | undefined {
-  const text = s.includes('/') ? s : `${s}/${s.includes(':') ? 128 : 32}`;
-  const version: IpVersion = text.includes(':') ? 6 : 4;
-  const p = parsePrefix(text, version);
-  return p && { prefix: `${formatIp(p.address)}/${p.length}`, version };
+  const p = parseRoutePrefix(s);
+  return p && { prefix: formatPrefix(p), version: p.address.version };
 }
