@@ -4,6 +4,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import type { ControlNode } from '../control-node';
 import type { RouteRecord } from '../events/route-events';
 import { routesView, type PeerKind, type RoutesQuery } from '../rib';
+import { splitVpnKey } from '../rib/rd';
 
 /** TF has no gRPC port on the control node; 8084 sits next to introspect's 8083. */
 export const DEFAULT_CONTROL_GRPC_PORT = 8084;
@@ -83,11 +84,9 @@ export function routesQuery(req: ListRoutesRequest): RoutesQuery {
   return q;
 }
 
-/** The IP prefix inside a route key: VPN keys are `<rd>:<prefix>`, the RD itself holding one colon. */
+/** The IP prefix inside a route key (VPN keys are `<rd>:<prefix>`). */
 function ipPrefixOf(table: string, key: string): string {
-  if (!table.startsWith('bgp.l3vpn')) return key;
-  const second = key.indexOf(':', key.indexOf(':') + 1);
-  return second < 0 ? key : key.slice(second + 1);
+  return table.startsWith('bgp.l3vpn') ? splitVpnKey(key).prefix : key;
 }
 
 /** Which feed records a Watch wants. */
