@@ -27,8 +27,9 @@ async function server(o: Parameters<typeof FakeControlNode.start>[0] = {}) {
   servers.push(s);
   return s;
 }
-function agent(o: AgentOptions): Agent {
-  const a = new Agent(o);
+/** agent-a at 192.0.2.11 with the HOLD hold time, unless `o` says otherwise. */
+function agent(control: AgentOptions['control'], o: Partial<AgentOptions> = {}): Agent {
+  const a = new Agent({ name: 'agent-a', address: '192.0.2.11', control, holdTimeMs: HOLD, ...o });
   agents.push(a);
   return a;
 }
@@ -41,20 +42,8 @@ afterEach(async () => {
 test('keepalives every hold/3 while idle; a silent control node is dropped with connection-timeout', async () => {
   const silent = await server({ keepaliveMs: false });
   const talking = await server({ keepaliveMs: HOLD / 3 });
-  const a = agent({
-    name: 'agent-a',
-    address: '192.0.2.11',
-    control: silent.address,
-    holdTimeMs: HOLD,
-    reconnect: false,
-  }).start();
-  const b = agent({
-    name: 'agent-b',
-    address: '192.0.2.12',
-    control: talking.address,
-    holdTimeMs: HOLD,
-    reconnect: false,
-  }).start();
+  const a = agent(silent.address, { reconnect: false }).start();
+  const b = agent(talking.address, { name: 'agent-b', address: '192.0.2.12', reconnect: false }).start();
   await Promise.all([a.waitForEstablished(), b.waitForEstablished()]);
   const upAt = Date.now();
   const sa = await silent.waitForSession('agent-a');
@@ -83,13 +72,7 @@ test('keepalives every hold/3 while idle; a silent control node is dropped with 
 
 test('after the control node drops the connection the agent reconnects, re-subscribes, republishes, and sweeps stale routes at end-of-RIB', async () => {
   const cn = await server();
-  const a = agent({
-    name: 'agent-a',
-    address: '192.0.2.11',
-    control: cn.address,
-    holdTimeMs: HOLD,
-    reconnect: { initialMs: 50, jitter: false },
-  });
+  const a = agent(cn.address, { reconnect: { initialMs: 50, jitter: false } });
   a.subscribe(BLUE, 3);
   a.addInterface({ uuid: 'vmi-1', ri: BLUE, address: '10.1.1.3', label: 21 });
   a.start();
@@ -137,14 +120,7 @@ test('after the control node drops the connection the agent reconnects, re-subsc
 
 test('without keepStaleRoutes a session loss flushes learned routes at once; a stream close is followed by a reconnect', async () => {
   const cn = await server();
-  const a = agent({
-    name: 'agent-a',
-    address: '192.0.2.11',
-    control: cn.address,
-    holdTimeMs: HOLD,
-    keepStaleRoutes: false,
-    reconnect: { initialMs: 20, jitter: false },
-  });
+  const a = agent(cn.address, { keepStaleRoutes: false, reconnect: { initialMs: 20, jitter: false } });
   a.subscribe(BLUE, 3);
   a.start();
   const s1 = await cn.waitForSession('agent-a');
@@ -162,13 +138,7 @@ test('a control node that is not there yet is retried with backoff', async () =>
   await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
   const port = (probe.address() as net.AddressInfo).port;
   await new Promise<void>((r) => probe.close(() => r()));
-  const a = agent({
-    name: 'agent-a',
-    address: '192.0.2.11',
-    control: { host: '127.0.0.1', port },
-    holdTimeMs: HOLD,
-    reconnect: { initialMs: 20, maxMs: 40 },
-  }).start();
+  const a = agent({ host: '127.0.0.1', port }, { reconnect: { initialMs: 20, maxMs: 40 } }).start();
   await waitUntil(() => a.counters.connectAttempts >= 3, 3000, 'three connect attempts');
   expect(a.lastDown?.kind).toBe('connect-failed');
   expect(a.counters.established).toBe(0);
