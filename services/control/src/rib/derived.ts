@@ -76,6 +76,43 @@ export function nextHopView(p: Path): { next_hop: string; label: number; rd: str
   return { next_hop: p.attrs.nextHop, label: p.label, rd: rdOfPath(p) ?? null, peer: p.peer.name };
 }
 
+/** `m[k]` gains `v` (a set made on first use). */
+export function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
+  let s = m.get(k);
+  if (s === undefined) m.set(k, (s = new Set()));
+  s.add(v);
+}
+
+/** `m[k]` loses `v`; an emptied set leaves the map. */
+export function removeFrom<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
+  const s = m.get(k);
+  if (s === undefined) return;
+  s.delete(v);
+  if (s.size === 0) m.delete(k);
+}
+
+/** Who depends on single routes (a next hop's host route, a chain's connected route): table → key → watchers. */
+export class RouteWatch<T> {
+  private readonly byTable = new Map<string, Map<string, Set<T>>>();
+
+  get(table: string, key: string): ReadonlySet<T> | undefined {
+    return this.byTable.get(table)?.get(key);
+  }
+
+  add(table: string, key: string, item: T): void {
+    let m = this.byTable.get(table);
+    if (m === undefined) this.byTable.set(table, (m = new Map()));
+    addTo(m, key, item);
+  }
+
+  delete(table: string, key: string, item: T): void {
+    const m = this.byTable.get(table);
+    if (m === undefined) return;
+    removeFrom(m, key, item);
+    if (m.size === 0) this.byTable.delete(table);
+  }
+}
+
 /**
  * Keeps the derived items of one routing instance in step with its configured definitions: items whose
  * definition is unchanged (same JSON) are kept as they are, the others are removed, new ones are made and

@@ -7,6 +7,9 @@ import {
   prefixContains,
   routePrefix,
   usablePaths,
+  addTo,
+  removeFrom,
+  RouteWatch,
   type DerivedRouteHost,
   type RouteWatcher,
   reconcileDefs,
@@ -96,7 +99,7 @@ const SKIP: readonly PeerKind[] = ['service-chain', 'aggregate'];
 export class ServiceChains implements RouteWatcher {
   private readonly byRi = new Map<string, Chain[]>();
   private readonly destWatch = new Map<string, Set<Chain>>();
-  private readonly connectedWatch = new Map<string, Map<string, Set<Chain>>>();
+  private readonly connectedWatch = new RouteWatch<Chain>();
   private readonly riWatch = new Map<string, Set<Chain>>();
   private readonly dirty = new Set<Chain>();
 
@@ -132,7 +135,7 @@ export class ServiceChains implements RouteWatcher {
         this.dirty.add(c);
       }
     }
-    const connected = this.connectedWatch.get(table.name)?.get(dest.key);
+    const connected = this.connectedWatch.get(table.name, dest.key);
     if (connected !== undefined) for (const c of connected) this.touchAll(c);
   }
 
@@ -223,12 +226,10 @@ export class ServiceChains implements RouteWatcher {
   }
 
   private add(c: Chain): void {
-    add(this.destWatch, c.destTable, c);
-    let m = this.connectedWatch.get(c.connectedTable);
-    if (m === undefined) this.connectedWatch.set(c.connectedTable, (m = new Map()));
-    add(m, c.connectedKey, c);
-    add(this.riWatch, c.destRi, c);
-    add(this.riWatch, c.connectedRi, c);
+    addTo(this.destWatch, c.destTable, c);
+    this.connectedWatch.add(c.connectedTable, c.connectedKey, c);
+    addTo(this.riWatch, c.destRi, c);
+    addTo(this.riWatch, c.connectedRi, c);
     this.touchAll(c);
   }
 
@@ -238,14 +239,10 @@ export class ServiceChains implements RouteWatcher {
     c.installed.clear();
     this.dirty.delete(c);
     if (c.error !== undefined) return;
-    drop(this.destWatch, c.destTable, c);
-    const m = this.connectedWatch.get(c.connectedTable);
-    if (m !== undefined) {
-      drop(m, c.connectedKey, c);
-      if (m.size === 0) this.connectedWatch.delete(c.connectedTable);
-    }
-    drop(this.riWatch, c.destRi, c);
-    drop(this.riWatch, c.connectedRi, c);
+    removeFrom(this.destWatch, c.destTable, c);
+    this.connectedWatch.delete(c.connectedTable, c.connectedKey, c);
+    removeFrom(this.riWatch, c.destRi, c);
+    removeFrom(this.riWatch, c.connectedRi, c);
   }
 
   private touchAll(c: Chain): void {
@@ -358,17 +355,4 @@ export class ServiceChains implements RouteWatcher {
     if (rd !== undefined) input.rd = rd;
     return input;
   }
-}
-
-function add<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
-  let s = m.get(k);
-  if (s === undefined) m.set(k, (s = new Set()));
-  s.add(v);
-}
-
-function drop<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
-  const s = m.get(k);
-  if (s === undefined) return;
-  s.delete(v);
-  if (s.size === 0) m.delete(k);
 }

@@ -5,6 +5,7 @@ import {
   nextHopView,
   routePrefix,
   usablePaths,
+  RouteWatch,
   type DerivedRouteHost,
   type RouteWatcher,
   reconcileDefs,
@@ -65,8 +66,8 @@ const SKIP = ['static'] as const;
  */
 export class StaticRoutes implements RouteWatcher {
   private readonly byRi = new Map<string, Entry[]>();
-  /** Next-hop table → host route key → entries resolving through it. */
-  private readonly watch = new Map<string, Map<string, Set<Entry>>>();
+  /** Next-hop host routes → entries resolving through them. */
+  private readonly watch = new RouteWatch<Entry>();
   private readonly dirty = new Set<Entry>();
 
   constructor(private readonly host: DerivedRouteHost) {}
@@ -82,11 +83,7 @@ export class StaticRoutes implements RouteWatcher {
       defs,
       (def, id) => this.entry(ri, def, id),
       (e) => {
-        let m = this.watch.get(e.nextHopTable);
-        if (m === undefined) this.watch.set(e.nextHopTable, (m = new Map()));
-        let s = m.get(e.nextHopKey);
-        if (s === undefined) m.set(e.nextHopKey, (s = new Set()));
-        s.add(e);
+        this.watch.add(e.nextHopTable, e.nextHopKey, e);
         this.dirty.add(e);
       },
       (e) => this.remove(e),
@@ -96,7 +93,7 @@ export class StaticRoutes implements RouteWatcher {
   }
 
   routeChanged(table: Table, dest: Destination): void {
-    const entries = this.watch.get(table.name)?.get(dest.key);
+    const entries = this.watch.get(table.name, dest.key);
     if (entries !== undefined) for (const e of entries) this.dirty.add(e);
   }
 
@@ -176,11 +173,7 @@ export class StaticRoutes implements RouteWatcher {
     for (const slot of e.installed) this.host.withdrawPath(e.table, e.prefix, 'static', slot);
     e.installed.clear();
     this.dirty.delete(e);
-    const m = this.watch.get(e.nextHopTable);
-    const s = m?.get(e.nextHopKey);
-    s?.delete(e);
-    if (s !== undefined && s.size === 0) m!.delete(e.nextHopKey);
-    if (m !== undefined && m.size === 0) this.watch.delete(e.nextHopTable);
+    this.watch.delete(e.nextHopTable, e.nextHopKey, e);
   }
 
   private resolve(e: Entry): Path[] {
