@@ -21,7 +21,6 @@ const WATCHED = new Set([
 ]);
 
 const GSC_FQ = 'default-global-system-config';
-const MASTER_PREFIX = ['default-domain', 'default-project', 'ip-fabric', '__default__'];
 
 interface Entry {
   type: string;
@@ -191,7 +190,7 @@ export class ConfigView {
       uuid,
       e: this.objects.get(uuid)!,
     }));
-    const isMasterRouter = (fq: string[]) => fq.length === 5 && MASTER_PREFIX.every((p, i) => fq[i] === p);
+    const isMasterRouter = (fq: string[]) => fq.length === 5 && isMasterInstance(fq.slice(0, 4));
     const ownEntry = routers.find((r) => isMasterRouter(r.e.fq) && r.e.fq[4] === this.nodeName);
     const peers = new Map<string, PeerConfig>();
     if (ownEntry === undefined) return { own: undefined, peers };
