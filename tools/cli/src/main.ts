@@ -6,7 +6,8 @@ import { describeStartupError } from './errors';
 
 const port = (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number 0..65535');
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('expected a port number 0..65535');
   return n;
 };
 
@@ -29,7 +30,11 @@ program
   .option('--xmpp-port <n>', 'control node XMPP port (vRouter agents)', port, 5269)
   .option('--introspect-port <n>', 'control node introspect port', port, 8083)
   .option('--control-grpc-port <n>', 'control node gRPC Routes port (skein.control.v1.Routes)', port, 8084)
-  .option('--control-node-name <name>', 'the own bgp-router name (CONTROL_NODE_NAME)', process.env.CONTROL_NODE_NAME ?? hostname())
+  .option(
+    '--control-node-name <name>',
+    'the own bgp-router name (CONTROL_NODE_NAME)',
+    process.env.CONTROL_NODE_NAME ?? hostname(),
+  )
   .action(async (o) => {
     const { startAllInOne } = await import('./all-in-one');
     const flags = {
@@ -47,7 +52,13 @@ program
         host: o.host,
         apiPort: o.apiPort,
         grpcPort: o.grpcPort,
-        control: { name: o.controlNodeName, bgpPort: o.bgpPort, xmppPort: o.xmppPort, introspectPort: o.introspectPort, grpcPort: o.controlGrpcPort },
+        control: {
+          name: o.controlNodeName,
+          bgpPort: o.bgpPort,
+          xmppPort: o.xmppPort,
+          introspectPort: o.introspectPort,
+          grpcPort: o.controlGrpcPort,
+        },
         databaseUrl: process.env.DATABASE_URL || undefined,
         kafkaBrokers: process.env.KAFKA_BROKERS ? process.env.KAFKA_BROKERS.split(',') : undefined,
       });
@@ -66,12 +77,17 @@ program
 
 program
   .command('api')
-  .description('run the config API alone (distributed mode); needs DATABASE_URL, runs the relay when KAFKA_BROKERS is set')
+  .description(
+    'run the config API alone (distributed mode); needs DATABASE_URL, runs the relay when KAFKA_BROKERS is set',
+  )
   .option('--host <addr>', 'listen address', '127.0.0.1')
   .option('--api-port <n>', 'config REST API port', port, 8082)
   .option('--grpc-port <n>', 'config gRPC API port', port, 8090)
   .action(async (o) => {
-    if (!process.env.DATABASE_URL) fail(new Error('DATABASE_URL is required for `skein api` (use `skein all-in-one` for the embedded store)'));
+    if (!process.env.DATABASE_URL)
+      fail(
+        new Error('DATABASE_URL is required for `skein api` (use `skein all-in-one` for the embedded store)'),
+      );
     const { startAllInOne } = await import('./all-in-one');
     let running;
     try {
@@ -111,12 +127,21 @@ const store = program.command('store').description('store maintenance');
 store
   .command('rebuild')
   .description('replay config_events into fresh tables and fail if they differ from the live tables')
-  .option('--data-dir <dir>', 'the embedded store to check when DATABASE_URL is not set (stop all-in-one first)', defaultDataDir())
+  .option(
+    '--data-dir <dir>',
+    'the embedded store to check when DATABASE_URL is not set (stop all-in-one first)',
+    defaultDataDir(),
+  )
   .option('--keep', 'keep the rebuilt tables in a skein_rebuild_<x> schema for inspection')
   .option('--json', 'print the report as JSON')
   .action(async (o) => {
     const { runRebuild } = await import('./rebuild');
-    process.exitCode = await runRebuild({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: o.dataDir, keep: o.keep, json: o.json });
+    process.exitCode = await runRebuild({
+      databaseUrl: process.env.DATABASE_URL || undefined,
+      dataDir: o.dataDir,
+      keep: o.keep,
+      json: o.json,
+    });
   });
 
 const token = program.command('token').description('API tokens');
@@ -134,8 +159,19 @@ token
     const { issueToken } = await import('./token');
     try {
       const t = await issueToken(
-        { user: o.user, project_id: o.project, domain_id: o.domain, roles: String(o.roles).split(',').filter(Boolean), actor: o.actor, ttl_s: o.ttl },
-        { databaseUrl: process.env.DATABASE_URL || undefined, api: o.api, adminToken: process.env.SKEIN_TOKEN },
+        {
+          user: o.user,
+          project_id: o.project,
+          domain_id: o.domain,
+          roles: String(o.roles).split(',').filter(Boolean),
+          actor: o.actor,
+          ttl_s: o.ttl,
+        },
+        {
+          databaseUrl: process.env.DATABASE_URL || undefined,
+          api: o.api,
+          adminToken: process.env.SKEIN_TOKEN,
+        },
       );
       process.stdout.write(`${t.token}\n`);
       process.stderr.write(`expires at ${t.expires_at}\n`);
