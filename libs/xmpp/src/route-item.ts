@@ -205,7 +205,7 @@ function bool(s: string | undefined, what: string): boolean {
 
 const ENCAP_TOKEN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 
-function labelLimitFor(encaps: readonly string[]): number {
+export function labelLimitFor(encaps: readonly string[]): number {
   return encaps.includes('vxlan') ? MAX_VNI : MAX_MPLS_LABEL;
 }
 

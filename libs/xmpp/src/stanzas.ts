@@ -212,12 +212,13 @@ function decodeMessage(el: XmlElement): Stanza {
 // ---------------------------------------------------------------------------------------------------
 // Encoding (agent → control node and replies)
 
-function iq(type: string, addr: StanzaAddress, body?: XmlElement): string {
+function iq(type: string, addr: StanzaAddress, body?: XmlElement | string): string {
   const attrs: Record<string, string> = { type };
   if (addr.from !== undefined) attrs['from'] = addr.from;
   if (addr.to !== undefined) attrs['to'] = addr.to;
   if (addr.id !== undefined) attrs['id'] = addr.id;
-  return body === undefined ? openTag('iq', attrs, true) : `${openTag('iq', attrs)}${serialize(body)}</iq>`;
+  if (body === undefined) return openTag('iq', attrs, true);
+  return `${openTag('iq', attrs)}${typeof body === 'string' ? body : serialize(body)}</iq>`;
 }
 
 const pubsub = (...children: Array<XmlElement | undefined>) => element('pubsub', { xmlns: PUBSUB_NS }, children);
@@ -329,12 +330,7 @@ export function encodeIqError(
 ): string {
   const t = text === undefined ? '' : `${openTag('text', { xmlns: STANZA_ERRORS_NS })}${escapeText(text)}</text>`;
   const err = `${openTag('error', { type: errorType })}${openTag(condition, { xmlns: STANZA_ERRORS_NS }, true)}${t}</error>`;
-  const attrs: Record<string, string> = { type: 'error' };
-  const a = swap(req);
-  if (a.from !== undefined) attrs['from'] = a.from;
-  if (a.to !== undefined) attrs['to'] = a.to;
-  if (a.id !== undefined) attrs['id'] = a.id;
-  return `${openTag('iq', attrs)}${err}</iq>`;
+  return iq('error', swap(req), err);
 }
 
 function swap(req: StanzaAddress): StanzaAddress {

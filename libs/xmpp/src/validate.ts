@@ -1,7 +1,7 @@
 import { parseIPv4 } from './addresses';
 import { MASTER_INSTANCE } from './constants';
 import { itemError, type ItemError } from './errors';
-import { MAX_MPLS_LABEL, MAX_VNI, type RouteEntry } from './route-item';
+import { labelLimitFor, MAX_MPLS_LABEL, type RouteEntry } from './route-item';
 
 export type RouteOp = 'add' | 'delete';
 
@@ -24,7 +24,7 @@ export function validateAgentRoute(entry: RouteEntry, op: RouteOp, ri: string, n
   const nh = entry.nextHops[0]!;
   if (!parseIPv4(nh.address)) return bad('bad-next-hop', `next hop ${nh.address} is not IPv4`);
   if (entry.nlri.family === 'evpn') {
-    const limit = nh.tunnelEncapsulations.includes('vxlan') ? MAX_VNI : MAX_MPLS_LABEL;
+    const limit = labelLimitFor(nh.tunnelEncapsulations);
     if (nh.label > limit) return bad('bad-label', `label ${nh.label} exceeds ${limit}`);
     return undefined;
   }
