@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { EVENTS_COMPACTED_BELOW } from './compaction';
 import type { SqlClient } from './db';
 import { fqKey } from './stored';
 
@@ -18,8 +19,8 @@ export interface RebuildOptions {
   sampleLimit?: number;
 }
 
-export const OBJECT_COLUMNS = ['uuid', 'type', 'fq_name', 'fq_key', 'parent_uuid', 'parent_type', 'props', 'id_perms', 'perms2', 'version'] as const;
-export const REF_COLUMNS = ['from_uuid', 'to_uuid', 'from_type', 'to_type', 'attr', 'relaxed', 'position'] as const;
+const OBJECT_COLUMNS = ['uuid', 'type', 'fq_name', 'fq_key', 'parent_uuid', 'parent_type', 'props', 'id_perms', 'perms2', 'version'] as const;
+const REF_COLUMNS = ['from_uuid', 'to_uuid', 'from_type', 'to_type', 'attr', 'relaxed', 'position'] as const;
 
 export interface ObjectDiff {
   uuid: string;
@@ -85,8 +86,6 @@ export class RebuildError extends Error {
   }
 }
 
-// Same key as compaction.ts (EVENTS_COMPACTED_BELOW); read here directly so rebuild does not depend on it.
-const COMPACTED_KEY = 'events_compacted_below';
 const OPERS = ['CREATE', 'UPDATE', 'DELETE', 'REF_ADD', 'REF_DELETE', 'PROP_COLLECTION'];
 // Keys of an event's `object` that are not props (rest-shape.ts identity(), id_perms, perms2); `<t>_refs`
 // keys are refs. No model type has a prop with one of these names or ending in `_refs`.
@@ -122,7 +121,7 @@ export async function rebuildStore(db: RebuildDb, opts: RebuildOptions = {}): Pr
               (SELECT count(*) FROM config_events)::bigint AS total,
               (SELECT coalesce(max(seq), 0) FROM config_events)::bigint AS head,
               cardinality(array(SELECT pg_snapshot_xip(pg_current_snapshot()))) AS in_flight`,
-      [COMPACTED_KEY],
+      [EVENTS_COMPACTED_BELOW],
     );
     const compacted = meta[0].compacted === null ? 0 : Number(meta[0].compacted);
     // A point of 0 or 1 deleted nothing: seqs start at 1.
@@ -181,8 +180,16 @@ export async function rebuildStore(db: RebuildDb, opts: RebuildOptions = {}): Pr
       opts.onProgress?.(done, total);
     }
 
-    const objects = await compareObjects(c, sampleLimit);
-    const refs = await compareRefs(c, sampleLimit);
+    const objects = await compareTable<ObjectDiff>(
+      c,
+      { live: 'objects', rebuilt: OBJ, columns: OBJECT_COLUMNS, key: ['uuid'], identity: ['uuid', 'type', 'fq_name'] },
+      sampleLimit,
+    );
+    const refs = await compareTable<RefDiff>(
+      c,
+      { live: 'refs', rebuilt: REFS, columns: REF_COLUMNS, key: ['from_uuid', 'to_uuid'], identity: ['from_uuid', 'from_type', 'to_uuid', 'to_type'] },
+      sampleLimit,
+    );
     let schema: string | undefined;
     if (opts.keep) {
       schema = `skein_rebuild_${randomBytes(5).toString('hex')}`;
@@ -298,46 +305,33 @@ async function applyBatch(c: SqlClient, lo: number, hi: number): Promise<void> {
   );
 }
 
-async function compareObjects(c: SqlClient, limit: number): Promise<TableComparison<ObjectDiff>> {
-  const cols = OBJECT_COLUMNS.join(', ');
-  const differs = OBJECT_COLUMNS.map((k) => `CASE WHEN l.${k} IS DISTINCT FROM r.${k} THEN '${k}' END`).join(', ');
-  const { rows } = await c.query(
-    `WITH l AS (SELECT ${cols} FROM objects EXCEPT ALL SELECT ${cols} FROM ${OBJ}),
-          r AS (SELECT ${cols} FROM ${OBJ} EXCEPT ALL SELECT ${cols} FROM objects),
-          d AS (SELECT coalesce(l.uuid, r.uuid) AS uuid, coalesce(l.type, r.type) AS type, coalesce(l.fq_name, r.fq_name) AS fq_name,
-                       CASE WHEN l.uuid IS NULL OR r.uuid IS NULL THEN ARRAY[${OBJECT_COLUMNS.map((k) => `'${k}'`).join(', ')}]
-                            ELSE array_remove(ARRAY[${differs}], NULL) END AS columns,
-                       CASE WHEN l.uuid IS NULL THEN NULL ELSE to_jsonb(l) END AS live,
-                       CASE WHEN r.uuid IS NULL THEN NULL ELSE to_jsonb(r) END AS rebuilt
-                  FROM l FULL JOIN r ON l.uuid = r.uuid)
-     SELECT (SELECT count(*) FROM objects)::int AS live_n, (SELECT count(*) FROM ${OBJ})::int AS rebuilt_n,
-            (SELECT count(*) FROM l)::int AS only_live, (SELECT count(*) FROM r)::int AS only_rebuilt,
-            (SELECT count(*) FROM d)::int AS differing,
-            (SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.uuid), '[]') FROM (SELECT * FROM d ORDER BY uuid LIMIT $1) x) AS samples`,
-    [limit],
-  );
-  const r = rows[0];
-  return { live: r.live_n, rebuilt: r.rebuilt_n, onlyLive: r.only_live, onlyRebuilt: r.only_rebuilt, differing: r.differing, samples: r.samples };
+/** The rebuilt copy of a live table; rows are matched on `key` and named in samples by `identity`. */
+interface TablePair {
+  live: string;
+  rebuilt: string;
+  columns: readonly string[];
+  key: readonly string[];
+  identity: readonly string[];
 }
 
-async function compareRefs(c: SqlClient, limit: number): Promise<TableComparison<RefDiff>> {
-  const cols = REF_COLUMNS.join(', ');
-  const differs = REF_COLUMNS.map((k) => `CASE WHEN l.${k} IS DISTINCT FROM r.${k} THEN '${k}' END`).join(', ');
+async function compareTable<D>(c: SqlClient, t: TablePair, limit: number): Promise<TableComparison<D>> {
+  const cols = t.columns.join(', ');
+  const differs = t.columns.map((k) => `CASE WHEN l.${k} IS DISTINCT FROM r.${k} THEN '${k}' END`).join(', ');
+  const k0 = t.key[0];
   const { rows } = await c.query(
-    `WITH l AS (SELECT ${cols} FROM refs EXCEPT ALL SELECT ${cols} FROM ${REFS}),
-          r AS (SELECT ${cols} FROM ${REFS} EXCEPT ALL SELECT ${cols} FROM refs),
-          d AS (SELECT coalesce(l.from_uuid, r.from_uuid) AS from_uuid, coalesce(l.from_type, r.from_type) AS from_type,
-                       coalesce(l.to_uuid, r.to_uuid) AS to_uuid, coalesce(l.to_type, r.to_type) AS to_type,
-                       CASE WHEN l.from_uuid IS NULL OR r.from_uuid IS NULL THEN ARRAY[${REF_COLUMNS.map((k) => `'${k}'`).join(', ')}]
+    `WITH l AS (SELECT ${cols} FROM ${t.live} EXCEPT ALL SELECT ${cols} FROM ${t.rebuilt}),
+          r AS (SELECT ${cols} FROM ${t.rebuilt} EXCEPT ALL SELECT ${cols} FROM ${t.live}),
+          d AS (SELECT ${t.identity.map((k) => `coalesce(l.${k}, r.${k}) AS ${k}`).join(', ')},
+                       CASE WHEN l.${k0} IS NULL OR r.${k0} IS NULL THEN ARRAY[${t.columns.map((k) => `'${k}'`).join(', ')}]
                             ELSE array_remove(ARRAY[${differs}], NULL) END AS columns,
-                       CASE WHEN l.from_uuid IS NULL THEN NULL ELSE to_jsonb(l) END AS live,
-                       CASE WHEN r.from_uuid IS NULL THEN NULL ELSE to_jsonb(r) END AS rebuilt
-                  FROM l FULL JOIN r ON l.from_uuid = r.from_uuid AND l.to_uuid = r.to_uuid)
-     SELECT (SELECT count(*) FROM refs)::int AS live_n, (SELECT count(*) FROM ${REFS})::int AS rebuilt_n,
+                       CASE WHEN l.${k0} IS NULL THEN NULL ELSE to_jsonb(l) END AS live,
+                       CASE WHEN r.${k0} IS NULL THEN NULL ELSE to_jsonb(r) END AS rebuilt
+                  FROM l FULL JOIN r ON ${t.key.map((k) => `l.${k} = r.${k}`).join(' AND ')})
+     SELECT (SELECT count(*) FROM ${t.live})::int AS live_n, (SELECT count(*) FROM ${t.rebuilt})::int AS rebuilt_n,
             (SELECT count(*) FROM l)::int AS only_live, (SELECT count(*) FROM r)::int AS only_rebuilt,
             (SELECT count(*) FROM d)::int AS differing,
-            (SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.from_uuid, x.to_uuid), '[]')
-               FROM (SELECT * FROM d ORDER BY from_uuid, to_uuid LIMIT $1) x) AS samples`,
+            (SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY ${t.key.map((k) => `x.${k}`).join(', ')}), '[]')
+               FROM (SELECT * FROM d ORDER BY ${t.key.join(', ')} LIMIT $1) x) AS samples`,
     [limit],
   );
   const r = rows[0];
