@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { agentEntryArb, riArb } from '../test/arbitraries';
-import { compact, parseStanzas, testdata } from '../test/helpers';
+import { compact, parseStanzas, PUBLISH_EXAMPLE_ENTRY, testdata } from '../test/helpers';
 import type { Family } from './node-names';
 import { PublishAssembler, type AgentRouteUpdate } from './publish-pairing';
 import type { RouteEntry } from './route-item';
@@ -97,18 +97,7 @@ describe("routing.md's publish example, exact text", () => {
         family: 'inet',
         node: `1/1/${RI}/10.1.1.3/32`,
         nlri: { family: 'inet', prefix: '10.1.1.3/32' },
-        entry: {
-          nlri: { family: 'inet', prefix: '10.1.1.3/32' },
-          nextHops: [{ address: '192.0.2.11', label: 21, tunnelEncapsulations: ['gre', 'udp'], tags: [5] }],
-          version: 1,
-          virtualNetwork: 'default-domain:p1:blue',
-          sequenceNumber: 0,
-          securityGroups: [8000002],
-          communityTags: ['64512:10'],
-          localPreference: 100,
-          med: 0,
-          subProtocol: 'interface',
-        },
+        entry: PUBLISH_EXAMPLE_ENTRY,
       },
     ]);
   });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { entryArb } from '../test/arbitraries';
-import { compact, parseElement, testdata } from '../test/helpers';
+import { compact, parseElement, PUBLISH_EXAMPLE_ENTRY, testdata } from '../test/helpers';
 import type { Family } from './node-names';
 import { decodeEntry, decodeEntryNlri, encodeEntry, hasUsableEncapsulation, type RouteEntry } from './route-item';
 import { serialize } from './xml';
@@ -26,18 +26,7 @@ describe('round trip', () => {
 describe("routing.md's publish example", () => {
   const example = testdata('routing-md-publish-example.xml').toString('utf8');
   const entryXml = example.slice(example.indexOf('<entry>'), example.indexOf('</entry>') + '</entry>'.length);
-  const expected: RouteEntry = {
-    nlri: { family: 'inet', prefix: '10.1.1.3/32' },
-    nextHops: [{ address: '192.0.2.11', label: 21, tunnelEncapsulations: ['gre', 'udp'], tags: [5] }],
-    version: 1,
-    virtualNetwork: 'default-domain:p1:blue',
-    sequenceNumber: 0,
-    securityGroups: [8000002],
-    communityTags: ['64512:10'],
-    localPreference: 100,
-    med: 0,
-    subProtocol: 'interface',
-  };
+  const expected = PUBLISH_EXAMPLE_ENTRY;
 
   test('decodes to the expected entry', () => {
     expect(decodeEntry(parseElement(entryXml), 'inet')).toEqual({ ok: true, value: expected });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RouteEntry } from '../src/route-item';
 import { encodeAgentStreamHeader } from '../src/stream';
 import { StreamParser, type StreamEvent } from '../src/stream-parser';
 import type { XmlElement } from '../src/xml';
@@ -21,3 +22,17 @@ export function parseElement(xml: string): XmlElement {
 
 /** Layout whitespace between tags, as in routing.md's wrapped example, is not content. */
 export const compact = (xml: string): string => xml.replace(/>\s+</g, '><').trim();
+
+/** The `<entry>` of routing.md's publish example (`testdata/routing-md-publish-example.xml`), decoded. */
+export const PUBLISH_EXAMPLE_ENTRY: RouteEntry = {
+  nlri: { family: 'inet', prefix: '10.1.1.3/32' },
+  nextHops: [{ address: '192.0.2.11', label: 21, tunnelEncapsulations: ['gre', 'udp'], tags: [5] }],
+  version: 1,
+  virtualNetwork: 'default-domain:p1:blue',
+  sequenceNumber: 0,
+  securityGroups: [8000002],
+  communityTags: ['64512:10'],
+  localPreference: 100,
+  med: 0,
+  subProtocol: 'interface',
+};
