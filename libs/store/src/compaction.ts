@@ -1,4 +1,5 @@
 import type { Db, SqlClient } from './db';
+import { headSeq } from './objects';
 
 /** skein_meta key holding the compaction point: config_events rows below it may be gone. */
 export const EVENTS_COMPACTED_BELOW = 'events_compacted_below';
@@ -29,8 +30,7 @@ export interface CompactionResult {
 export async function compactEvents(db: Db, belowSeq: number): Promise<CompactionResult> {
   if (!Number.isSafeInteger(belowSeq) || belowSeq < 0) throw new RangeError(`belowSeq must be a non-negative integer, got ${belowSeq}`);
   return db.tx(async (c) => {
-    const { rows: head } = await c.query(`SELECT coalesce(max(seq), 0) AS head FROM config_events`);
-    const target = Math.min(belowSeq, Number(head[0].head));
+    const target = Math.min(belowSeq, await headSeq(c));
     // The upsert locks the key's row, so concurrent compactions take turns.
     const { rows } = await c.query(
       `INSERT INTO skein_meta (key, value) VALUES ($1, to_jsonb($2::bigint))

@@ -43,11 +43,6 @@ function prepared(text: string, values?: unknown[]): { name?: string; text: stri
   return { name, text, values: values as any[] };
 }
 
-/** A pg client whose queries go through named prepared statements. */
-export function preparing(client: { query: (q: any) => Promise<any> }): SqlClient {
-  return { query: (text, values) => client.query(prepared(text, values)) };
-}
-
 /**
  * The store handle. TypeORM owns the connection pool and the migrations; the hot path talks to pg
  * directly through the same pool, because a control-plane write is a handful of set-based statements

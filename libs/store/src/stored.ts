@@ -46,5 +46,3 @@ export interface LinkedObject {
 
 /** Digest used for the (type, fq_name) unique key; see the core migration. */
 export const fqKey = (fq: readonly string[]) => createHash('sha256').update(JSON.stringify(fq)).digest('base64');
-
-export const fqString = (fq: readonly string[]) => fq.join(':');
