@@ -2,6 +2,7 @@ import type { RouteEntry, RouteUpdate } from '@skein/xmpp';
 import type { UpdateBatch } from '@skein/bgp';
 import { Rib, type RibOptions } from './rib';
 import type { RibChanges } from './changes';
+import type { RoutingInstanceDef } from './routing-instance';
 
 /** Shared fixtures for the rib specs: names and numbers as in routing.md's examples. */
 export const BLUE = 'default-domain:p1:blue:blue';
@@ -15,21 +16,25 @@ export function newRib(opts: Partial<RibOptions> = {}): Rib {
   return new Rib({ routerId: '10.0.0.1', asn: 64512, ...opts });
 }
 
+/** Blue and red as `blueRed` defines them; a spec spreads one and overrides what it changes. */
+export const BLUE_DEF: RoutingInstanceDef = {
+  name: BLUE,
+  vn: 'default-domain:p1:blue',
+  vnIndex: 5,
+  importTargets: [BLUE_RT],
+  exportTargets: [BLUE_RT],
+};
+export const RED_DEF: RoutingInstanceDef = {
+  name: RED,
+  vn: 'default-domain:p1:red',
+  vnIndex: 6,
+  importTargets: [RED_RT],
+  exportTargets: [RED_RT],
+};
+
 export function blueRed(rib: Rib): void {
-  rib.upsertRoutingInstance({
-    name: BLUE,
-    vn: 'default-domain:p1:blue',
-    vnIndex: 5,
-    importTargets: [BLUE_RT],
-    exportTargets: [BLUE_RT],
-  });
-  rib.upsertRoutingInstance({
-    name: RED,
-    vn: 'default-domain:p1:red',
-    vnIndex: 6,
-    importTargets: [RED_RT],
-    exportTargets: [RED_RT],
-  });
+  rib.upsertRoutingInstance(BLUE_DEF);
+  rib.upsertRoutingInstance(RED_DEF);
 }
 
 export interface EntryOptions {

@@ -4,6 +4,7 @@ import { explain } from './explain';
 import type { Rib } from './rib';
 import {
   BLUE,
+  BLUE_DEF,
   BLUE_RT,
   RED,
   RED_RT,
@@ -67,21 +68,9 @@ describe('route-target membership (RFC 4684, routing.md B5)', () => {
     expect(announced(c, 'gobgp')).toEqual([membership(BLUE_RT)]);
 
     // A second import target while subscribed: its membership route follows.
-    rib.upsertRoutingInstance({
-      name: BLUE,
-      vn: 'default-domain:p1:blue',
-      vnIndex: 5,
-      importTargets: [BLUE_RT, 'target:64512:77'],
-      exportTargets: [BLUE_RT],
-    });
+    rib.upsertRoutingInstance({ ...BLUE_DEF, importTargets: [BLUE_RT, 'target:64512:77'] });
     expect(rtc.size).toBe(2);
-    rib.upsertRoutingInstance({
-      name: BLUE,
-      vn: 'default-domain:p1:blue',
-      vnIndex: 5,
-      importTargets: [BLUE_RT],
-      exportTargets: [BLUE_RT],
-    });
+    rib.upsertRoutingInstance(BLUE_DEF);
     expect(rtc.size).toBe(1);
     rib.takeChanges();
 

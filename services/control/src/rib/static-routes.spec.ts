@@ -1,6 +1,16 @@
 import { itemIdOf, type RouteEntry } from '@skein/xmpp';
 import type { Rib } from './rib';
-import { BLUE, BLUE_RT, RED, addAgent, agentUpdates, blueRed, entry, newRib } from './rib.spec-helper';
+import {
+  BLUE,
+  BLUE_DEF,
+  BLUE_RT,
+  RED,
+  addAgent,
+  agentUpdates,
+  blueRed,
+  entry,
+  newRib,
+} from './rib.spec-helper';
 import { describePath } from './views';
 
 const hops = (e: RouteEntry) => e.nextHops.map((h) => `${h.address}/${h.label}`).sort();
@@ -10,14 +20,7 @@ function withStatic(
   rib: Rib,
   routes: { prefix: string; nextHop: string; routeTargets?: string[]; communities?: string[] }[],
 ) {
-  rib.upsertRoutingInstance({
-    name: BLUE,
-    vn: 'default-domain:p1:blue',
-    vnIndex: 5,
-    importTargets: [BLUE_RT],
-    exportTargets: [BLUE_RT],
-    staticRoutes: routes,
-  });
+  rib.upsertRoutingInstance({ ...BLUE_DEF, staticRoutes: routes });
 }
 
 describe('static routes (routing.md A7, check 23)', () => {

@@ -2,10 +2,12 @@ import { parseRouteTarget, type PathAttributes } from '@skein/bgp';
 import type { Rib } from './rib';
 import {
   BLUE,
+  BLUE_DEF,
   BLUE_RT,
   GREEN,
   GREEN_RT,
   RED,
+  RED_DEF,
   RED_RT,
   addAgent,
   agentUpdates,
@@ -94,13 +96,7 @@ describe('VRF → VPN export (routing.md B4)', () => {
     blueRed(rib);
     addAgent(rib, 'a', '192.0.2.11', BLUE, 3);
     rib.agentPublish('a', BLUE, entry('10.1.1.3/32', '192.0.2.11', 21));
-    rib.upsertRoutingInstance({
-      name: BLUE,
-      vnIndex: 5,
-      vn: 'default-domain:p1:blue',
-      importTargets: [BLUE_RT],
-      exportTargets: [BLUE_RT, GREEN_RT],
-    });
+    rib.upsertRoutingInstance({ ...BLUE_DEF, exportTargets: [BLUE_RT, GREEN_RT] });
     expect(paths(rib, 'bgp.l3vpn.0', '192.0.2.11:3:10.1.1.3/32')[0]!.ext_communities).toEqual(
       expect.arrayContaining([BLUE_RT, GREEN_RT]),
     );
@@ -162,13 +158,7 @@ describe('VPN → VRF import (routing.md B4)', () => {
       vnIndex: 7,
       exportTargets: [GREEN_RT],
     });
-    rib.upsertRoutingInstance({
-      name: BLUE,
-      vn: 'default-domain:p1:blue',
-      vnIndex: 5,
-      importTargets: [BLUE_RT, GREEN_RT],
-      exportTargets: [BLUE_RT],
-    });
+    rib.upsertRoutingInstance({ ...BLUE_DEF, importTargets: [BLUE_RT, GREEN_RT] });
     withGobgp(rib);
     rib.bgpAnnounce(
       'gobgp',
@@ -213,24 +203,10 @@ describe('connections (routing.md B4, both ends)', () => {
     rib.takeChanges();
     expect(rib.table(RED_INET)!.find('10.1.1.3/32')).toBeUndefined();
 
-    const def = (name: string, connections: string[]) =>
-      name === BLUE
-        ? {
-            name,
-            vn: 'default-domain:p1:blue',
-            vnIndex: 5,
-            importTargets: [BLUE_RT],
-            exportTargets: [BLUE_RT],
-            connections,
-          }
-        : {
-            name,
-            vn: 'default-domain:p1:red',
-            vnIndex: 6,
-            importTargets: [RED_RT],
-            exportTargets: [RED_RT],
-            connections,
-          };
+    const def = (name: string, connections: string[]) => ({
+      ...(name === BLUE ? BLUE_DEF : RED_DEF),
+      connections,
+    });
     rib.upsertRoutingInstance(def(declaring, [declaring === BLUE ? RED : BLUE]));
     expect([...rib.instance(RED)!.importTargets].sort()).toEqual([BLUE_RT, RED_RT]);
     expect([...rib.instance(BLUE)!.importTargets].sort()).toEqual([BLUE_RT, RED_RT]);
