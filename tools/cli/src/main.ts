@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { hostname } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
+import type { AllInOneOptions } from './all-in-one';
 import { defaultDataDir } from './embedded-postgres';
 import { describeStartupError } from './errors';
 
@@ -14,6 +15,27 @@ const port = (v: string) => {
 function fail(e: unknown, flags: Record<string, string> = {}): never {
   process.stderr.write(`skein: ${describeStartupError(e, flags)}\n`);
   process.exit(1);
+}
+
+const kafkaBrokers = () => (process.env.KAFKA_BROKERS ? process.env.KAFKA_BROKERS.split(',') : undefined);
+
+/** Starts the services, prints their endpoints under `title`, and stops them on SIGINT/SIGTERM. */
+async function serve(title: string, o: AllInOneOptions, flags: Record<string, string>): Promise<void> {
+  const { startAllInOne } = await import('./all-in-one');
+  let running;
+  try {
+    running = await startAllInOne(o);
+  } catch (e) {
+    fail(e, flags);
+  }
+  process.stdout.write(`${title}:\n`);
+  for (const [k, v] of Object.entries(running.endpoints)) process.stdout.write(`  ${k.padEnd(10)} ${v}\n`);
+  const shutdown = async () => {
+    await running.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
 }
 
 const program = new Command();
@@ -35,19 +57,10 @@ program
     'the own bgp-router name (CONTROL_NODE_NAME)',
     process.env.CONTROL_NODE_NAME ?? hostname(),
   )
-  .action(async (o) => {
-    const { startAllInOne } = await import('./all-in-one');
-    const flags = {
-      [String(o.apiPort)]: '--api-port',
-      [String(o.grpcPort)]: '--grpc-port',
-      [String(o.bgpPort)]: '--bgp-port',
-      [String(o.xmppPort)]: '--xmpp-port',
-      [String(o.introspectPort)]: '--introspect-port',
-      [String(o.controlGrpcPort)]: '--control-grpc-port',
-    };
-    let running;
-    try {
-      running = await startAllInOne({
+  .action((o) =>
+    serve(
+      'Skein is running',
+      {
         dataDir: o.dataDir,
         host: o.host,
         apiPort: o.apiPort,
@@ -60,20 +73,18 @@ program
           grpcPort: o.controlGrpcPort,
         },
         databaseUrl: process.env.DATABASE_URL || undefined,
-        kafkaBrokers: process.env.KAFKA_BROKERS ? process.env.KAFKA_BROKERS.split(',') : undefined,
-      });
-    } catch (e) {
-      fail(e, flags);
-    }
-    process.stdout.write('Skein is running:\n');
-    for (const [k, v] of Object.entries(running.endpoints)) process.stdout.write(`  ${k.padEnd(10)} ${v}\n`);
-    const shutdown = async () => {
-      await running.stop();
-      process.exit(0);
-    };
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
-  });
+        kafkaBrokers: kafkaBrokers(),
+      },
+      {
+        [String(o.apiPort)]: '--api-port',
+        [String(o.grpcPort)]: '--grpc-port',
+        [String(o.bgpPort)]: '--bgp-port',
+        [String(o.xmppPort)]: '--xmpp-port',
+        [String(o.introspectPort)]: '--introspect-port',
+        [String(o.controlGrpcPort)]: '--control-grpc-port',
+      },
+    ),
+  );
 
 program
   .command('api')
@@ -88,28 +99,18 @@ program
       fail(
         new Error('DATABASE_URL is required for `skein api` (use `skein all-in-one` for the embedded store)'),
       );
-    const { startAllInOne } = await import('./all-in-one');
-    let running;
-    try {
-      running = await startAllInOne({
+    await serve(
+      'Skein config API is running',
+      {
         dataDir: '',
         host: o.host,
         apiPort: o.apiPort,
         grpcPort: o.grpcPort,
         databaseUrl: process.env.DATABASE_URL,
-        kafkaBrokers: process.env.KAFKA_BROKERS ? process.env.KAFKA_BROKERS.split(',') : undefined,
-      });
-    } catch (e) {
-      fail(e, { [String(o.apiPort)]: '--api-port', [String(o.grpcPort)]: '--grpc-port' });
-    }
-    process.stdout.write('Skein config API is running:\n');
-    for (const [k, v] of Object.entries(running.endpoints)) process.stdout.write(`  ${k.padEnd(10)} ${v}\n`);
-    const shutdown = async () => {
-      await running.stop();
-      process.exit(0);
-    };
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
+        kafkaBrokers: kafkaBrokers(),
+      },
+      { [String(o.apiPort)]: '--api-port', [String(o.grpcPort)]: '--grpc-port' },
+    );
   });
 
 program
