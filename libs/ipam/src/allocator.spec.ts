@@ -2,7 +2,6 @@
  * config-api.md §9 checks 25–32 and 47 at the allocator's level, on the machine's Postgres.
  */
 import { randomUUID } from 'node:crypto';
-import { SkeinError } from '@skein/model';
 import {
   SubnetOwner,
   SubnetRef,
@@ -19,6 +18,7 @@ import {
 import { IpamSubnetType, normalizeIpamSubnets } from './subnet';
 import { IPAM_DDL } from './sql';
 import { IpamTestDb, inTx, ipamOwner, openIpamDb, rolledBack, vnOwner } from './testing/db';
+import { rejection, sn, subnetRefs } from './testing/subnets';
 import type { SqlClient } from './client';
 
 let t: IpamTestDb;
@@ -30,30 +30,11 @@ afterAll(async () => {
   await t?.close();
 });
 
-const sn = (
-  ip_prefix: string,
-  ip_prefix_len: number,
-  extra: Partial<IpamSubnetType> = {},
-): IpamSubnetType => ({
-  subnet: { ip_prefix, ip_prefix_len },
-  ...extra,
-});
-
 /** Registers the owner's subnets in a committed transaction; returns them as allocation candidates. */
 async function network(owner: SubnetOwner, subnets: IpamSubnetType[]): Promise<SubnetRef[]> {
   const normalized = normalizeIpamSubnets(subnets);
   await inTx(t.pool, (c) => syncSubnets(c, owner, normalized));
-  return normalized.map((s) => ({ subnetUuid: s.subnetUuid, family: s.family, prefix: s.name }));
-}
-
-async function rejection(p: Promise<unknown>): Promise<SkeinError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof SkeinError) return e;
-    throw e;
-  }
-  throw new Error('expected a SkeinError');
+  return subnetRefs(normalized);
 }
 
 const alloc = (

@@ -6,16 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { DatabaseError } from 'pg';
 import { SkeinError } from '@skein/model';
-import {
-  SubnetRef,
-  allocateAddress,
-  allocateAnonymous,
-  freeAddress,
-  subnetIpCount,
-  syncSubnets,
-} from './allocator';
+import { allocateAddress, allocateAnonymous, freeAddress, subnetIpCount, syncSubnets } from './allocator';
 import { normalizeIpamSubnets } from './subnet';
 import { IpamTestDb, inTx, openIpamDb, vnOwner } from './testing/db';
+import { subnetRefs } from './testing/subnets';
 
 let t: IpamTestDb;
 const WORKERS = 12;
@@ -42,11 +36,7 @@ it('keeps the free list and the used set consistent under concurrent churn', asy
   const vn = vnOwner('churn');
   const subnets = normalizeIpamSubnets([{ subnet: { ip_prefix: '11.1.0.0', ip_prefix_len: 24 } }]);
   await inTx(t.pool, (c) => syncSubnets(c, vn, subnets));
-  const refs: SubnetRef[] = subnets.map((s) => ({
-    subnetUuid: s.subnetUuid,
-    family: s.family,
-    prefix: s.name,
-  }));
+  const refs = subnetRefs(subnets);
   // Small chunks, so fills, prefills and the cursor race with everything else.
   await t.pool.query(
     `SELECT ipam_pool_reset(pool_id, true, (SELECT ranges FROM ipam_pool p WHERE p.pool_id = s.pool_id))

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { SkeinError } from '@skein/model';
 import { allocateAddress, subnetIpCount, syncSubnets } from './allocator';
 import { ID_POOLS, allocateId, freeId, idOwner, prepareIdPool, releaseOwner, reserveId } from './ids';
 import { normalizeIpamSubnets } from './subnet';
 import { IpamTestDb, inTx, openIpamDb, rolledBack, vnOwner } from './testing/db';
+import { rejection, subnetRefs } from './testing/subnets';
 
 let t: IpamTestDb;
 
@@ -13,16 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
-
-async function rejection(p: Promise<unknown>): Promise<SkeinError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof SkeinError) return e;
-    throw e;
-  }
-  throw new Error('expected a SkeinError');
-}
 
 const { virtualNetworkId: vnId, securityGroupId: sgId } = ID_POOLS;
 
@@ -97,7 +87,7 @@ it('releaseOwner frees the addresses and ids of a deleted object', async () => {
   const vn = vnOwner('rel');
   const subnets = normalizeIpamSubnets([{ subnet: { ip_prefix: '11.1.1.0', ip_prefix_len: 24 } }]);
   await inTx(t.pool, (c) => syncSubnets(c, vn, subnets));
-  const refs = subnets.map((s) => ({ subnetUuid: s.subnetUuid, family: s.family, prefix: s.name }));
+  const refs = subnetRefs(subnets);
   const obj = randomUUID();
   const a = await inTx(t.pool, (c) =>
     allocateAddress(c, { subnets: refs, owner: obj, ownerLabel: vn.label }),

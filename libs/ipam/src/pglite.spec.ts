@@ -8,6 +8,7 @@ import { IPAM_DDL } from './sql';
 import { normalizeIpamSubnets } from './subnet';
 import { vnOwner } from './testing/db';
 import { PgliteClient, startPglite } from './testing/pglite';
+import { subnetRefs } from './testing/subnets';
 
 let c: PgliteClient;
 
@@ -29,7 +30,7 @@ it('allocates, reserves, frees and exhausts on PGlite', async () => {
     { subnet: { ip_prefix: 'fd14::', ip_prefix_len: 64 }, addr_from_start: true },
   ]);
   await syncSubnets(c, vn, subnets);
-  const refs = subnets.map((s) => ({ subnetUuid: s.subnetUuid, family: s.family, prefix: s.name }));
+  const refs = subnetRefs(subnets);
   const owner = randomUUID();
   const req = { subnets: refs, owner, ownerLabel: vn.label };
   expect((await allocateAddress(c, req)).address).toBe('11.1.1.252');
@@ -56,7 +57,7 @@ it('allocates, reserves, frees and exhausts on PGlite', async () => {
   const tiny = normalizeIpamSubnets([{ subnet: { ip_prefix: '12.1.1.0', ip_prefix_len: 29 } }]);
   const tinyOwner = vnOwner('tiny');
   await syncSubnets(c, tinyOwner, tiny);
-  const tinyRefs = tiny.map((s) => ({ subnetUuid: s.subnetUuid, family: s.family, prefix: s.name }));
+  const tinyRefs = subnetRefs(tiny);
   expect((await allocateAnonymous(c, tinyRefs, 4)).map((a) => a.address)).toEqual([
     '12.1.1.4',
     '12.1.1.3',

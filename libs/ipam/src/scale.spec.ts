@@ -8,6 +8,7 @@ import { PoolClient } from 'pg';
 import { SubnetRef, allocateAddress, allocateAnonymous, subnetIpCount, syncSubnets } from './allocator';
 import { normalizeIpamSubnets } from './subnet';
 import { IpamTestDb, inTx, ipamOwner, openIpamDb } from './testing/db';
+import { subnetRefs } from './testing/subnets';
 
 let t: IpamTestDb;
 
@@ -47,7 +48,7 @@ it(`keeps per-allocation cost flat on a /12 up to ${TOTAL.toLocaleString('en')} 
   const ipam = ipamOwner('scale');
   const subnets = normalizeIpamSubnets([{ subnet: { ip_prefix: '10.32.0.0', ip_prefix_len: 12 } }]);
   await inTx(t.pool, (c) => syncSubnets(c, ipam, subnets));
-  const refs = subnets.map((s) => ({ subnetUuid: s.subnetUuid, family: s.family, prefix: s.name }));
+  const refs = subnetRefs(subnets);
 
   const c = await t.pool.connect();
   try {

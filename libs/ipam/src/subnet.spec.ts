@@ -1,7 +1,6 @@
 import { SkeinError } from '@skein/model';
 import { formatAddress, parseAddress } from './address';
 import {
-  IpamSubnetType,
   allocationOrder,
   checkSubnetOverlap,
   classifyRequested,
@@ -9,15 +8,7 @@ import {
   normalizeIpamSubnets,
   reservedValues,
 } from './subnet';
-
-const sn = (
-  ip_prefix: string,
-  ip_prefix_len: number,
-  extra: Partial<IpamSubnetType> = {},
-): IpamSubnetType => ({
-  subnet: { ip_prefix, ip_prefix_len },
-  ...extra,
-});
+import { sn } from './testing/subnets';
 
 function first(s: ReturnType<typeof normalizeIpamSubnet>, n: number): string[] {
   const out: string[] = [];
