@@ -423,6 +423,3 @@ LANGUAGE sql AS $fn$
   SELECT ipam_take(ipam_id_pool(p_name, p_lo, p_hi), p_owner, 'o')
 $fn$;
 `;
-
-/** Every table IPAM_DDL creates, for tooling that truncates or inspects them. */
-export const IPAM_TABLES = ['ipam_pool', 'ipam_subnet', 'ipam_used', 'ipam_free'] as const;
