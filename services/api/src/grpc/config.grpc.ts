@@ -5,12 +5,12 @@ import * as protoLoader from '@grpc/proto-loader';
 import type { EventLog } from '@skein/events';
 import { badRequest, getType, notFound, SkeinError } from '@skein/model';
 import type { StoredObject } from '@skein/store';
-import type { AuthService } from '../auth/auth.service';
+import { isLoopback, type AuthService } from '../auth/auth.service';
 import { Rbac } from '../auth/rbac';
 import type { ConfigService } from '../engine/config-service';
 import { checkUuid } from '../engine/names';
 import type { RequestContext } from '../engine/write-tx';
-import { MAX_REQUEST_SIZE } from '../rest/http';
+import { jsonText, MAX_REQUEST_SIZE } from '../rest/http';
 import { parseListParams } from '../rest/list-params';
 import { Health, healthDefinition } from './health';
 import type * as M from './messages';
@@ -48,8 +48,6 @@ export interface GrpcServer {
   close(): Promise<void>;
 }
 
-const isLoopback = (h: string) => h === '127.0.0.1' || h === '::1' || h === 'localhost' || h.startsWith('127.');
-
 /** Type names as REST spells them; underscores accepted as the REST actions accept them. */
 const typeName = (t: string) => t.replace(/_/g, '-');
 
@@ -75,9 +73,6 @@ function parseObject(text: string, field: string): Record<string, any> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw badRequest(`${field} must be a JSON object`, { field });
   return v as Record<string, any>;
 }
-
-/** JSON text as REST sends it: id_perms uuid halves as exact unsigned 64-bit numbers (see rest/http sendJson). */
-export const jsonText = (v: unknown) => JSON.stringify(v).replace(/"(uuid_[ml]slong)":"(\d+)"/g, '"$1":$2');
 
 /** The config service's handlers: each turns a request into one ConfigService call and its result into a reply. */
 function configHandlers(o: Required<Pick<GrpcServerOptions, 'svc' | 'auth' | 'hrefBase'>>, rbac: Rbac, log: (e: unknown) => void) {

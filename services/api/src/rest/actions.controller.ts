@@ -5,7 +5,7 @@ import type { AuthService } from '../auth/auth.service';
 import type { Actions } from '../engine/actions';
 import type { ConfigService } from '../engine/config-service';
 import type { RequestContext } from '../engine/write-tx';
-import { baseUrl, sendJson } from './http';
+import { requestContext, sendJson, sendList } from './http';
 import { parseListParams } from './list-params';
 import { setTag } from './set-tag';
 import { ACTIONS, AUTH_SERVICE, CONFIG_SERVICE } from './tokens';
@@ -20,7 +20,7 @@ export class ActionsController {
   ) {}
 
   private ctx(req: Request): RequestContext {
-    return { identity: this.auth.identify(req.headers), requestId: (req as any).requestId, base: baseUrl(req) };
+    return requestContext(this.auth, req);
   }
 
   private seq(res: Response, seq: number) {
@@ -29,8 +29,7 @@ export class ActionsController {
 
   @Get()
   root(@Req() req: Request, @Res() res: Response) {
-    this.ctx(req);
-    sendJson(res, this.actions.homepage(baseUrl(req)));
+    sendJson(res, this.actions.homepage(this.ctx(req).base));
   }
 
   @Post('fqname-to-id')
@@ -90,13 +89,7 @@ export class ActionsController {
       q.filters = Object.entries(q.filters as Record<string, unknown>).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => `${k}==${JSON.stringify(x)}`)).join(',');
     }
     const p = parseListParams(type, q);
-    const r = await this.svc.list(this.ctx(req), p);
-    this.seq(res, r.asOfSeq);
-    const key = `${type}s`;
-    if (p.count) return sendJson(res, { [key]: { count: r.count } });
-    const out: Record<string, unknown> = { [key]: r.items };
-    if (p.pageLimit) out.marker = r.marker ?? null;
-    sendJson(res, out);
+    sendList(res, type, p, await this.svc.list(this.ctx(req), p));
   }
 
   @Get('obj-perms')

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { badRequest, SkeinError } from '@skein/model';
+import { badRequest, collectionName, SkeinError } from '@skein/model';
+import type { AuthService } from '../auth/auth.service';
+import type { ListParams, ListResult } from '../engine/config-service';
+import type { RequestContext } from '../engine/write-tx';
 
 export const MAX_REQUEST_SIZE = 1_024_000; // TF's max_request_size
 
@@ -89,8 +92,24 @@ export function baseUrl(req: Request): string {
   return `${req.protocol}://${req.headers.host ?? 'localhost'}`;
 }
 
-/** Serialises a response body, writing id_perms uuid halves as exact unsigned 64-bit numbers. */
+/** Who calls (401 where the aaa mode needs an identity), the request id and the href base of a REST request. */
+export function requestContext(auth: AuthService, req: Request): RequestContext {
+  return { identity: auth.identify(req.headers), requestId: (req as any).requestId, base: baseUrl(req) };
+}
+
+/** JSON text with id_perms uuid halves as exact unsigned 64-bit numbers (REST bodies and gRPC object_json). */
+export const jsonText = (v: unknown) => JSON.stringify(v).replace(/"(uuid_[ml]slong)":"(\d+)"/g, '"$1":$2');
+
 export function sendJson(res: Response, body: unknown, status = 200): void {
-  const text = JSON.stringify(body).replace(/"(uuid_[ml]slong)":"(\d+)"/g, '"$1":$2');
-  res.status(status).type('application/json').send(text);
+  res.status(status).type('application/json').send(jsonText(body));
+}
+
+/** A list reply (GET /Ts, list-bulk-collection): the items or their count under `<type>s`, the marker when paged. */
+export function sendList(res: Response, type: string, p: ListParams, r: ListResult): void {
+  res.setHeader('X-Skein-Seq', String(r.asOfSeq));
+  const key = collectionName(type);
+  if (p.count) return sendJson(res, { [key]: { count: r.count } });
+  const out: Record<string, unknown> = { [key]: r.items };
+  if (p.pageLimit) out.marker = r.marker ?? null;
+  sendJson(res, out);
 }

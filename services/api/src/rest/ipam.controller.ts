@@ -9,7 +9,7 @@ import type { ConfigService } from '../engine/config-service';
 import { isUuid, pyList } from '../engine/names';
 import type { WriteTx } from '../engine/write-tx';
 import { vnSubnets } from '../hooks/addresses';
-import { baseUrl, sendJson } from './http';
+import { requestContext, sendJson } from './http';
 import { AUTH_SERVICE, CONFIG_SERVICE } from './tokens';
 
 /** The VN address actions (config-api.md §3.4): anonymous reservations, no events. */
@@ -21,7 +21,7 @@ export class IpamController {
   ) {}
 
   private async withVn<T>(req: Request, fn: (w: WriteTx, vn: any) => Promise<T>): Promise<T> {
-    const ctx = { identity: this.auth.identify(req.headers), requestId: (req as any).requestId, base: baseUrl(req) };
+    const ctx = requestContext(this.auth, req);
     const id = req.params.id as string;
     const r = await this.svc.write(ctx, async (w) => {
       const vn = isUuid(id) ? await loadObject(w.c, id) : undefined;

@@ -5,7 +5,7 @@ import type { AuthService } from '../auth/auth.service';
 import type { ConfigService } from '../engine/config-service';
 import type { RequestContext } from '../engine/write-tx';
 import { Rbac } from '../auth/rbac';
-import { baseUrl, envelope, sendJson } from './http';
+import { envelope, requestContext, sendJson, sendList } from './http';
 import { parseListParams } from './list-params';
 import { AUTH_SERVICE, CONFIG_SERVICE } from './tokens';
 
@@ -26,7 +26,7 @@ export class ResourcesController {
   ) {}
 
   private ctx(req: Request): RequestContext {
-    return { identity: this.auth.identify(req.headers), requestId: (req as any).requestId, base: baseUrl(req) };
+    return requestContext(this.auth, req);
   }
 
   private collection(name: string): string {
@@ -46,13 +46,7 @@ export class ResourcesController {
     const ctx = this.ctx(req);
     await this.rbac.check(ctx.identity, type, 'R');
     const p = parseListParams(type, req.query as Record<string, unknown>);
-    const r = await this.svc.list(ctx, p);
-    res.setHeader('X-Skein-Seq', String(r.asOfSeq));
-    const key = `${type}s`;
-    if (p.count) return sendJson(res, { [key]: { count: r.count } });
-    const out: Record<string, unknown> = { [key]: r.items };
-    if (p.pageLimit) out.marker = r.marker ?? null;
-    sendJson(res, out);
+    sendList(res, type, p, await this.svc.list(ctx, p));
   }
 
   @Post(':collection')
