@@ -8,7 +8,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import type { EventLog } from '@skein/events';
 import { Db } from '@skein/store';
 import { ApiModule } from './app.module';
-import { AuthService, type AaaMode } from './auth/auth.service';
+import { AuthService, isLoopback, type AaaMode } from './auth/auth.service';
 import { bootstrapDefaults } from './bootstrap';
 import { ConfigService } from './engine/config-service';
 import { checkQuota, HOOKS } from './hooks';
@@ -41,8 +41,6 @@ export interface ApiServer {
 
 let batcherStats: () => { batches: number; batched: number; fallbacks: number } | undefined = () => undefined;
 registerBatcherMetrics(() => batcherStats());
-
-const isLoopback = (h: string) => h === '127.0.0.1' || h === '::1' || h === 'localhost' || h.startsWith('127.');
 
 /** Builds the config API on a store and an event log and starts listening. */
 export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {

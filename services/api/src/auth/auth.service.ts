@@ -16,6 +16,9 @@ export interface AuthConfig {
   allowInsecure?: boolean;
 }
 
+/** An address only this machine reaches, where no-auth is safe without SKEIN_ALLOW_INSECURE. */
+export const isLoopback = (h: string) => h === '127.0.0.1' || h === '::1' || h === 'localhost' || h.startsWith('127.');
+
 const unauthenticated = (m: string) => new SkeinError(401, 'UNAUTHENTICATED', m);
 
 type Headers = Record<string, string | string[] | undefined>;

@@ -13,14 +13,15 @@ export interface Identity {
   actor: string;
 }
 
-export const ADMIN: Identity = { admin: true, roles: ['admin'], actor: 'admin' };
-
 export const PERM_R = 4;
 export const PERM_W = 2;
 export const PERM_X = 1;
 
 
 export const noDashes = (uuid: string) => uuid.replace(/-/g, '');
+/** The inverse of noDashes for a 32-digit id; anything else is returned as it is. */
+export const withDashes = (u: string) =>
+  u.length === 32 ? `${u.slice(0, 8)}-${u.slice(8, 12)}-${u.slice(12, 16)}-${u.slice(16, 20)}-${u.slice(20)}` : u;
 
 /** The access bits the caller has on an object: owner + matching shares + global. */
 export function accessBits(id: Identity, perms2: Perms2): number {

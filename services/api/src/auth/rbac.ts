@@ -3,7 +3,7 @@ import { forbidden, SkeinError } from '@skein/model';
 import type { ConfigService } from '../engine/config-service';
 import { AUTH_SERVICE, CONFIG_SERVICE } from '../rest/tokens';
 import type { AuthService } from './auth.service';
-import type { Identity } from './identity';
+import { withDashes, type Identity } from './identity';
 
 interface RbacRule {
   rule_object?: string;
@@ -25,9 +25,7 @@ export class Rbac {
   ) {}
 
   async rules(id: Identity): Promise<RbacRule[]> {
-    const dashed = (u?: string) =>
-      u && u.length === 32 ? `${u.slice(0, 8)}-${u.slice(8, 12)}-${u.slice(12, 16)}-${u.slice(16, 20)}-${u.slice(20)}` : u;
-    const parents = [dashed(id.projectId), dashed(id.domainId)].filter(Boolean) as string[];
+    const parents = [id.projectId, id.domainId].filter((u): u is string => !!u).map(withDashes);
     const { rows } = await this.svc.db.query(
       `SELECT o.props->'api_access_list_entries'->'rbac_rule' AS rules FROM objects o
         WHERE o.type = 'api-access-list'

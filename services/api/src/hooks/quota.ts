@@ -1,8 +1,7 @@
 import { SkeinError, typeField } from '@skein/model';
 import type { StoredObject } from '@skein/store';
+import { withDashes } from '../auth/identity';
 import type { WriteTx } from '../engine/write-tx';
-
-const dashed = (u: string) => `${u.slice(0, 8)}-${u.slice(8, 12)}-${u.slice(12, 16)}-${u.slice(16, 20)}-${u.slice(20)}`;
 
 /**
  * project.quota (config-api.md §5): per-type limits on the objects a project owns; `defaults` covers the
@@ -13,7 +12,7 @@ export async function checkQuota(w: WriteTx, obj: StoredObject): Promise<void> {
   if (obj.type === 'project' || !/^[0-9a-f]{32}$/.test(owner)) return;
   let quota = w.knownQuotas.get(owner);
   if (quota === undefined) {
-    const { rows } = await w.c.query(`SELECT props->'quota' AS quota FROM objects WHERE uuid = $1 AND type = 'project'`, [dashed(owner)]);
+    const { rows } = await w.c.query(`SELECT props->'quota' AS quota FROM objects WHERE uuid = $1 AND type = 'project'`, [withDashes(owner)]);
     quota = rows[0]?.quota ?? null;
     w.knownQuotas.set(owner, quota ?? null);
   }
