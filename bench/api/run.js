@@ -3,49 +3,19 @@
 // of the machine's Postgres with autocannon, and measures the commit → Kafka consumer lag through the relay.
 // Usage: npm run bench:api [-- --duration 10 --quick]
 'use strict';
-const { spawn, execFileSync } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
 const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
-const { Client } = require('pg');
 const { Kafka, logLevel } = require('kafkajs');
+const { ADMIN, adminQuery, opt, repo, row, startApiProcess } = require('../control/lib');
 
-const repo = path.resolve(__dirname, '../..');
-const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : def;
-};
 const DURATION = Number(opt('duration', 10));
-const ADMIN = process.env.SKEIN_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DP = ['default-domain', 'default-project'];
 
 function machine() {
   const pg = execFileSync('psql', [ADMIN, '-tAc', 'show server_version'], { encoding: 'utf8' }).trim();
   return `${os.cpus().length} × ${os.cpus()[0].model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}, PostgreSQL ${pg}`;
-}
-
-async function adminQuery(sql) {
-  const c = new Client({ connectionString: ADMIN });
-  await c.connect();
-  try {
-    return await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-async function startApi(dbUrl, env = {}) {
-  const port = 18000 + Math.floor(Math.random() * 2000);
-  const proc = spawn(process.execPath, [path.join(repo, 'bin/skein.js'), 'api', '--api-port', String(port), '--grpc-port', String(port + 1)], {
-    env: { ...process.env, DATABASE_URL: dbUrl, KAFKA_BROKERS: '', SKEIN_AAA_MODE: 'no-auth', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  proc.stdout.on('data', (d) => (out += d));
-  for (let i = 0; i < 300 && !/api\s+http/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
-  if (!/api\s+http/.test(out)) throw new Error(`api did not start: ${out}`);
-  return { base: `http://127.0.0.1:${port}`, stop: () => new Promise((r) => (proc.kill('SIGTERM'), proc.on('exit', r))) };
 }
 
 const json = (o) => JSON.stringify(o);
@@ -105,7 +75,6 @@ async function chainCreates(base, connections, tag) {
 }
 
 class SkipToLag extends Error {}
-const row = (cells) => `| ${cells.join(' | ')} |`;
 
 async function main() {
   const dbName = `skein_bench_${Date.now()}`;
@@ -113,7 +82,7 @@ async function main() {
   const dbUrl = ADMIN.replace(/\/[^/]*$/, `/${dbName}`);
   const lines = [];
   const only = opt('only', 'all');
-  const api = await startApi(dbUrl);
+  const api = await startApiProcess(dbUrl);
   try {
     if (only === 'lag') throw new SkipToLag();
     console.error(`machine: ${machine()}`);
@@ -191,7 +160,7 @@ async function lagBench(dbUrl) {
     .split('\n')
     .pop();
   try {
-    const api = await startApi(dbUrl, { KAFKA_BROKERS: broker });
+    const api = await startApiProcess(dbUrl, { KAFKA_BROKERS: broker });
     try {
       const kafka = new Kafka({ clientId: 'bench', brokers: [broker], logLevel: logLevel.NOTHING });
       // The relay creates the topic when it starts; make sure it exists before subscribing.

@@ -1,5 +1,6 @@
 // Helpers shared by the control-node benchmarks (run.js, xmpp.js): arguments, the machine line, /proc
-// sampling of a reflector process, child processes over IPC, and a config API on a fresh database.
+// sampling of a reflector process, child processes over IPC, and a config API on a fresh database. The
+// config API benchmark (bench/api/run.js) uses the arguments, table rows and `skein api` process from here.
 'use strict';
 const { execFileSync, fork, spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -14,8 +15,6 @@ function opt(name, def) {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : def;
 }
-
-const flag = (name) => process.argv.slice(2).includes(`--${name}`);
 
 /** Wall-clock milliseconds with sub-ms resolution, comparable between processes of this machine. */
 const now = () => performance.timeOrigin + performance.now();
@@ -143,33 +142,6 @@ function stopChild(child, graceMs = 3000) {
   });
 }
 
-/**
- * The compiled control node: services/control/dist after `npm run build`. A tree whose build does not cover
- * services/control yet gets it compiled with tsc into bench/control/dist (git-ignored), against the built
- * libraries.
- */
-function controlModule() {
-  const own = path.join(repo, 'services/control/dist/index.js');
-  if (fs.existsSync(own)) return own;
-  const out = path.join(__dirname, 'dist/control');
-  const entry = path.join(out, 'index.js');
-  const tsc = path.join(repo, 'node_modules/typescript/bin/tsc');
-  execFileSync(
-    process.execPath,
-    [
-      tsc,
-      '-p',
-      path.join(repo, 'services/control/tsconfig.json'),
-      '--outDir',
-      out,
-      '--tsBuildInfoFile',
-      path.join(__dirname, 'dist/control.tsbuildinfo'),
-    ],
-    { stdio: 'inherit' },
-  );
-  return entry;
-}
-
 // ===== Config API on a fresh database (the way the control tests configure a node) ======================
 
 const ADMIN = process.env.SKEIN_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -185,25 +157,40 @@ async function adminQuery(sql) {
   }
 }
 
-async function startConfigApi() {
-  const dbName = `skein_bench_ctl_${Date.now()}_${process.pid}`;
-  await adminQuery(`CREATE DATABASE ${dbName}`);
-  const dbUrl = ADMIN.replace(/\/[^/]*$/, `/${dbName}`);
+/**
+ * `skein api` (bin/skein.js, built) on `dbUrl` with no auth, on free ports; resolves once it prints its
+ * endpoints. `env` overrides its environment (KAFKA_BROKERS for the relay).
+ */
+async function startApiProcess(dbUrl, env = {}) {
   const port = await freePort();
   const grpc = await freePort();
   const proc = spawn(
     process.execPath,
     [path.join(repo, 'bin/skein.js'), 'api', '--api-port', String(port), '--grpc-port', String(grpc)],
     {
-      env: { ...process.env, DATABASE_URL: dbUrl, KAFKA_BROKERS: '', SKEIN_AAA_MODE: 'no-auth' },
+      env: { ...process.env, DATABASE_URL: dbUrl, KAFKA_BROKERS: '', SKEIN_AAA_MODE: 'no-auth', ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
   let out = '';
   proc.stdout.on('data', (d) => (out += d));
   for (let i = 0; i < 300 && !/api\s+http/.test(out); i++) await sleep(100);
-  if (!/api\s+http/.test(out)) throw new Error(`config API did not start: ${out}`);
-  const base = `http://127.0.0.1:${port}`;
+  if (!/api\s+http/.test(out)) {
+    proc.kill('SIGTERM');
+    throw new Error(`config API did not start: ${out}`);
+  }
+  return {
+    base: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise((r) => (proc.exitCode !== null ? r() : (proc.once('exit', r), proc.kill('SIGTERM')))),
+  };
+}
+
+async function startConfigApi() {
+  const dbName = `skein_bench_ctl_${Date.now()}_${process.pid}`;
+  await adminQuery(`CREATE DATABASE ${dbName}`);
+  const dbUrl = ADMIN.replace(/\/[^/]*$/, `/${dbName}`);
+  const { base, stop } = await startApiProcess(dbUrl);
   const call = async (method, p, body) => {
     const r = await fetch(base + p, {
       method,
@@ -227,7 +214,7 @@ async function startConfigApi() {
       return (await call('POST', '/fqname-to-id', { type, fq_name: fq })).uuid;
     },
     async stop() {
-      await new Promise((r) => (proc.exitCode !== null ? r() : (proc.once('exit', r), proc.kill('SIGTERM'))));
+      await stop();
       await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
     },
   };
@@ -262,10 +249,10 @@ const fmt = {
 const row = (cells) => `| ${cells.join(' | ')} |`;
 
 module.exports = {
+  ADMIN,
   MASTER,
   Sampler,
-  controlModule,
-  flag,
+  adminQuery,
   fmt,
   forkChild,
   freePort,
@@ -277,6 +264,7 @@ module.exports = {
   repo,
   row,
   sleep,
+  startApiProcess,
   startConfigApi,
   startSkeinNode,
   stopChild,

@@ -3,10 +3,9 @@
 // for BGP and XMPP. Started by run.js / xmpp.js over IPC; reports `{ type: 'ready', ports }`.
 //   node bench/control/skein-node.js --db <url> --name cn1 --bgp 127.0.0.1:0 --xmpp 127.0.0.1:0
 'use strict';
-const { controlModule, opt } = require('./lib');
-
-const { startControlNode } = require(controlModule());
+const { startControlNode } = require('@skein/control');
 const { PgTailEventLog } = require('@skein/bus');
+const { opt } = require('./lib');
 
 const endpoint = (s) => {
   const i = s.lastIndexOf(':');
