@@ -34,13 +34,28 @@ async function until(probe, what, timeoutMs = 15_000) {
   }
 }
 
-/** Keeps a daemon's output, printed only if the run fails. */
-function captured(child) {
-  let log = '';
-  const keep = (d) => (log = (log + d).slice(-20_000));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  return () => log;
+/**
+ * Spawns a daemon whose files are in `dir` and waits until `probe` says it is up. `log()` is the tail of its
+ * output (shown only if it fails); `stop()` ends it and removes `dir`.
+ */
+async function startDaemon(cmd, args, dir, probe, what) {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (d) => (output = (output + d).slice(-20_000));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const log = () => output;
+  const stop = async () => {
+    await stopChild(child);
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await until(probe, what);
+  } catch (e) {
+    await stop();
+    throw new Error(`${e.message}\n${log()}`);
+  }
+  return { pid: child.pid, log, stop };
 }
 
 // ===== Skein ============================================================================================
@@ -140,28 +155,14 @@ async function startGobgp({ address, peers }) {
   }
   const conf = path.join(dir, 'gobgpd.toml');
   fs.writeFileSync(conf, lines.join('\n') + '\n');
-  const child = spawn(
+  const d = await startDaemon(
     'gobgpd',
     ['-f', conf, '--api-hosts', `${address}:${apiPort}`, '-l', 'warn', '--pprof-disable'],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    dir,
+    async () => (await run('gobgp', ['-u', address, '-p', String(apiPort), 'global'])).includes('AS'),
+    'gobgpd',
   );
-  const log = captured(child);
-  const stop = async () => {
-    await stopChild(child);
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await until(
-      async () => (await run('gobgp', ['-u', address, '-p', String(apiPort), 'global'])).includes('AS'),
-      'gobgpd',
-    );
-  } catch (e) {
-    await stop();
-    throw new Error(`${e.message}\n${log()}`);
-  }
-  return { name: 'gobgpd', pid: child.pid, port, log, stop };
+  return { name: 'gobgpd', port, ...d };
 }
 
 // ===== BIRD =============================================================================================
@@ -189,28 +190,14 @@ async function startBird({ address, peers }) {
     ),
   ].join('\n');
   fs.writeFileSync(path.join(dir, 'bird.conf'), conf + '\n');
-  const child = spawn(
+  const d = await startDaemon(
     'bird',
     ['-f', '-c', path.join(dir, 'bird.conf'), '-s', sock, '-P', path.join(dir, 'bird.pid')],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    dir,
+    async () => (await run('birdc', ['-s', sock, 'show', 'status'])).includes('Daemon is up'),
+    'bird',
   );
-  const log = captured(child);
-  const stop = async () => {
-    await stopChild(child);
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await until(
-      async () => (await run('birdc', ['-s', sock, 'show', 'status'])).includes('Daemon is up'),
-      'bird',
-    );
-  } catch (e) {
-    await stop();
-    throw new Error(`${e.message}\n${log()}`);
-  }
-  return { name: 'bird', pid: child.pid, port, log, stop, birdc: (...a) => run('birdc', ['-s', sock, ...a]) };
+  return { name: 'bird', port, ...d, birdc: (...a) => run('birdc', ['-s', sock, ...a]) };
 }
 
 const REFLECTORS = { skein: startSkein, gobgpd: startGobgp, bird: startBird };
