@@ -30,6 +30,7 @@ import {
 import { AttrPool, type AttrInput, type AttrSet } from './attrs';
 import type { CompareContext } from './best-path';
 import type { AgentChange, PathEvent, PeerChange, RibChanges, SyncDone } from './changes';
+import { addTo, removeFrom } from './derived';
 import { unmapIpv4 } from './ip';
 import { bgpNlriOfKey, labelOfNlri, xmppNlriOfKey } from './nlri-keys';
 import { PathFlag, VpnPath, makePath, type Path } from './path';
@@ -238,12 +239,8 @@ export class Rib implements ReplicationHost {
     for (const rt of oldExports)
       if (!ri.exportTargets.has(rt)) this.rtGroupEdit(rt, (g) => g.exporters.delete(ri!));
     for (const rt of ri.exportTargets) this.rts.locate(rt).exporters.add(ri);
-    for (const name of oldDeclared) this.declaredBy.get(name)?.delete(ri.name);
-    for (const name of ri.declaredConnections) {
-      let s = this.declaredBy.get(name);
-      if (s === undefined) this.declaredBy.set(name, (s = new Set()));
-      s.add(ri.name);
-    }
+    for (const name of oldDeclared) removeFrom(this.declaredBy, name, ri.name);
+    for (const name of ri.declaredConnections) addTo(this.declaredBy, name, ri.name);
     this.replicator.instancesChanged();
 
     this.refreshConnections(ri);
@@ -301,7 +298,7 @@ export class Rib implements ReplicationHost {
       table.deleted = true;
       this.tablesByName.delete(table.name);
     }
-    for (const other of ri.declaredConnections) this.declaredBy.get(other)?.delete(name);
+    for (const other of ri.declaredConnections) removeFrom(this.declaredBy, other, name);
     this.instances.delete(name);
     this.unregisterVn(ri);
     this.indexes.release(ri.index);
