@@ -1,3 +1,4 @@
+import type { ConfigOper } from '@skein/events';
 import type { SqlClient } from './db';
 import type { StoredObject } from './stored';
 import { fqKey } from './stored';
@@ -14,7 +15,7 @@ export interface RefRow {
 
 /** An event as the writer builds it; seq and ts are assigned by the store at insert. */
 export interface EventDraft {
-  oper: 'CREATE' | 'UPDATE' | 'DELETE' | 'REF_ADD' | 'REF_DELETE' | 'PROP_COLLECTION';
+  oper: ConfigOper;
   type: string;
   uuid: string;
   envelope: Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { CONFIG_OPERS } from '@skein/events';
 import { EVENTS_COMPACTED_BELOW } from './compaction';
 import type { SqlClient } from './db';
 import { fqKey } from './stored';
@@ -86,7 +87,6 @@ export class RebuildError extends Error {
   }
 }
 
-const OPERS = ['CREATE', 'UPDATE', 'DELETE', 'REF_ADD', 'REF_DELETE', 'PROP_COLLECTION'];
 // Keys of an event's `object` that are not props (rest-shape.ts identity(), id_perms, perms2); `<t>_refs`
 // keys are refs. No model type has a prop with one of these names or ending in `_refs`.
 const NON_PROP_KEYS = ['uuid', 'fq_name', 'name', 'parent_type', 'parent_uuid', 'id_perms', 'perms2'];
@@ -251,7 +251,7 @@ async function checkBatch(c: SqlClient, lo: number, hi: number): Promise<void> {
        END AS problem
        FROM config_events e WHERE e.seq > $1 AND e.seq <= $2) x
      WHERE problem IS NOT NULL ORDER BY seq LIMIT 1`,
-    [lo, hi, OPERS],
+    [lo, hi, CONFIG_OPERS],
   );
   if (rows.length) {
     const seq = Number(rows[0].seq);
