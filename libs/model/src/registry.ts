@@ -10,8 +10,6 @@ import { complexTypes as declaredComplexTypes } from './complex-types';
 import type { ComplexType, FieldType, RefDef, TypeDef } from './schema';
 import { typeDefs, withCommon } from './types';
 
-export { commonProps, commonRefs, withCommon } from './types';
-
 /** The implicit root: the parent of top-level types. Not itself a type. */
 export const CONFIG_ROOT = 'config-root';
 
@@ -177,7 +175,6 @@ export const typeNames: readonly string[] = Object.freeze(builtTypes.map((d) => 
 export const complexTypes: Readonly<Record<string, ComplexType>> = builtComplexTypes;
 
 export const getType = (name: string): TypeDef | undefined => byName.get(name);
-export const hasType = (name: string): boolean => byName.has(name);
 export const typeInfo = (name: string): TypeInfo | undefined => infos.get(name);
 /** `virtual-networks` → the virtual-network TypeDef. */
 export const typeForCollection = (collection: string): TypeDef | undefined => byCollection.get(collection);

@@ -41,6 +41,3 @@ function build(list: readonly ComplexType[]): Record<string, ComplexType> {
 
 /** The complex-type registry, keyed by TF name (e.g. `VnSubnetsType`). Frozen by ../registry.ts. */
 export const complexTypes: Record<string, ComplexType> = build(allComplexTypes);
-
-export { U64_MAX } from './dsl';
-export * as simpleTypes from './simple';
