@@ -17,24 +17,9 @@ describe('BGP backpressure', () => {
     lab = await Lab.start({
       router: { autonomous_system: 64512, identifier: '198.51.100.254', address: '127.0.0.1', hold_time: 90 },
     });
-    for (const [name, o] of [
-      ['feeder', FEEDER],
-      ['slow', SLOW],
-      ['fast', FAST],
-    ] as const) {
-      await lab.createRouter(
-        name,
-        {
-          router_type: 'router',
-          autonomous_system: o.as,
-          identifier: o.id,
-          address: o.id,
-          port: 1, // never dialled: passive
-          address_families: { family: o.families },
-        },
-        [{ uuid: lab.ownRouterUuid!, attr: { session: [{ attributes: [{ passive: true }] }] } }],
-      );
-    }
+    await lab.createPassivePeer('feeder', FEEDER);
+    await lab.createPassivePeer('slow', SLOW);
+    await lab.createPassivePeer('fast', FAST);
     await lab.sync();
   });
   afterAll(async () => lab?.close());

@@ -12,17 +12,7 @@ describe('4-byte global ASN (Part F 33)', () => {
       router: { autonomous_system: 64512, identifier: '198.51.100.254', address: '127.0.0.1', hold_time: 9 },
     });
     // No autonomous_system on the peer: it follows the global ASN, so the session stays iBGP.
-    await lab.createRouter(
-      'fake',
-      {
-        router_type: 'router',
-        identifier: '127.0.0.4',
-        address: '127.0.0.4',
-        port: 1, // never dialled: passive
-        address_families: { family: ['inet-vpn'] },
-      },
-      [{ uuid: lab.ownRouterUuid!, attr: { session: [{ attributes: [{ passive: true }] }] } }],
-    );
+    await lab.createPassivePeer('fake', { id: '127.0.0.4', families: ['inet-vpn'] });
     await lab.sync();
   });
   afterAll(async () => lab?.close());

@@ -1,4 +1,5 @@
 import { Agent, type AgentOptions } from '@skein/agent-sim';
+import type { Family } from '@skein/bgp';
 import { startTestApi, type Http, type TestApi } from '../../api/test/harness';
 import {
   MemoryRouteEventSink,
@@ -169,6 +170,25 @@ export class Lab {
     });
   }
 
+  /**
+   * A bgp-router at `id` (its address and identifier) with a passive session to the own router: the node
+   * never dials it, a `FakePeer` connects from `id`. Without `as` it follows the global ASN.
+   */
+  async createPassivePeer(name: string, o: { id: string; as?: number; families: Family[] }): Promise<string> {
+    return this.createRouter(
+      name,
+      {
+        router_type: 'router',
+        ...(o.as !== undefined ? { autonomous_system: o.as } : {}),
+        identifier: o.id,
+        address: o.id,
+        port: 1,
+        address_families: { family: o.families },
+      },
+      [{ uuid: this.ownRouterUuid!, attr: { session: [{ attributes: [{ passive: true }] }] } }],
+    );
+  }
+
   async refUpdate(
     op: 'ADD' | 'DELETE',
     type: string,
@@ -195,10 +215,15 @@ export class Lab {
     });
   }
 
-  /** A virtual-router plus a started agent-sim agent with a 3 s hold time. */
+  /** A virtual-router plus an agent-sim agent for it (see `newAgent`). */
   async agent(name: string, address: string, o: Partial<AgentOptions> = {}): Promise<Agent> {
     await this.createVirtualRouter(name, address);
     await this.sync();
+    return this.newAgent(name, address, o);
+  }
+
+  /** An agent-sim agent of this node with a 3 s hold time, not started yet; `close` stops it. */
+  newAgent(name: string, address: string, o: Partial<AgentOptions> = {}): Agent {
     const a = new Agent({
       name,
       address,

@@ -52,7 +52,6 @@ describe('route reflection with cluster_id (Part F 36)', () => {
       },
     });
     blue = await lab.createVn('blue');
-    const own = lab.ownRouterUuid!;
     await lab.createRouter(
       'gobgp',
       {
@@ -63,20 +62,9 @@ describe('route reflection with cluster_id (Part F 36)', () => {
         port: gobgp.port,
         address_families: { family: ['inet-vpn'] },
       },
-      [{ uuid: own }],
+      [{ uuid: lab.ownRouterUuid! }],
     );
-    await lab.createRouter(
-      'fake',
-      {
-        router_type: 'router',
-        autonomous_system: 64512,
-        identifier: '127.0.0.4',
-        address: '127.0.0.4',
-        port: 1, // never dialled: passive
-        address_families: { family: ['inet-vpn'] },
-      },
-      [{ uuid: own, attr: { session: [{ attributes: [{ passive: true }] }] } }],
-    );
+    await lab.createPassivePeer('fake', { as: 64512, id: '127.0.0.4', families: ['inet-vpn'] });
     await lab.sync();
     fake = await FakePeer.connect('127.0.0.4', lab.cn.ports.bgp);
     await fake.handshake(FakePeer.open({ as: 64512, id: '127.0.0.4', holdTime: 0, families: ['inet-vpn'] }));

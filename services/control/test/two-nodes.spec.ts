@@ -38,18 +38,7 @@ describe('two control nodes in iBGP (Part F 35, 47)', () => {
       },
       [{ uuid: lab.ownRouterUuid! }],
     );
-    await lab.createRouter(
-      'y',
-      {
-        router_type: 'router',
-        autonomous_system: 64512,
-        identifier: '127.0.0.8',
-        address: '127.0.0.8',
-        port: 1,
-        address_families: { family: ['inet-vpn'] },
-      },
-      [{ uuid: lab.ownRouterUuid!, attr: { session: [{ attributes: [{ passive: true }] }] } }],
-    );
+    await lab.createPassivePeer('y', { as: 64512, id: '127.0.0.8', families: ['inet-vpn'] });
     await lab.sync();
     cn2 = await startControlNode({
       events: lab.api.events,

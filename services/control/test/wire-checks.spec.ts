@@ -64,23 +64,8 @@ describe('checks 32 and 34 on the wire (hand-driven peers)', () => {
       router: { autonomous_system: 64512, identifier: '198.51.100.254', address: '127.0.0.1', hold_time: 9 },
     });
     blue = await lab.createVn('blue');
-    for (const [name, o] of [
-      ['ebgp', EBGP],
-      ['ibgp', IBGP],
-    ] as const) {
-      await lab.createRouter(
-        name,
-        {
-          router_type: 'router',
-          autonomous_system: o.as,
-          identifier: o.id,
-          address: o.id,
-          port: 1, // never dialled: passive
-          address_families: { family: o.families },
-        },
-        [{ uuid: lab.ownRouterUuid!, attr: { session: [{ attributes: [{ passive: true }] }] } }],
-      );
-    }
+    await lab.createPassivePeer('ebgp', EBGP);
+    await lab.createPassivePeer('ibgp', IBGP);
     await lab.sync();
     [ebgp, ebgpFrames] = await connect(EBGP);
     [ibgp, ibgpFrames] = await connect(IBGP);
