@@ -12,6 +12,14 @@ describe('control node with BGP peers (Part F 28-34)', () => {
   let gobgpUuid: string;
   const BLUE_VN = () => blue.fq.join(':');
 
+  const gobgpRouter = () => ({
+    router_type: 'router',
+    autonomous_system: 64512,
+    identifier: '127.0.0.2',
+    address: '127.0.0.2',
+    port: gobgp.port,
+    address_families: { family: ['inet-vpn', 'route-target'] },
+  });
   const gobgpPath = async (key: string, pred: (p: GobgpPath) => boolean = () => true) =>
     (await gobgp.rib('vpnv4')).find((p) => p.key === key && pred(p));
 
@@ -35,18 +43,7 @@ describe('control node with BGP peers (Part F 28-34)', () => {
     });
     blue = await lab.createVn('blue');
     red = await lab.createVn('red');
-    gobgpUuid = await lab.createRouter(
-      'gobgp',
-      {
-        router_type: 'router',
-        autonomous_system: 64512,
-        identifier: '127.0.0.2',
-        address: '127.0.0.2',
-        port: gobgp.port,
-        address_families: { family: ['inet-vpn', 'route-target'] },
-      },
-      [{ uuid: lab.ownRouterUuid! }],
-    );
+    gobgpUuid = await lab.createRouter('gobgp', gobgpRouter(), [{ uuid: lab.ownRouterUuid! }]);
     await lab.sync();
     bird = await BirdPeer.start({
       address: '127.0.0.3',
@@ -260,15 +257,7 @@ describe('control node with BGP peers (Part F 28-34)', () => {
     const flapsBefore = (await lab.introspect('/neighbors/b-flap')).flaps;
     // admin_down on gobgpd's router: Cease 6/2, session idle.
     await lab.update('bgp-router', gobgpUuid, {
-      bgp_router_parameters: {
-        router_type: 'router',
-        autonomous_system: 64512,
-        identifier: '127.0.0.2',
-        address: '127.0.0.2',
-        port: gobgp.port,
-        address_families: { family: ['inet-vpn', 'route-target'] },
-        admin_down: true,
-      },
+      bgp_router_parameters: { ...gobgpRouter(), admin_down: true },
     });
     await soon(async () => (await lab.introspect('/neighbors/gobgp')).state === 'Idle', 'gobgp idle');
     const n = await lab.introspect('/neighbors/gobgp');
@@ -277,15 +266,7 @@ describe('control node with BGP peers (Part F 28-34)', () => {
     expect(b.state).toBe('established');
     expect((await lab.introspect('/neighbors/b-flap')).flaps).toBe(flapsBefore);
     await lab.update('bgp-router', gobgpUuid, {
-      bgp_router_parameters: {
-        router_type: 'router',
-        autonomous_system: 64512,
-        identifier: '127.0.0.2',
-        address: '127.0.0.2',
-        port: gobgp.port,
-        address_families: { family: ['inet-vpn', 'route-target'] },
-        admin_down: false,
-      },
+      bgp_router_parameters: { ...gobgpRouter(), admin_down: false },
     });
     await soon(
       async () => (await lab.introspect('/neighbors/gobgp')).state === 'Established',

@@ -7,6 +7,7 @@ import {
   type ConfigIq,
   type StreamEvent,
 } from '@skein/xmpp';
+import { testEvent } from '../../../libs/events/src/testing/event-log.features';
 import { ConfigPush, type ConfigPeer } from '../src/config-push/push';
 import { DP, Lab, never, soon, type Vn } from './harness';
 
@@ -49,29 +50,14 @@ class FakePeer implements ConfigPeer {
 }
 
 let seq = 0;
-function ev(
+const ev = (
   oper: ConfigEvent['oper'],
   type: string,
   uuid: string,
   fq: string[],
   object: Record<string, unknown> = {},
-): ConfigEvent {
-  seq++;
-  return {
-    seq,
-    id: `e${seq}`,
-    ts: '2026-01-01T00:00:00.000000Z',
-    oper,
-    type,
-    uuid,
-    fq_name: fq,
-    version: 1,
-    object: { uuid, fq_name: fq, ...object },
-    actor: 'test',
-    request_id: `r${seq}`,
-    tx_id: String(seq),
-  };
-}
+): ConfigEvent =>
+  testEvent(++seq, { oper, type, uuid, fq_name: fq, object: { uuid, fq_name: fq, ...object } });
 const refTo = (uuid: string, fq: string[], attr: unknown = null) => [{ uuid, to: fq, attr }];
 
 describe('ConfigPush on synthetic config', () => {
@@ -426,18 +412,7 @@ describe('/config push to agents (routing.md D)', () => {
     });
   }
 
-  function agent(name: string, address: string, config: boolean): Agent {
-    const a = new Agent({
-      name,
-      address,
-      control: lab.xmppAddress,
-      holdTimeMs: 3000,
-      reconnect: { initialMs: 100, maxMs: 1000, jitter: true },
-      config,
-    });
-    lab.agents.push(a);
-    return a;
-  }
+  const agent = (name: string, address: string, config: boolean) => lab.newAgent(name, address, { config });
 
   beforeAll(async () => {
     // Records every iq an agent's view applies, so the tests can check what a delta carried.

@@ -1,30 +1,17 @@
 import type { ConfigEvent } from '@skein/events';
+import { testEvent } from '../../../../libs/events/src/testing/event-log.features';
 import { ConfigView } from './view';
 
 const MASTER = ['default-domain', 'default-project', 'ip-fabric', '__default__'];
 let seq = 0;
-function ev(
+const ev = (
   oper: ConfigEvent['oper'],
   type: string,
   uuid: string,
   fq: string[],
   object: Record<string, unknown> = {},
-): ConfigEvent {
-  return {
-    seq: ++seq,
-    id: `e${seq}`,
-    ts: '',
-    oper,
-    type,
-    uuid,
-    fq_name: fq,
-    version: 1,
-    object: { uuid, fq_name: fq, ...object },
-    actor: 't',
-    request_id: '',
-    tx_id: '1',
-  };
-}
+): ConfigEvent =>
+  testEvent(++seq, { oper, type, uuid, fq_name: fq, object: { uuid, fq_name: fq, ...object } });
 
 const router = (uuid: string, name: string, params: Record<string, unknown>, refs: unknown[] = []) =>
   ev('CREATE', 'bgp-router', uuid, [...MASTER, name], {
