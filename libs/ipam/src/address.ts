@@ -3,7 +3,7 @@
  * value of an address; text only exists at the API edge, in TF's canonical spelling.
  */
 import ipaddr from 'ipaddr.js';
-import { formatIpv6 } from '@skein/model';
+import { formatIpv6, isIPv4 } from '@skein/model';
 
 export type Family = 'v4' | 'v6';
 
@@ -22,22 +22,15 @@ export interface Prefix {
   last: bigint;
 }
 
-const V4_RE = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
-
 /**
  * Strict parse: dotted-quad IPv4 without leading zeros (as inet_pton, so "010.1.1.1" is not silently octal or
  * decimal), or IPv6 without a zone. Returns null for anything else.
  */
 export function parseAddress(text: unknown): Address | null {
   if (typeof text !== 'string' || text.length === 0 || text.length > 64) return null;
-  const m = V4_RE.exec(text);
-  if (m) {
+  if (isIPv4(text)) {
     let value = 0n;
-    for (let i = 1; i <= 4; i++) {
-      const octet = Number(m[i]);
-      if (octet > 255) return null;
-      value = (value << 8n) | BigInt(octet);
-    }
+    for (const octet of text.split('.')) value = (value << 8n) | BigInt(octet);
     return { family: 'v4', value };
   }
   if (!text.includes(':') || text.includes('%') || !ipaddr.IPv6.isValid(text)) return null;
