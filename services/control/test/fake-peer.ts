@@ -78,15 +78,8 @@ export class FakePeer {
     await this.waitFor((m) => m.type === 'keepalive');
   }
 
-  async waitFor(pred: (m: BgpMessage) => boolean, timeoutMs = 5000): Promise<BgpMessage> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const m = this.messages.find(pred);
-      if (m) return m;
-      if (Date.now() > deadline)
-        throw new Error(`no such message; have ${this.messages.map((x) => x.type).join(', ')}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+  waitFor(pred: (m: BgpMessage) => boolean, timeoutMs = 5000): Promise<BgpMessage> {
+    return this.waitForFrom(0, pred, timeoutMs);
   }
 
   async notification(timeoutMs = 5000): Promise<string> {
