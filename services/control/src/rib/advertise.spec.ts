@@ -106,6 +106,23 @@ describe('reflection (routing.md B9)', () => {
     expect(batch!.attributes!.localPref).toBeUndefined();
   });
 
+  it('passes on unknown optional transitive attributes marked Partial, and drops the non-transitive ones (RFC 4271 §5)', () => {
+    const rib = setup();
+    const unknown = [
+      { flags: 0xc0, type: 99, value: Buffer.from([1, 2]) },
+      { flags: 0x80, type: 98, value: Buffer.from([3]) },
+    ];
+    rib.bgpAnnounce(
+      'gobgp',
+      'inet-vpn',
+      [{ rd: '10.0.0.9:1', prefix: '10.2.0.0/16', label: 40 }],
+      vpnAttrs({ unknown }),
+      '10.0.0.9',
+    );
+    const [batch] = peerBatches(rib.takeChanges(), 'bird');
+    expect(batch!.attributes!.unknown).toEqual([{ flags: 0xe0, type: 99, value: Buffer.from([1, 2]) }]);
+  });
+
   it('does not reflect iBGP to iBGP without a cluster id (check 35)', () => {
     const rib = setup();
     rib.bgpAnnounce(

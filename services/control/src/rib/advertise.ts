@@ -1,4 +1,10 @@
-import { countAs, prependAs, type Family, type PathAttributes } from '@skein/bgp';
+import {
+  countAs,
+  prependAs,
+  unknownAttributesToPropagate,
+  type Family,
+  type PathAttributes,
+} from '@skein/bgp';
 import { makeAttrSet, type AttrInput, type AttrSet } from './attrs';
 import { mapIpv4 } from './ip';
 import { PathFlag, type Path } from './path';
@@ -105,9 +111,6 @@ function exportClass(path: Path, peer: Peer, ctx: SpeakerContext): string {
   return 'i';
 }
 
-/** Optional transitive (0x40) unknown attributes travel on; others stop here (RFC 4271 §5). */
-const TRANSITIVE = 0x40;
-
 /**
  * The attributes a path carries to `peer` (B9): towards iBGP LOCAL_PREF defaults to 100 and reflected paths
  * get ORIGINATOR_ID and the cluster id prepended to CLUSTER_LIST; towards eBGP the local AS is prepended,
@@ -125,8 +128,8 @@ export function outboundAttrs(path: Path, peer: Peer, ctx: SpeakerContext): Attr
   delete input.l3Label;
   delete input.esi;
   if (input.unknown) {
-    const kept = input.unknown.filter((u) => (u.flags & TRANSITIVE) !== 0);
-    if (kept.length > 0) input.unknown = kept;
+    const kept = unknownAttributesToPropagate({ unknown: [...input.unknown] }).unknown;
+    if (kept !== undefined) input.unknown = kept;
     else delete input.unknown;
   }
   if (peer.ibgp) {
