@@ -18,11 +18,9 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   const db = await PGlite.create(dir);
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });
   await server.start();
-  const addr = (server as any).server?.address?.();
-  const port = typeof addr === 'object' && addr ? addr.port : undefined;
-  if (!port) throw new Error('embedded Postgres did not report its port');
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    // host:port, with the port the kernel gave it.
+    url: `postgres://postgres@${server.getServerConn()}/postgres`,
     async close() {
       await server.stop();
       await db.close();
