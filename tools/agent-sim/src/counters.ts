@@ -33,7 +33,7 @@ export interface AgentCounters {
   staleSwept: number;
   streamErrorsReceived: number;
   streamErrorsSent: number;
-  /** Stanzas the agent does not act on (iq results, /config pushes, unknown messages). */
+  /** Stanzas the agent does not act on (iq results, UVE echoes, unknown messages). */
   ignoredStanzas: number;
 }
 
