@@ -8,7 +8,7 @@ import { ConfigPush } from './config-push/push';
 import type { ConfigDelta, GlobalSettings } from './config/types';
 import { KafkaRouteEventSink, pathRecords, sessionRecord, type RouteEventSink } from './events/route-events';
 import { RouteFeed } from './events/route-feed';
-import { Rib, type RibChanges } from './rib';
+import { Rib, type RibChanges, type RoutingInstanceDef } from './rib';
 import { XmppServer, type XmppServerHost } from './xmpp/server';
 
 export interface Logger {
@@ -140,16 +140,22 @@ export class ControlNode implements NeighborHost, XmppServerHost {
     const created: string[] = [];
     for (const def of d.riUpserts) {
       const isNew = rib.instance(def.name) === undefined;
-      try {
-        rib.upsertRoutingInstance(def);
-        if (isNew) created.push(def.name);
-      } catch (err) {
-        this.logger.warn({ ri: def.name, err: String(err) }, 'routing instance not applied');
-      }
+      if (this.upsertInstance(def) && isNew) created.push(def.name);
     }
     if (created.length > 0) this.xmpp.instancesCreated(created);
     if (d.bgp !== undefined) this.bgp.configure(d.bgp);
     this.changed();
+  }
+
+  /** False when the Rib refused `def` (logged; the rest of the batch goes on). */
+  private upsertInstance(def: RoutingInstanceDef): boolean {
+    try {
+      this.ribInstance.upsertRoutingInstance(def);
+      return true;
+    } catch (err) {
+      this.logger.warn({ ri: def.name, err: String(err) }, 'routing instance not applied');
+      return false;
+    }
   }
 
   private ribParams() {
@@ -197,13 +203,7 @@ export class ControlNode implements NeighborHost, XmppServerHost {
     this.bgp.reset(ceaseConfigChange());
     this.xmpp.shutdown('reset');
     this.ribInstance = this.newRib();
-    for (const def of this.view.routingInstances()) {
-      try {
-        this.ribInstance.upsertRoutingInstance(def);
-      } catch (err) {
-        this.logger.warn({ ri: def.name, err: String(err) }, 'routing instance not applied');
-      }
-    }
+    for (const def of this.view.routingInstances()) this.upsertInstance(def);
     this.bgp.configure(this.view.bgp);
     this.changed();
   }
