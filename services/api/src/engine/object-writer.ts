@@ -113,7 +113,7 @@ export class ObjectWriter {
         throw badRequest(`Unknown field: ${k}`, { field: k }, 'UNKNOWN_FIELD');
       }
       if (v === null) continue;
-      this.checkWritable(w, k, pd, opts, 'create');
+      this.checkWritable(w, k, pd, opts);
       props[k] = validateValue(pd.type, v, k);
     }
 
@@ -249,7 +249,7 @@ export class ObjectWriter {
     if (!w.internal) await w.quota?.(w, obj);
     w.cs.inserts.push(obj);
     w.track(obj);
-    obj.refs.forEach((r, i) => w.cs.refUpserts.push(refRow(obj, r, i)));
+    for (const r of obj.refs) w.cs.refUpserts.push(refRow(obj, r));
     w.emit('CREATE', obj);
     await this.mirrorSymmetric(w, obj, obj.refs, []);
     if (hooks?.afterCreate) await hooks.afterCreate(w, obj, this);
@@ -312,12 +312,12 @@ export class ObjectWriter {
         continue;
       }
       const pd = td.props[k];
-      if (!pd) throw badRequest(`Unknown field: ${k}`, { field: k }, k.endsWith('_refs') ? 'UNKNOWN_FIELD' : 'UNKNOWN_FIELD');
+      if (!pd) throw badRequest(`Unknown field: ${k}`, { field: k }, 'UNKNOWN_FIELD');
       const value = v === null ? clone(pd.default) : validateValue(pd.type, v, k);
       const old = cur.props[k];
       if (jsonEqual(value, old)) continue;
       if (pd.immutable && !opts.internal) throw badRequest(`${k} cannot be updated`, { field: k }, 'IMMUTABLE_FIELD');
-      this.checkWritable(w, k, pd, opts, 'update');
+      this.checkWritable(w, k, pd, opts);
       before[k] = old ?? null;
       if (value === undefined) delete next.props[k];
       else next.props[k] = value;
@@ -559,9 +559,7 @@ export class ObjectWriter {
       next.version = cur.version;
     }
     w.track(next);
-    next.refs.forEach((r, i) => {
-      if (r.to_uuid === (extra.ref as any).uuid) w.cs.refUpserts.push(refRow(next, r, i));
-    });
+    for (const r of next.refs) if (r.to_uuid === (extra.ref as any).uuid) w.cs.refUpserts.push(refRow(next, r));
     w.emit(oper, next, extra);
   }
 
@@ -582,7 +580,7 @@ export class ObjectWriter {
     return typeInfo(td.name)!.childFields.has(k);
   }
 
-  private checkWritable(w: WriteTx, k: string, pd: PropDef, opts: WriteOptions, _op: 'create' | 'update') {
+  private checkWritable(w: WriteTx, k: string, pd: PropDef, opts: WriteOptions) {
     if (opts.internal) return;
     if (pd.allocated) throw forbidden(`Cannot set the ${k.replace(/_/g, ' ')}`, { field: k });
     if (pd.system && !w.ctx.identity.admin) throw forbidden(`Only admin or controllers may set ${k}`, { field: k });
@@ -635,7 +633,7 @@ export class ObjectWriter {
 }
 
 /** A refs-table row; position is the index among the object's refs of the same target type (the REST list order). */
-export function refRow(from: StoredObject, r: StoredRef, _index?: number) {
+function refRow(from: StoredObject, r: StoredRef) {
   let position = 0;
   for (const x of from.refs) {
     if (x === r || x.to_uuid === r.to_uuid) break;
