@@ -8,7 +8,9 @@ import { pyList } from '../engine/names';
 /** VNs whose addresses are managed outside Skein (the fabric and link-local networks). */
 const UNMANAGED_VNS = new Set(['ip-fabric', '__link_local__']);
 
-const vnLabel = (vn: StoredObject) => `Virtual-Network(${pyList(vn.fq_name)})`;
+/** How TF's IPAM messages name a subnet owner: `Virtual-Network(['default-domain', 'p', 'vn'])`. */
+export const vnLabel = (vn: { fq_name: readonly string[] }) => `Virtual-Network(${pyList(vn.fq_name)})`;
+const ipamLabel = (fq: readonly string[]) => `Network-Ipam(${pyList(fq)})`;
 
 /** Candidate subnets of a VN in the order its address_allocation_mode asks for (config-api.md §6). */
 export async function vnSubnets(w: WriteTx, vn: StoredObject): Promise<SubnetRef[]> {
@@ -52,7 +54,7 @@ export const instanceIpHooks: TypeHooks = {
     } else if (ipamRef) {
       if (requested !== undefined) throw badRequest('An instance-ip from a network-ipam cannot request an address', { field: 'instance_ip_address' }, 'INVALID_FIELD');
       candidates = await subnetsOf(w.c, ipamRef.to_uuid);
-      label = `Network-Ipam(${pyList(ipamRef.to_fq_name)})`;
+      label = ipamLabel(ipamRef.to_fq_name);
     } else if (vrRef) {
       const vr = await loadObject(w.c, vrRef.to_uuid);
       const ipams = (vr?.refs ?? []).filter((r) => r.to_type === 'network-ipam');
@@ -127,7 +129,7 @@ async function syncIpamSubnets(w: WriteTx, before: StoredObject | undefined, obj
     previous: before?.props.ipam_subnets?.subnets ?? [],
   });
   obj.props.ipam_subnets = { ...obj.props.ipam_subnets, subnets: normalized.map((n) => n.ipamSubnet) };
-  await syncSubnets(w.c, { kind: 'network-ipam', uuid: obj.uuid, label: `Network-Ipam(${pyList(obj.fq_name)})` }, normalized);
+  await syncSubnets(w.c, { kind: 'network-ipam', uuid: obj.uuid, label: ipamLabel(obj.fq_name) }, normalized);
 }
 
 export const networkIpamHooks: TypeHooks = {
@@ -139,7 +141,7 @@ export const networkIpamHooks: TypeHooks = {
   },
   async beforeDelete(w, obj) {
     if (obj.props.ipam_subnet_method === 'flat-subnet') {
-      await syncSubnets(w.c, { kind: 'network-ipam', uuid: obj.uuid, label: `Network-Ipam(${pyList(obj.fq_name)})` }, []);
+      await syncSubnets(w.c, { kind: 'network-ipam', uuid: obj.uuid, label: ipamLabel(obj.fq_name) }, []);
     }
   },
 };

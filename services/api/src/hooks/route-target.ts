@@ -1,6 +1,6 @@
 import { badRequest } from '@skein/model';
 import type { TypeHooks } from './types';
-import { globalAsn, rtRange } from './global';
+import { globalAsn, rtRange, type GlobalAsn } from './global';
 
 const RT_RE = /^target:(\d+|\d{1,3}(?:\.\d{1,3}){3}):(\d+)$/;
 
@@ -22,9 +22,8 @@ export function parseRouteTarget(s: unknown, field: string): { admin: string; n:
 }
 
 /** A user route target must not collide with the numbers the API allocates under the global ASN. */
-export async function checkUserRouteTarget(c: Parameters<typeof globalAsn>[0], s: unknown, field: string): Promise<void> {
+export function checkUserRouteTarget(g: GlobalAsn, s: unknown, field: string): void {
   const { admin, n } = parseRouteTarget(s, field);
-  const g = await globalAsn(c);
   const r = rtRange(g);
   if (admin === String(g.asn) && n >= r.lo && n <= r.hi) {
     throw badRequest(`Route target ${s} in ${field} is in the range the system allocates (${r.lo}..${r.hi} under AS ${g.asn})`, { field }, 'INVALID_FIELD');
@@ -34,6 +33,6 @@ export async function checkUserRouteTarget(c: Parameters<typeof globalAsn>[0], s
 export const routeTargetHooks: TypeHooks = {
   async beforeCreate(w, obj) {
     if (w.internal) return;
-    await checkUserRouteTarget(w.c, obj.fq_name[0], 'fq_name');
+    checkUserRouteTarget(await globalAsn(w.c), obj.fq_name[0], 'fq_name');
   },
 };

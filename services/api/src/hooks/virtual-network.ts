@@ -3,9 +3,10 @@ import { badRequest, forbidden } from '@skein/model';
 import { allocateId, freeId, normalizeIpamSubnets, reserveId, syncSubnets, type IpamSubnetType } from '@skein/ipam';
 import { loadObjects, type StoredObject } from '@skein/store';
 import type { WriteTx } from '../engine/write-tx';
+import { globalAsn, type GlobalAsn } from './global';
+import { vnLabel } from './addresses';
 import { checkUserRouteTarget } from './route-target';
 import type { TypeHooks } from './types';
-import { pyList } from '../engine/names';
 
 export const VN_ID_POOL = 'virtual-network-id';
 const VN_ID_RANGE = { lo: 1, hi: 2 ** 24 };
@@ -21,9 +22,10 @@ function syncShared(obj: StoredObject, changed?: Set<string>) {
 
 async function checkRouteTargets(w: WriteTx, obj: StoredObject) {
   if (w.internal) return;
+  let g: GlobalAsn | undefined;
   for (const f of ['route_target_list', 'import_route_target_list', 'export_route_target_list']) {
     const list: unknown[] = obj.props[f]?.route_target ?? [];
-    for (let i = 0; i < list.length; i++) await checkUserRouteTarget(w.c, list[i], `${f}.route_target[${i}]`);
+    for (let i = 0; i < list.length; i++) checkUserRouteTarget((g ??= await globalAsn(w.c)), list[i], `${f}.route_target[${i}]`);
   }
 }
 
@@ -73,7 +75,7 @@ async function syncVnSubnets(w: WriteTx, before: StoredObject | undefined, obj: 
   });
   let i = 0;
   obj.refs = obj.refs.map((r) => (r.to_type === 'network-ipam' ? { ...r, attr: attrs[i++] } : r));
-  await syncSubnets(w.c, { kind: 'virtual-network', uuid: obj.uuid, label: `Virtual-Network(${pyList(obj.fq_name)})` }, normalized);
+  await syncSubnets(w.c, { kind: 'virtual-network', uuid: obj.uuid, label: vnLabel(obj) }, normalized);
 }
 
 export const virtualNetworkHooks: TypeHooks = {
@@ -109,7 +111,7 @@ export const virtualNetworkHooks: TypeHooks = {
   },
 
   async beforeDelete(w, obj) {
-    await syncSubnets(w.c, { kind: 'virtual-network', uuid: obj.uuid, label: `Virtual-Network(${pyList(obj.fq_name)})` }, []);
+    await syncSubnets(w.c, { kind: 'virtual-network', uuid: obj.uuid, label: vnLabel(obj) }, []);
     await freeId(w.c, VN_ID_POOL, obj.props.virtual_network_network_id);
   },
 };

@@ -6,9 +6,9 @@ import { loadObject } from '@skein/store';
 import type { AuthService } from '../auth/auth.service';
 import { can, PERM_W } from '../auth/identity';
 import type { ConfigService } from '../engine/config-service';
-import { isUuid, pyList } from '../engine/names';
+import { isUuid } from '../engine/names';
 import type { WriteTx } from '../engine/write-tx';
-import { vnSubnets } from '../hooks/addresses';
+import { vnLabel, vnSubnets } from '../hooks/addresses';
 import { requestContext, sendJson } from './http';
 import { AUTH_SERVICE, CONFIG_SERVICE } from './tokens';
 
@@ -44,7 +44,7 @@ export class IpamController {
         subnets = subnets.filter((s) => s.subnetUuid === b.subnet);
         if (!subnets.length) throw badRequest(`subnet ${b.subnet} is not a subnet of this virtual-network`, { field: 'subnet' });
       }
-      const got = await allocateAnonymous(w.c, subnets, count, b.family, `Virtual-Network(${pyList(vn.fq_name)})`);
+      const got = await allocateAnonymous(w.c, subnets, count, b.family, vnLabel(vn));
       return got.map((g) => g.address);
     });
     sendJson(res, { ip_addr: out });
