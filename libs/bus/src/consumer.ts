@@ -1,4 +1,11 @@
-import { type ConfigEvent, type EventLog, type PositionStore, sleep, whenAborted } from '@skein/events';
+import {
+  type ConfigEvent,
+  Doorbell,
+  type EventLog,
+  type PositionStore,
+  sleep,
+  whenAborted,
+} from '@skein/events';
 
 export interface ConsumerOptions {
   log: EventLog;
@@ -37,7 +44,7 @@ export interface RunningConsumer {
 export async function runConsumer(opts: ConsumerOptions): Promise<RunningConsumer> {
   const abort = new AbortController();
   let position = (await opts.positions.get(opts.name))?.seq ?? 0;
-  const waiters = new Set<() => void>();
+  const advanced = new Doorbell();
 
   async function loop(): Promise<void> {
     let delay = opts.retryDelayMs ?? 200;
@@ -52,7 +59,7 @@ export async function runConsumer(opts: ConsumerOptions): Promise<RunningConsume
           await opts.positions.commit(opts.name, last);
           position = last;
           delay = opts.retryDelayMs ?? 200;
-          for (const w of [...waiters]) w();
+          advanced.ring();
         },
         { maxBatch: opts.maxBatch },
       );
@@ -78,15 +85,7 @@ export async function runConsumer(opts: ConsumerOptions): Promise<RunningConsume
       while (position < seq) {
         if (Date.now() > deadline)
           throw new Error(`consumer ${opts.name} did not reach seq ${seq} (at ${position})`);
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(wake, 100);
-          function wake() {
-            clearTimeout(t);
-            waiters.delete(wake);
-            resolve();
-          }
-          waiters.add(wake);
-        });
+        await advanced.wait(100);
       }
     },
     async stop() {

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { Admin, Kafka, Message, Producer } from 'kafkajs';
-import { type EventSubscription, SEQ_HEADER, Topics, sleep, whenAborted } from '@skein/events';
+import { Doorbell, type EventSubscription, SEQ_HEADER, Topics, sleep, whenAborted } from '@skein/events';
 import type { RawEvent } from './pg/event-reader';
 import { PgTailEventLog } from './pg/tail-event-log';
 import { ensureConfigTopic, readLastSeq } from './kafka/topic';
@@ -65,7 +65,7 @@ export class Relay {
   private readonly abort = new AbortController();
   private running?: Promise<void>;
   private state: RelayStatus = { leader: false, lastSeq: 0, published: 0 };
-  private readonly seqWaiters = new Set<() => void>();
+  private readonly advanced = new Doorbell();
 
   constructor(private readonly opts: RelayOptions) {
     this.topic = opts.topic ?? Topics.configEvents;
@@ -98,22 +98,14 @@ export class Relay {
     const deadline = Date.now() + timeoutMs;
     while (this.state.lastSeq < seq) {
       if (Date.now() > deadline) throw new Error(`relay did not reach seq ${seq} (at ${this.state.lastSeq})`);
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          this.seqWaiters.delete(wake);
-          clearTimeout(t);
-          resolve();
-        };
-        const t = setTimeout(wake, 100);
-        this.seqWaiters.add(wake);
-      });
+      await this.advanced.wait(100);
     }
   }
 
   private advance(seq: number, count: number): void {
     this.state.lastSeq = seq;
     this.state.published += count;
-    for (const w of [...this.seqWaiters]) w();
+    this.advanced.ring();
   }
 
   private async run(): Promise<void> {

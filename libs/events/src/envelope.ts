@@ -76,7 +76,3 @@ export interface ConfigEvent {
  * `seq`, `ts` and `tx_id` come from the row's columns and are merged in when the event is read.
  */
 export type StoredEnvelope = Omit<ConfigEvent, 'seq' | 'ts' | 'tx_id'>;
-
-export function isConfigOper(s: string): s is ConfigOper {
-  return (CONFIG_OPERS as readonly string[]).includes(s);
-}

@@ -4,12 +4,12 @@ import { Doorbell, sleep, whenAborted } from '@skein/events';
 export const CONFIG_EVENTS_CHANNEL = 'config_events';
 
 /**
- * One LISTEN connection shared by every tail in a process, ringing their doorbells on each notification.
+ * One LISTEN connection shared by the subscriptions of a PgTailEventLog, ringing their doorbells on each
+ * notification.
  * Losing the connection loses notifications, so after a reconnect every doorbell is rung once; between
  * the two, the tails' polling fallback covers.
  */
 export class PgNotifyListener {
-  private client?: pg.Client;
   private readonly bells = new Set<Doorbell>();
   private readonly abort = new AbortController();
   private running?: Promise<void>;
@@ -34,9 +34,7 @@ export class PgNotifyListener {
   private async run(): Promise<void> {
     let backoff = 100;
     while (!this.abort.signal.aborted) {
-      const client = new pg.Client(
-        typeof this.connection === 'string' ? { connectionString: this.connection } : this.connection,
-      );
+      const client = new pg.Client(this.connection);
       const lost = new Promise<void>((resolve) => {
         client.on('error', (err) => {
           this.onError(err);
@@ -48,14 +46,12 @@ export class PgNotifyListener {
       try {
         await client.connect();
         await client.query(`LISTEN ${this.channel}`);
-        this.client = client;
         backoff = 100;
         this.ringAll();
         await Promise.race([lost, whenAborted(this.abort.signal)]);
       } catch (err) {
         this.onError(err as Error);
       } finally {
-        this.client = undefined;
         await client.end().catch(() => {});
       }
       await sleep(backoff, this.abort.signal);
