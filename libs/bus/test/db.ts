@@ -2,6 +2,7 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@skein/testing';
 import type { StoredEnvelope } from '@skein/events';
+import { testEvent } from '../../events/src/testing/event-log.features';
 import { Core1763700000000 } from '../../store/src/migrations/1763700000000-core';
 import { ConfigEventsNotify1763700001000 } from '../src/migrations/1763700001000-config-events-notify';
 
@@ -35,19 +36,10 @@ export async function migratedDatabase(prefix = 'skein_bus'): Promise<TestDataba
   return db;
 }
 
+/** A test event as a writer stores it: without the fields the database assigns. */
 export function envelope(n: number): StoredEnvelope {
-  const uuid = `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
-  return {
-    id: `10000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
-    oper: 'CREATE',
-    type: 'virtual-network',
-    uuid,
-    fq_name: ['default-domain', 'default-project', `vn-${n}`],
-    version: 1,
-    object: { uuid, display_name: `vn-${n}` },
-    actor: 'test',
-    request_id: `req-${n}`,
-  };
+  const { seq: _seq, ts: _ts, tx_id: _txId, ...stored } = testEvent(n);
+  return stored;
 }
 
 let counter = 0;

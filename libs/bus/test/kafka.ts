@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import { messageSeq, partitionOffsets } from '../src/kafka/topic';
+import { ephemeralGroupId, messageSeq, partitionOffsets } from '../src/kafka/topic';
 
 export async function partitionOffsetsFor(kafka: Kafka, topic: string) {
   const admin = kafka.admin();
@@ -16,10 +16,7 @@ export async function readRawSeqs(kafka: Kafka, topic: string, timeoutMs = 30_00
   const { low, high } = await partitionOffsetsFor(kafka, topic);
   const seqs: number[] = [];
   if (high <= low) return seqs;
-  const consumer = kafka.consumer({
-    groupId: `raw-read.${Date.now()}.${Math.random()}`,
-    maxWaitTimeInMs: 100,
-  });
+  const consumer = kafka.consumer({ groupId: ephemeralGroupId('raw-read'), maxWaitTimeInMs: 100 });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   let done!: () => void;
