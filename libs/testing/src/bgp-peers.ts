@@ -80,6 +80,44 @@ function stopChild(child: ChildProcess, graceMs = 2000): Promise<void> {
   });
 }
 
+/** A daemon in a temp dir of its own: its output kept for failure messages, stopped and cleaned up together. */
+abstract class Daemon<O extends { address: string }> {
+  private logText = '';
+
+  protected constructor(
+    readonly options: O,
+    readonly port: number,
+    protected readonly dir: string,
+    private readonly child: ChildProcess,
+  ) {
+    child.stdout?.on('data', (d: Buffer) => (this.logText += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (this.logText += d.toString()));
+  }
+
+  get address(): string {
+    return this.options.address;
+  }
+
+  log(): string {
+    return this.logText;
+  }
+
+  async stop(): Promise<void> {
+    await stopChild(this.child);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Waits until `probe` answers; otherwise stops the daemon and fails with its output. */
+  protected async ready(probe: () => Promise<unknown>, what: string): Promise<void> {
+    try {
+      await until(probe, what, 10_000);
+    } catch (e) {
+      await this.stop();
+      throw new Error(`${String(e)}\n${this.log()}`);
+    }
+  }
+}
+
 // ===== gobgpd ============================================================================================
 
 /** GoBGP afi-safi names: `l3vpn-ipv4-unicast`, `l3vpn-ipv6-unicast`, `rtc`, `ipv4-unicast`, `l2vpn-evpn`. */
@@ -146,23 +184,16 @@ function pathOf(key: string, p: any): GobgpPath {
   };
 }
 
-export class GobgpPeer {
-  private logText = '';
-
+export class GobgpPeer extends Daemon<GobgpOptions> {
   private constructor(
-    readonly options: GobgpOptions,
-    readonly port: number,
+    options: GobgpOptions,
+    port: number,
     readonly apiPort: number,
-    private readonly dir: string,
-    private readonly child: ChildProcess,
+    dir: string,
+    child: ChildProcess,
     private readonly cliPath: string,
   ) {
-    child.stdout?.on('data', (d: Buffer) => (this.logText += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (this.logText += d.toString()));
-  }
-
-  get address(): string {
-    return this.options.address;
+    super(options, port, dir, child);
   }
 
   static async start(o: GobgpOptions): Promise<GobgpPeer> {
@@ -180,17 +211,8 @@ export class GobgpPeer {
       },
     );
     const peer = new GobgpPeer(o, port, apiPort, dir, child, cli);
-    try {
-      await until(async () => (await peer.cli(['global'])) || undefined, 'gobgpd API', 10_000);
-    } catch (e) {
-      await peer.stop();
-      throw new Error(`${String(e)}\n${peer.log()}`);
-    }
+    await peer.ready(async () => (await peer.cli(['global'])) || undefined, 'gobgpd API');
     return peer;
-  }
-
-  log(): string {
-    return this.logText;
   }
 
   cli(args: string[]): Promise<string> {
@@ -199,8 +221,7 @@ export class GobgpPeer {
 
   /** gobgp's session_state as text: idle, connect, active, opensent, openconfirm, established. */
   async neighborState(address: string): Promise<string> {
-    const j = JSON.parse(await this.cli(['neighbor', address, '-j']));
-    const s = j?.state?.session_state;
+    const s = (await this.neighbor(address))?.state?.session_state;
     const names = ['unknown', 'idle', 'connect', 'active', 'opensent', 'openconfirm', 'established'];
     return typeof s === 'number' ? (names[s] ?? String(s)) : String(s ?? 'unknown').toLowerCase();
   }
@@ -228,16 +249,15 @@ export class GobgpPeer {
     localPref?: number;
     encap?: string;
   }): Promise<void> {
-    await this.cli(['global', 'rib', '-a', 'vpnv4', 'add', ...vpnArgs(r)]);
+    const a = [r.prefix, 'label', String(r.label), 'rd', r.rd, 'rt', ...r.rts.map(gobgpRt)];
+    if (r.encap) a.push('encap', r.encap);
+    a.push('nexthop', r.nextHop);
+    if (r.med !== undefined) a.push('med', String(r.med));
+    if (r.localPref !== undefined) a.push('local-pref', String(r.localPref));
+    await this.cli(['global', 'rib', '-a', 'vpnv4', 'add', ...a]);
   }
 
-  async delVpnv4(r: {
-    prefix: string;
-    rd: string;
-    label: number;
-    rts?: string[];
-    nextHop?: string;
-  }): Promise<void> {
+  async delVpnv4(r: { prefix: string; rd: string; label: number }): Promise<void> {
     await this.cli(['global', 'rib', '-a', 'vpnv4', 'del', r.prefix, 'label', String(r.label), 'rd', r.rd]);
   }
 
@@ -253,33 +273,10 @@ export class GobgpPeer {
   async softResetIn(address: string): Promise<void> {
     await this.cli(['neighbor', address, 'softresetin']);
   }
-
-  async stop(): Promise<void> {
-    await stopChild(this.child);
-    rmSync(this.dir, { recursive: true, force: true });
-  }
 }
 
 /** gobgp writes route targets without the `target:` prefix TF's text form has. */
 const gobgpRt = (rt: string) => rt.replace(/^target:/, '');
-
-function vpnArgs(r: {
-  prefix: string;
-  rd: string;
-  rts: string[];
-  label: number;
-  nextHop: string;
-  med?: number;
-  localPref?: number;
-  encap?: string;
-}): string[] {
-  const a = [r.prefix, 'label', String(r.label), 'rd', r.rd, 'rt', ...r.rts.map(gobgpRt)];
-  if (r.encap) a.push('encap', r.encap);
-  a.push('nexthop', r.nextHop);
-  if (r.med !== undefined) a.push('med', String(r.med));
-  if (r.localPref !== undefined) a.push('local-pref', String(r.localPref));
-  return a;
-}
 
 function gobgpConfig(o: GobgpOptions, port: number): string {
   const lines = [
@@ -340,22 +337,15 @@ export interface BirdOptions {
   holdTime?: number;
 }
 
-export class BirdPeer {
-  private logText = '';
-
+export class BirdPeer extends Daemon<BirdOptions> {
   private constructor(
-    readonly options: BirdOptions,
-    readonly port: number,
-    private readonly dir: string,
-    private readonly child: ChildProcess,
+    options: BirdOptions,
+    port: number,
+    dir: string,
+    child: ChildProcess,
     private readonly birdcPath: string,
   ) {
-    child.stdout?.on('data', (d: Buffer) => (this.logText += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (this.logText += d.toString()));
-  }
-
-  get address(): string {
-    return this.options.address;
+    super(options, port, dir, child);
   }
 
   private get socket(): string {
@@ -384,21 +374,11 @@ export class BirdPeer {
       },
     );
     const peer = new BirdPeer(o, port, dir, child, birdc);
-    try {
-      await until(
-        async () => (await peer.birdc('show status')).includes('Daemon is up') || undefined,
-        'bird',
-        10_000,
-      );
-    } catch (e) {
-      await peer.stop();
-      throw new Error(`${String(e)}\n${peer.log()}`);
-    }
+    await peer.ready(
+      async () => (await peer.birdc('show status')).includes('Daemon is up') || undefined,
+      'bird',
+    );
     return peer;
-  }
-
-  log(): string {
-    return this.logText;
   }
 
   config(): string {
@@ -422,11 +402,6 @@ export class BirdPeer {
 
   async reloadIn(): Promise<void> {
     await this.birdc('reload in cn');
-  }
-
-  async stop(): Promise<void> {
-    await stopChild(this.child);
-    rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
