@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { badRequest, conflict, forbidden, getType, notFound, SkeinError, typeNames } from '@skein/model';
+import { backRefSourceForField, badRequest, childTypeForField, conflict, forbidden, getType, notFound, SkeinError, typeNames } from '@skein/model';
 import {
   countObjects,
   Db,
@@ -13,6 +13,7 @@ import {
   loadObjects,
   type FullObject,
   type ListFilter,
+  type LoadOptions,
   type SqlClient,
   type StoredObject,
 } from '@skein/store';
@@ -58,6 +59,12 @@ export interface ListResult {
   count?: number;
   marker?: string | null;
   asOfSeq: number;
+}
+
+/** What a read loads: back-refs and children only when its reply can show them. */
+function loadOptions(o: ReadOptions): LoadOptions {
+  const asked = (typeOfField: (f: string) => string | undefined) => !o.fields || o.fields.some((f) => typeOfField(f) !== undefined);
+  return { backRefs: !o.excludeBackRefs && asked(backRefSourceForField), children: !o.excludeChildren && asked(childTypeForField) };
 }
 
 /** Maps Postgres constraint failures that race past the pre-checks to VNC errors. */
@@ -176,7 +183,7 @@ export class ConfigService {
   async read(ctx: RequestContext, type: string, uuid: string, opts: ReadOptions = {}): Promise<{ obj: FullObject; body: Record<string, unknown>; seq: number }> {
     if (!getType(type)) throw notFound(`Unknown type ${type}`);
     if (!isUuid(uuid)) throw notFound(`No ${type} object found for id ${uuid}`, { uuid, type });
-    const { obj, head: seq } = await loadObjectAtHead(this.db, uuid, { backRefs: !opts.excludeBackRefs, children: !opts.excludeChildren });
+    const { obj, head: seq } = await loadObjectAtHead(this.db, uuid, loadOptions(opts));
     const id = ctx.identity;
     if (!obj || obj.type !== type || (!id.admin && obj.id_perms.user_visible === false)) {
       throw notFound(`No ${type} object found for id ${uuid}`, { uuid, type });
@@ -222,12 +229,9 @@ export class ConfigService {
         rows = rows.slice(0, p.pageLimit);
       }
       let items: Record<string, unknown>[];
-      if (p.detail) {
-        const full = await loadObjects(c, rows.map((r) => r.uuid), { backRefs: !p.excludeBackRefs, children: !p.excludeChildren });
-        items = full.map((o) => ({ [p.type]: this.shape(ctx, o, p) }));
-      } else if (p.fields?.length) {
-        const full = await loadObjects(c, rows.map((r) => r.uuid), { backRefs: true, children: true });
-        items = full.map((o) => this.shape(ctx, o, p));
+      if (p.detail || p.fields?.length) {
+        const full = await loadObjects(c, rows.map((r) => r.uuid), loadOptions(p));
+        items = full.map((o) => (p.detail ? { [p.type]: this.shape(ctx, o, p) } : this.shape(ctx, o, p)));
       } else {
         items = rows.map((r) => {
           const it: Record<string, unknown> = { fq_name: r.fq_name, uuid: r.uuid };
@@ -283,6 +287,4 @@ export class ConfigService {
   async head(): Promise<number> {
     return headSeq(this.db);
   }
-
-  loadObjects = loadObjects;
 }
