@@ -163,6 +163,19 @@ export class ConfigService {
     }
   }
 
+  /**
+   * Every object of `types` on one snapshot, grouped by type in the order asked (each group in uuid order), and
+   * the seq that snapshot is consistent with: what a watch sends before the events after that seq.
+   */
+  async currentObjects(types: readonly string[]): Promise<{ value: FullObject[][]; seq: number }> {
+    return this.snapshot(async (c) => {
+      const { rows } = await c.query(`SELECT uuid::text AS uuid FROM objects WHERE type = ANY($1::text[])`, [types]);
+      const byType = new Map<string, FullObject[]>(types.map((t) => [t, []]));
+      for (const o of await loadObjects(c, rows.map((r: { uuid: string }) => r.uuid))) byType.get(o.type)!.push(o);
+      return types.map((t) => byType.get(t)!);
+    });
+  }
+
   visibleTo(id: Identity) {
     return (l: { perms2: any; user_visible: boolean }) => id.admin || (l.user_visible !== false && can(id, l.perms2, PERM_R));
   }

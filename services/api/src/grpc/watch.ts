@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { EventLogOutOfRangeError, type ConfigEvent, type EventLog, type EventSubscription } from '@skein/events';
 import { getType, notFound, typeNames } from '@skein/model';
-import { compactedBelow, listObjects, loadObjects, type FullObject } from '@skein/store';
+import { compactedBelow } from '@skein/store';
 import type { AuthService } from '../auth/auth.service';
 import type { Identity } from '../auth/identity';
 import type { ConfigService } from '../engine/config-service';
@@ -113,16 +113,9 @@ export class Watches {
    */
   private async sendSnapshot(types: string[], identity: Identity, send: (item: WatchItem) => Promise<void>): Promise<number> {
     const { svc } = this.d;
-    const { value, seq } = await svc.snapshot(async (c) => {
-      const out: FullObject[] = [];
-      for (const type of types) {
-        const rows = await listObjects(c, { type });
-        if (rows.length) out.push(...(await loadObjects(c, rows.map((r) => r.uuid))));
-      }
-      return out;
-    });
+    const { value, seq } = await svc.currentObjects(types);
     const readable = svc.visibleTo(identity);
-    for (const o of value) {
+    for (const o of value.flat()) {
       if (!readable({ perms2: o.perms2, user_visible: o.id_perms.user_visible })) continue;
       // Envelope fields that belong to a real change (id, ts, actor, request_id, tx_id, changed) are absent.
       const envelope = { seq, oper: 'CREATE', type: o.type, uuid: o.uuid, fq_name: o.fq_name, version: o.version, object: eventShape(o) };

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { ConfigEvent, EventLog, EventSubscription } from '@skein/events';
 import { badRequest, getType, notFound } from '@skein/model';
-import { compactedBelow, loadObjects, listObjects } from '@skein/store';
+import { compactedBelow } from '@skein/store';
 import type { AuthService } from '../auth/auth.service';
 import { can, PERM_R } from '../auth/identity';
 import type { ConfigService } from '../engine/config-service';
@@ -64,17 +64,11 @@ export class WatchController {
     if (lastId !== undefined && /^\d+$/.test(String(lastId)) && Number(lastId) + 1 >= (await compactedBelow(this.svc.db))) {
       after = Number(lastId);
     } else {
-      const { value, seq } = await this.svc.snapshot(async (c) => {
-        const out: Record<string, unknown[]> = {};
-        for (const t of types) {
-          const rows = await listObjects(c, { type: t });
-          const full = await loadObjects(c, rows.map((r) => r.uuid));
-          out[`${t}s`] = full.filter((o) => visible(o.perms2)).map((o) => shape(t, o));
-        }
-        return out;
-      });
+      const { value, seq } = await this.svc.currentObjects(types);
+      const init: Record<string, unknown[]> = {};
+      types.forEach((t, i) => (init[`${t}s`] = value[i].filter((o) => visible(o.perms2)).map((o) => shape(t, o))));
       after = seq;
-      send('init', value);
+      send('init', init);
     }
 
     const wanted = new Set(types);
