@@ -23,8 +23,10 @@ export class ActionsController {
     return requestContext(this.auth, req);
   }
 
-  private seq(res: Response, seq: number) {
-    res.setHeader('X-Skein-Seq', String(seq));
+  /** A write's reply: its body, and the seq of its last event in X-Skein-Seq. */
+  private written(res: Response, r: { body: unknown; seq: number }) {
+    res.setHeader('X-Skein-Seq', String(r.seq));
+    sendJson(res, r.body);
   }
 
   @Get()
@@ -46,16 +48,12 @@ export class ActionsController {
 
   @Post('ref-update')
   async refUpdate(@Req() req: Request, @Res() res: Response) {
-    const r = await this.actions.refUpdate(this.ctx(req), req.body);
-    this.seq(res, r.seq);
-    sendJson(res, r.body);
+    this.written(res, await this.actions.refUpdate(this.ctx(req), req.body));
   }
 
   @Post('ref-relax-for-delete')
   async refRelax(@Req() req: Request, @Res() res: Response) {
-    const r = await this.actions.refRelax(this.ctx(req), req.body);
-    this.seq(res, r.seq);
-    sendJson(res, r.body);
+    this.written(res, await this.actions.refRelax(this.ctx(req), req.body));
   }
 
   @Get('prop-collection-get')
@@ -65,9 +63,7 @@ export class ActionsController {
 
   @Post('prop-collection-update')
   async propUpdate(@Req() req: Request, @Res() res: Response) {
-    const r = await this.actions.propCollectionUpdate(this.ctx(req), req.body);
-    this.seq(res, r.seq);
-    sendJson(res, r.body);
+    this.written(res, await this.actions.propCollectionUpdate(this.ctx(req), req.body));
   }
 
   @Post('useragent-kv')
@@ -99,22 +95,17 @@ export class ActionsController {
 
   @Post('chown')
   async chown(@Req() req: Request, @Res() res: Response) {
-    const r = await this.actions.chown(this.ctx(req), req.body);
-    this.seq(res, r.seq);
-    sendJson(res, r.body);
+    this.written(res, await this.actions.chown(this.ctx(req), req.body));
   }
 
   @Post('chmod')
   async chmod(@Req() req: Request, @Res() res: Response) {
-    const r = await this.actions.chmod(this.ctx(req), req.body);
-    this.seq(res, r.seq);
-    sendJson(res, r.body);
+    this.written(res, await this.actions.chmod(this.ctx(req), req.body));
   }
 
   @Post('set-tag')
   async setTag(@Req() req: Request, @Res() res: Response) {
-    this.seq(res, await setTag(this.svc, this.ctx(req), req.body));
-    sendJson(res, {});
+    this.written(res, { body: {}, seq: await setTag(this.svc, this.ctx(req), req.body) });
   }
 
   @Get('aaa-mode')
