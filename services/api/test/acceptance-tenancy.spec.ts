@@ -1,6 +1,7 @@
 /** config-api.md §9 acceptance checks 35–42: tags, firewall rules, VMIs, tenancy, rbac and conditional requests. */
 import { create, DP, read } from './fixtures';
 import { httpClient, startTestApi, type Http, type TestApi } from './harness';
+import { openSse, type SseFrame } from './sse';
 
 describe('config API acceptance: tags, VMIs (§9 checks 35–37) and conditional requests (42)', () => {
   let api: TestApi;
@@ -117,6 +118,34 @@ describe('config API acceptance: tenancy (§9 checks 38–41)', () => {
     await a('DELETE', `/virtual-machine-interface/${vmi.json['virtual-machine-interface'].uuid}`);
     expect((await admin('POST', '/chown', { uuid: vnB, owner: pa })).status).toBe(200);
     expect((await a('DELETE', `/virtual-network/${vnB}`)).status).toBe(200);
+  });
+
+  it('/watch hides objects with user_visible: false from non-admins, as GET and list do (§5)', async () => {
+    const b = await tokenFor(pb, ['member']);
+    const hidden = await create(admin, 'virtual-network', {
+      fq_name: ['default-domain', 'tenant-b', 'vn-hidden'],
+      id_perms: { user_visible: false },
+      perms2: { owner: pb, owner_access: 7 },
+    });
+    expect((await b('GET', `/virtual-network/${hidden}`)).status).toBe(404);
+    const token = (await admin('POST', '/auth/tokens', { user: 'u-watch', project_id: pb, roles: ['member'], ttl_s: 600 })).json.token;
+    const w = openSse(`${api.base}/watch?resource_type=virtual_network`, { authorization: `Bearer ${token}` });
+    const aw = openSse(`${api.base}/watch?resource_type=virtual_network`, { 'x-role': 'admin', 'x-user': 'root' });
+    try {
+      await w.waitFor((f) => f.some((x) => x.event === 'init'));
+      await aw.waitFor((f) => f.some((x) => x.event === 'init'));
+      const uuids = (frames: SseFrame[]) => frames.find((x) => x.event === 'init')!.data['virtual-networks'].map((v: any) => v.uuid);
+      expect(uuids(aw.frames)).toContain(hidden);
+      expect(uuids(w.frames)).not.toContain(hidden);
+      // A change to it reaches the admin's stream and not the member's.
+      expect((await admin('PUT', `/virtual-network/${hidden}`, { 'virtual-network': { display_name: 'still hidden' } })).status).toBe(200);
+      await aw.waitFor((f) => f.some((x) => x.event === 'update'));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(w.frames.some((x) => x.event === 'update')).toBe(false);
+    } finally {
+      w.close();
+      aw.close();
+    }
   });
 
   it('39. a non-admin creating in another tenant\'s project gives 403; default-network-ipam is in a shared=true list', async () => {

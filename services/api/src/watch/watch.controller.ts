@@ -4,7 +4,6 @@ import type { ConfigEvent, EventLog, EventSubscription } from '@skein/events';
 import { badRequest, getType, notFound } from '@skein/model';
 import { compactedBelow } from '@skein/store';
 import type { AuthService } from '../auth/auth.service';
-import { can, PERM_R } from '../auth/identity';
 import type { ConfigService } from '../engine/config-service';
 import { restShape } from '../engine/rest-shape';
 import { baseUrl } from '../rest/http';
@@ -46,7 +45,9 @@ export class WatchController {
       fieldsOf.set(t, typeof f === 'string' && f ? new Set(f.split(',')) : undefined);
     }
     const base = baseUrl(req);
-    const visible = (perms2: any) => identity.admin || can(identity, perms2, PERM_R);
+    // As GET and the gRPC Watch: readable, and not user_visible: false unless admin (spec §5).
+    const readable = this.svc.visibleTo(identity);
+    const visible = (o: any) => readable({ perms2: o.perms2, user_visible: o.id_perms?.user_visible });
     const shape = (t: string, o: any) => restShape(o, { base, fields: fieldsOf.get(t), excludeBackRefs: true, excludeChildren: true });
 
     res.status(200);
@@ -66,7 +67,7 @@ export class WatchController {
     } else {
       const { value, seq } = await this.svc.currentObjects(types);
       const init: Record<string, unknown[]> = {};
-      types.forEach((t, i) => (init[`${t}s`] = value[i].filter((o) => visible(o.perms2)).map((o) => shape(t, o))));
+      types.forEach((t, i) => (init[`${t}s`] = value[i].filter(visible).map((o) => shape(t, o))));
       after = seq;
       send('init', init);
     }
@@ -80,7 +81,7 @@ export class WatchController {
     req.on('close', close);
     const sub: EventSubscription = this.events.subscribe(after, async (batch: ConfigEvent[]) => {
       for (const e of batch) {
-        if (!wanted.has(e.type) || !visible((e.object as any).perms2)) continue;
+        if (!wanted.has(e.type) || !visible(e.object)) continue;
         send(frameOf[e.oper] ?? 'update', { [e.type]: shape(e.type, { ...toStoredLike(e.object), type: e.type }) }, e.seq);
       }
     });
