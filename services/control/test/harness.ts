@@ -222,13 +222,17 @@ export class Lab {
     return this.newAgent(name, address, o);
   }
 
-  /** An agent-sim agent of this node with a 3 s hold time, not started yet; `close` stops it. */
+  /**
+   * An agent-sim agent of this node, not started yet; `close` stops it. Its hold time is the node's
+   * `xmpp_hold_time`, as a real agent's is: the node sends keepalives every third of that, so an agent with a
+   * shorter one times out whenever it is sent nothing else for a while.
+   */
   newAgent(name: string, address: string, o: Partial<AgentOptions> = {}): Agent {
     const a = new Agent({
       name,
       address,
       control: this.xmppAddress,
-      holdTimeMs: 3000,
+      holdTimeMs: this.cn.node.settings().xmppHoldTime * 1000,
       reconnect: { initialMs: 100, maxMs: 1000, jitter: true },
       ...o,
     });

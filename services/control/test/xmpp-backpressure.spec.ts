@@ -17,8 +17,7 @@ describe('XMPP backpressure', () => {
     const ROUTES = 8000;
     const ROUNDS = 3;
     const pub = await lab.agent('pub', '192.0.2.11');
-    // Its own hold timer must outlast the stall (nothing it does not read counts as heard).
-    const slow = await lab.agent('slow', '192.0.2.12', { holdTimeMs: 60_000 });
+    const slow = await lab.agent('slow', '192.0.2.12');
     const fast = await lab.agent('fast', '192.0.2.13');
     for (const [a, id] of [
       [pub, 3],
