@@ -1,3 +1,4 @@
+import { ID_POOLS } from '@skein/ipam';
 import type { SqlClient } from '@skein/store';
 
 export const GSC_FQ = ['default-global-system-config'];
@@ -19,6 +20,6 @@ export async function globalAsn(c: SqlClient): Promise<GlobalAsn> {
 
 /** Route-target numbers the API allocates (config-api.md §6). */
 export function rtRange(g: GlobalAsn): { lo: number; hi: number } {
-  return g.fourByte ? { lo: 8000, hi: 8000 + 2 ** 15 - 1 } : { lo: 8_000_000, hi: 8_000_000 + 2 ** 24 - 1 };
+  return g.fourByte ? ID_POOLS.routeTarget4ByteAs.range : ID_POOLS.routeTarget.range;
 }
 

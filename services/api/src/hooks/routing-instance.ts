@@ -1,9 +1,8 @@
-import { allocateId, releaseOwner } from '@skein/ipam';
+import { ID_POOLS, allocateId, releaseOwner } from '@skein/ipam';
 import { findByFqName, loadObject } from '@skein/store';
 import { globalAsn, rtRange } from './global';
 import type { TypeHooks } from './types';
 
-export const RT_POOL = 'route-target';
 
 /** The fabric and link-local instances carry no VPN routes, so they get no route target (config-api.md §6). */
 export function needsRouteTarget(fq: string[]): boolean {
@@ -15,7 +14,7 @@ export const routingInstanceHooks: TypeHooks = {
   async beforeCreate(w, obj, writer) {
     if (!needsRouteTarget(obj.fq_name)) return;
     const g = await globalAsn(w.c);
-    const n = await allocateId(w.c, RT_POOL, rtRange(g), obj.uuid);
+    const n = await allocateId(w.c, ID_POOLS.routeTarget.name, rtRange(g), obj.uuid);
     const name = `target:${g.asn}:${n}`;
     let rt = await findByFqName(w.c, 'route-target', [name]);
     if (!rt) {

@@ -1,12 +1,11 @@
 import { jsonEqual } from '../engine/names';
 import { randomUUID } from 'node:crypto';
 import { badRequest, conflict, forbidden } from '@skein/model';
-import { allocateId, freeId, releaseOwner, reserveId } from '@skein/ipam';
+import { ID_POOLS, allocateId, freeId, releaseOwner, reserveId } from '@skein/ipam';
 import type { StoredObject } from '@skein/store';
 import type { TypeHooks } from './types';
 
-export const SG_ID_POOL = 'security-group-id';
-const SG_ID_RANGE = { lo: 8_000_001, hi: 2 ** 32 - 1 };
+const { name: SG_ID_POOL, range: SG_ID_RANGE } = ID_POOLS.securityGroupId;
 
 const PROTOCOL_NAMES = new Set(['any', 'icmp', 'tcp', 'udp', 'icmp6']);
 

@@ -1,5 +1,5 @@
 import { badRequest } from '@skein/model';
-import { allocateId, releaseOwner, reserveId } from '@skein/ipam';
+import { ID_POOLS, allocateId, releaseOwner, reserveId } from '@skein/ipam';
 import { findByFqName, fqLookupKey, loadObject, type StoredObject } from '@skein/store';
 import type { WriteTx } from '../engine/write-tx';
 import type { ObjectWriter } from '../engine/object-writer';
@@ -15,8 +15,7 @@ export const PREDEFINED_TAG_TYPES: Record<string, number> = {
   neutron_fwaas: 5,
   neutron_tag: 6,
 };
-const TAG_TYPE_POOL = 'tag-type-id';
-const TAG_TYPE_RANGE = { lo: 0x00ff, hi: 0x7fff };
+const { name: TAG_TYPE_POOL, range: TAG_TYPE_RANGE } = ID_POOLS.tagTypeId;
 const hex4 = (n: number) => n.toString(16).padStart(4, '0');
 
 export const tagTypeHooks: TypeHooks = {

@@ -1,6 +1,6 @@
 import { jsonEqual } from '../engine/names';
 import { badRequest, forbidden } from '@skein/model';
-import { allocateId, freeId, normalizeIpamSubnets, reserveId, syncSubnets, type IpamSubnetType } from '@skein/ipam';
+import { ID_POOLS, allocateId, freeId, normalizeIpamSubnets, reserveId, syncSubnets, type IpamSubnetType } from '@skein/ipam';
 import { loadObjects, type StoredObject } from '@skein/store';
 import type { WriteTx } from '../engine/write-tx';
 import { globalAsn, type GlobalAsn } from './global';
@@ -8,8 +8,7 @@ import { vnLabel } from './addresses';
 import { checkUserRouteTarget } from './route-target';
 import type { TypeHooks } from './types';
 
-export const VN_ID_POOL = 'virtual-network-id';
-const VN_ID_RANGE = { lo: 1, hi: 2 ** 24 };
+const { name: VN_ID_POOL, range: VN_ID_RANGE } = ID_POOLS.virtualNetworkId;
 
 /** Keeps is_shared and perms2.global_access in step (config-api.md §1.3 VN hook). */
 function syncShared(obj: StoredObject, changed?: Set<string>) {
