@@ -51,7 +51,8 @@ function prepared(text: string, values?: unknown[]): { name?: string; text: stri
 export class Db {
   private constructor(
     readonly dataSource: DataSource,
-    private readonly pool: Pool,
+    /** The pg pool behind it, for a reader that must share its connections (PGlite serves one). */
+    readonly pool: Pool,
     private readonly pipelined: boolean,
   ) {}
 

@@ -43,7 +43,7 @@ export async function startAllInOne(o: AllInOneOptions, log = pino({ name: 'skei
     }
     const db = await Db.open({ url, migrations: API_MIGRATIONS, poolSize: embedded ? 1 : 16, pipeline: !embedded, applicationName: 'skein-all-in-one' });
     stops.push(() => db.close());
-    const events = new PgTailEventLog({ connection: url, pool: embedded ? (db as any).pool : undefined, onError: (e) => log.warn({ err: e.message }, 'event log') });
+    const events = new PgTailEventLog({ connection: url, pool: embedded ? db.pool : undefined, onError: (e) => log.warn({ err: e.message }, 'event log') });
     stops.push(() => events.close());
     const endpoints: Record<string, string> = {};
     if (o.kafkaBrokers?.length) {
@@ -65,7 +65,7 @@ export async function startAllInOne(o: AllInOneOptions, log = pino({ name: 'skei
       const kafka = o.kafkaBrokers?.length ? new Kafka({ clientId: 'skein-control', brokers: o.kafkaBrokers, logLevel: logLevel.NOTHING }) : undefined;
       const control = await startControlNode({
         events,
-        positions: new PgPositionStore(db as unknown as ConstructorParameters<typeof PgPositionStore>[0]),
+        positions: new PgPositionStore(db),
         name: o.control.name,
         bgp: { host: o.host, port: o.control.bgpPort },
         xmpp: { host: o.host, port: o.control.xmppPort },

@@ -17,11 +17,10 @@
  * (see IN_PROGRESS_SQL); a rolled-back g is settled once the write transactions of this database that
  * were open at S have ended.
  */
-import type pg from 'pg';
 
 /** Anything that runs a query: a pool, a client. */
 export interface Queryable {
-  query(text: string, values?: unknown[]): Promise<pg.QueryResult<any>>;
+  query(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
 }
 
 /** An event as read: its seq and the full envelope as JSON text (what the relay publishes unchanged). */
