@@ -3,7 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ControlNode } from '../control-node';
 import type { RouteRecord } from '../events/route-events';
-import { routesView, type PeerKind, type RoutesQuery } from '../rib';
+import { PEER_KINDS, routesView, type PeerKind, type RoutesQuery } from '../rib';
 import { splitVpnKey } from '../rib/rd';
 
 /** TF has no gRPC port on the control node; 8084 sits next to introspect's 8083. */
@@ -29,8 +29,6 @@ export const ROUTES_PROTO_LOADER_OPTIONS: protoLoader.Options = {
   defaults: true,
   oneofs: true,
 };
-
-const SOURCES: readonly PeerKind[] = ['xmpp', 'bgp', 'static', 'service-chain', 'aggregate', 'local'];
 
 /**
  * A watcher this far behind (events buffered while its transport is full) is ended with RESOURCE_EXHAUSTED
@@ -72,8 +70,8 @@ class CallError extends Error {
 /** The `/routes` query of a List request, with the same checks and defaults as introspect's. */
 export function routesQuery(req: ListRoutesRequest): RoutesQuery {
   if (req.table === '') throw new CallError(grpc.status.INVALID_ARGUMENT, 'table is required');
-  if (req.source !== '' && !SOURCES.includes(req.source as PeerKind))
-    throw new CallError(grpc.status.INVALID_ARGUMENT, `source must be one of ${SOURCES.join(', ')}`);
+  if (req.source !== '' && !(PEER_KINDS as readonly string[]).includes(req.source))
+    throw new CallError(grpc.status.INVALID_ARGUMENT, `source must be one of ${PEER_KINDS.join(', ')}`);
   const q: RoutesQuery = { table: req.table };
   if (req.prefix !== '') q.prefix = req.prefix;
   if (req.longer) q.longer = true;

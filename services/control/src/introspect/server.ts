@@ -1,7 +1,14 @@
 import http from 'node:http';
 import type { ControlNode } from '../control-node';
 import { closeServer, listen } from '../listener';
-import { explain, routeTargetsView, routesView, routingInstanceView, type PeerKind } from '../rib';
+import {
+  PEER_KINDS,
+  explain,
+  routeTargetsView,
+  routesView,
+  routingInstanceView,
+  type PeerKind,
+} from '../rib';
 import { neighborViews } from './views';
 
 type Query = URLSearchParams;
@@ -15,8 +22,6 @@ class HttpError extends Error {
     super(message);
   }
 }
-
-const SOURCES: readonly PeerKind[] = ['xmpp', 'bgp', 'static', 'service-chain', 'aggregate', 'local'];
 
 /** `limit` + `marker` paging over a name-sorted list (Part E). */
 function page<T extends { name: string }>(items: T[], q: Query): { items: T[]; next_marker?: string } {
@@ -73,8 +78,8 @@ const ROUTES: Record<string, Handler> = {
   },
   routes: (node, q) => {
     const source = q.get('source');
-    if (source !== null && !SOURCES.includes(source as PeerKind))
-      throw new HttpError(400, `source must be one of ${SOURCES.join(', ')}`);
+    if (source !== null && !(PEER_KINDS as readonly string[]).includes(source))
+      throw new HttpError(400, `source must be one of ${PEER_KINDS.join(', ')}`);
     const limit = q.get('limit');
     const rq: Parameters<typeof routesView>[1] = { table: required(q, 'table') };
     const prefix = q.get('prefix');

@@ -19,7 +19,7 @@ export type { BestPathRule, CompareContext, Decision, PathComparator } from './b
 export { AttrPool, AttrSet } from './attrs';
 export type { AttrInput } from './attrs';
 export { Path, PathFlag, INFEASIBLE } from './path';
-export { Peer } from './peer';
+export { PEER_KINDS, Peer } from './peer';
 export type { PeerKind, Subscription } from './peer';
 export { Destination, Table } from './table';
 export { RoutingInstance, canonicalRouteTarget } from './routing-instance';

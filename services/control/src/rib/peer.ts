@@ -9,7 +9,8 @@ import type { MemberEntry, UpdateGroup } from './update-group';
  * Where a path comes from (Part E `source`). `local` is the control node's own RTC membership routes; the
  * other local kinds are the routes it originates in a VRF.
  */
-export type PeerKind = 'xmpp' | 'bgp' | 'static' | 'service-chain' | 'aggregate' | 'local';
+export const PEER_KINDS = ['xmpp', 'bgp', 'static', 'service-chain', 'aggregate', 'local'] as const;
+export type PeerKind = (typeof PEER_KINDS)[number];
 
 /** One agent's subscription to an RI (spec D): the instance-id forms the RD of its paths there. */
 export interface Subscription {
