@@ -9,19 +9,24 @@ const path = require('node:path');
 const repo = path.resolve(__dirname, '..');
 
 // ---- Debian packages the suite runs for real (BGP peers, HAProxy, ...) --------------------------------
-// Add one line per tool: { bin: '<executable looked up on PATH>', pkg: '<Debian package>' }.
+// Add one line per tool: { bin: '<executable looked up on PATH, or a shell glob of paths>', pkg: '<Debian package>' }.
 // Missing ones are installed with apt-get (as root, or through sudo when available).
 const DEBIAN_PACKAGES = [
   { bin: 'gobgpd', pkg: 'gobgpd' },
   { bin: 'bird', pkg: 'bird2' },
+  // The server, which Debian keeps off PATH; scripts/postgres/start.sh runs a throwaway cluster with it.
+  { bin: '/usr/lib/postgresql/*/bin/postgres', pkg: 'postgresql' },
 ];
 
-function onPath(bin) {
-  return spawnSync('sh', ['-c', `command -v "${bin}"`], { stdio: 'ignore' }).status === 0;
+function present(bin) {
+  const probe = bin.includes('/')
+    ? `for f in ${bin}; do [ -x "$f" ] && exit 0; done; exit 1`
+    : `command -v "${bin}"`;
+  return spawnSync('sh', ['-c', probe], { stdio: 'ignore' }).status === 0;
 }
 
 function ensureDebianPackages() {
-  const missing = DEBIAN_PACKAGES.filter((p) => !onPath(p.bin)).map((p) => p.pkg);
+  const missing = DEBIAN_PACKAGES.filter((p) => !present(p.bin)).map((p) => p.pkg);
   if (missing.length === 0) return;
   const asRoot = process.getuid && process.getuid() === 0;
   const apt = asRoot ? ['apt-get'] : ['sudo', '-n', 'apt-get'];

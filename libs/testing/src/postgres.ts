@@ -1,9 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
 import { Client } from 'pg';
 
-/** The server the project machines run; tests may point elsewhere with SKEIN_TEST_PG_URL. */
+/**
+ * The server tests use. `npm test` starts a throwaway cluster (scripts/postgres/start.sh, from Jest's
+ * globalSetup) and passes its URL to the workers in SKEIN_TEST_PG_URL; set it yourself to use another server.
+ */
 export const ADMIN_URL = process.env.SKEIN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 async function canConnect(url: string): Promise<boolean> {
@@ -17,27 +18,16 @@ async function canConnect(url: string): Promise<boolean> {
   }
 }
 
-/**
- * Makes sure the machine's Postgres answers, starting the Debian cluster with pg_ctlcluster when it is
- * down. Fails loudly (never skips) when no server can be had.
- */
+/** Fails loudly (never skips) when the test server does not answer. */
 export async function ensurePostgres(url = ADMIN_URL): Promise<void> {
-  if (await canConnect(url)) return;
-  const etc = '/etc/postgresql';
-  if (existsSync(etc)) {
-    for (const version of readdirSync(etc)) {
-      try {
-        execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], { stdio: 'pipe' });
-      } catch {
-        // already running or another version; the connect below decides
-      }
-    }
-  }
-  for (let i = 0; i < 30; i++) {
+  for (let i = 0; i < 10; i++) {
     if (await canConnect(url)) return;
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error(`Postgres is not reachable at ${url} and could not be started with pg_ctlcluster`);
+  throw new Error(
+    `Postgres is not reachable at ${url} (npm test starts one with scripts/postgres/start.sh; ` +
+      'SKEIN_TEST_PG_URL points elsewhere)',
+  );
 }
 
 export interface TestDatabase {
