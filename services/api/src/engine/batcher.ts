@@ -37,12 +37,20 @@ export class WriteBatcher {
 
   constructor(
     private readonly db: Db,
-    private readonly single: <T>(ctx: RequestContext, fn: (w: WriteTx) => Promise<T>) => Promise<WriteResult<T>>,
+    private readonly single: <T>(
+      ctx: RequestContext,
+      fn: (w: WriteTx) => Promise<T>,
+    ) => Promise<WriteResult<T>>,
     private readonly prepare: (w: WriteTx) => void,
     opts: BatcherOptions = {},
   ) {
     this.maxBatch = opts.maxBatch ?? 32;
     this.maxInFlight = opts.maxInFlight ?? 4;
+  }
+
+  /** Requests waiting for a free slot. */
+  get queued(): number {
+    return this.queue.length;
   }
 
   run<T>(ctx: RequestContext, fn: (w: WriteTx) => Promise<T>): Promise<WriteResult<T>> {
@@ -80,7 +88,10 @@ export class WriteBatcher {
         let k = 0;
         return settled.map((s, i) => {
           k += txs[i].cs.events.length;
-          return { value: (s as PromiseFulfilledResult<unknown>).value, seq: txs[i].cs.events.length ? seqs[k - 1] : head || seqs[seqs.length - 1] };
+          return {
+            value: (s as PromiseFulfilledResult<unknown>).value,
+            seq: txs[i].cs.events.length ? seqs[k - 1] : head || seqs[seqs.length - 1],
+          };
         });
       });
     } catch {
