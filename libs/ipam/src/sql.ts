@@ -129,6 +129,24 @@ BEGIN
 END
 $fn$;
 
+-- Freed values parked beyond the fill cursor, in [p_lo, p_hi], become sequential candidates: each recycled
+-- row is moved, not just deleted. The fill's INSERT above skipped every value its snapshot saw held; one
+-- whose holder freed it and committed after that snapshot is visible to this later statement only as a
+-- recycled row, and deleting that row would lose the value for good (the cursor has moved past it). A
+-- moved value that is held again meanwhile is a stale candidate, which takes skip. One that a reservation
+-- is taking is left alone (a duplicate candidate is harmless): waiting for it here, holding the pool row,
+-- could deadlock with that transaction's next fill.
+CREATE OR REPLACE FUNCTION ipam_unpark(p_pool bigint, p_lo numeric, p_hi numeric) RETURNS void
+LANGUAGE sql AS $fn$
+  WITH moved AS (
+    DELETE FROM ipam_free d WHERE d.pool_id = p_pool AND d.recycled AND d.value IN (
+      SELECT x.value FROM ipam_free x WHERE x.pool_id = p_pool AND x.recycled AND x.value BETWEEN p_lo AND p_hi
+      FOR UPDATE SKIP LOCKED)
+    RETURNING d.value
+  )
+  INSERT INTO ipam_free (pool_id, recycled, value) SELECT p_pool, false, value FROM moved ON CONFLICT DO NOTHING
+$fn$;
+
 -- Moves the next chunk of the pool's ranges into the free list. p_wait = false is the opportunistic
 -- prefill: it gives up ('busy') when another transaction is filling. Returns 'filled', 'available'
 -- (someone else's fill became visible while we waited), 'busy' or 'done' (nothing left to fill).
@@ -176,12 +194,7 @@ BEGIN
         SELECT p_pool, false, v FROM generate_series(b, a, -1::numeric) AS v
          WHERE NOT EXISTS (SELECT 1 FROM ipam_used u WHERE u.pool_id = p_pool AND u.value = v)
         ON CONFLICT DO NOTHING;
-      -- Freed values parked beyond the cursor are sequential candidates now. One that a reservation is
-      -- taking is left alone (a duplicate candidate is harmless): waiting for it here, holding the pool
-      -- row, could deadlock with that transaction's next fill.
-      DELETE FROM ipam_free d WHERE d.pool_id = p_pool AND d.recycled AND d.value IN (
-        SELECT x.value FROM ipam_free x WHERE x.pool_id = p_pool AND x.recycled AND x.value BETWEEN a AND b
-        FOR UPDATE SKIP LOCKED);
+      PERFORM ipam_unpark(p_pool, a, b);
       remaining := remaining - (b - a + 1);
       cur := a - 1;
       IF a > pr.ranges[2 * i - 1] THEN
@@ -205,9 +218,7 @@ BEGIN
         SELECT p_pool, false, v FROM generate_series(a, b) AS v
          WHERE NOT EXISTS (SELECT 1 FROM ipam_used u WHERE u.pool_id = p_pool AND u.value = v)
         ON CONFLICT DO NOTHING;
-      DELETE FROM ipam_free d WHERE d.pool_id = p_pool AND d.recycled AND d.value IN (
-        SELECT x.value FROM ipam_free x WHERE x.pool_id = p_pool AND x.recycled AND x.value BETWEEN a AND b
-        FOR UPDATE SKIP LOCKED);
+      PERFORM ipam_unpark(p_pool, a, b);
       remaining := remaining - (b - a + 1);
       cur := b + 1;
       IF b < pr.ranges[2 * i] THEN

@@ -3,6 +3,7 @@ import { DataSource, type MigrationInterface } from 'typeorm';
 import type { Pool, PoolClient } from 'pg';
 import { Core1763700000000 } from './migrations/1763700000000-core';
 import { Ipam1763700000500 } from './migrations/1763700000500-ipam';
+import { IpamUnpark1765100000000 } from './migrations/1765100000000-ipam-unpark';
 
 /** What the write path and the allocators need from a connection: pg's client satisfies it. */
 export interface SqlClient {
@@ -60,7 +61,7 @@ export class Db {
     const ds = new DataSource({
       type: 'postgres',
       url: opts.url,
-      migrations: [Core1763700000000, Ipam1763700000500, ...(opts.migrations ?? [])],
+      migrations: [Core1763700000000, Ipam1763700000500, IpamUnpark1765100000000, ...(opts.migrations ?? [])],
       migrationsTableName: 'skein_migrations',
       migrationsTransactionMode: 'each',
       poolSize: opts.poolSize ?? 16,
