@@ -2,10 +2,11 @@ import type { Kafka } from 'kafkajs';
 import { ceaseConfigChange, systemClock, type Clock } from '@skein/bgp';
 import type { ConfigEvent, EventLog, PositionStore } from '@skein/events';
 import { BgpSpeaker } from './bgp/speaker';
+import type { Authorize } from './introspect/auth';
 import type { NeighborHost } from './bgp/neighbor';
 import { ConfigView } from './config/view';
 import { ConfigPush } from './config-push/push';
-import type { ConfigDelta, GlobalSettings } from './config/types';
+import type { ConfigDelta, GlobalSettings, PrefixLimit } from './config/types';
 import { KafkaRouteEventSink, pathRecords, sessionRecord, type RouteEventSink } from './events/route-events';
 import { RouteFeed } from './events/route-feed';
 import { Rib, type RibChanges, type RoutingInstanceDef } from './rib';
@@ -21,6 +22,12 @@ export interface Endpoint {
   port: number;
 }
 
+export interface ReadEndpoint {
+  host?: string;
+  port?: number;
+  requireAuth?: boolean;
+}
+
 export interface ControlNodeOptions {
   /** `config.events`: the Postgres tail (all-in-one, tests) or Kafka (distributed). */
   events: EventLog;
@@ -33,14 +40,25 @@ export interface ControlNodeOptions {
     connectRetryTime?: number;
     /** Source address of our connects; default `bgp.host` when it is a specific address. */
     localAddress?: string;
+    /**
+     * Prefix limit of every session family with no `prefix_limit` of its own; `maximum` 0 = none. Default
+     * DEFAULT_BGP_PREFIX_LIMIT (docs/control-node.md says why).
+     */
+    defaultPrefixLimit?: { maximum: number; idleTimeout?: number };
   };
   xmpp: Endpoint & {
     /** Refuse agents whose name is no virtual-router (`not-authorized`); default true. */
     requireVirtualRouter?: boolean;
   };
-  introspect: Endpoint;
+  /**
+   * Read-only ports. Host default 127.0.0.1 whatever BGP and XMPP bind to (issue 7: they list every tenant's
+   * routes); `requireAuth` (default: off loopback) makes each request need `authorize`'s approval.
+   */
+  introspect: ReadEndpoint & { port: number };
   /** gRPC `skein.control.v1.Routes` (List, Watch); not served when absent. Port default 8084. */
-  grpc?: { host: string; port?: number };
+  grpc?: ReadEndpoint;
+  /** Approves introspect and gRPC Routes requests where auth is required (all-in-one: the API's admins). */
+  authorize?: Authorize;
   /** With a client, route and session changes are published to `control.routes`. */
   kafka?: Kafka;
   /** Overrides the Kafka sink (tests collect records in memory). */
@@ -50,6 +68,12 @@ export interface ControlNodeOptions {
   logger?: Logger;
   clock?: Clock;
 }
+
+/**
+ * Per peer and family, unless configured: far above what a gateway's VPN tables hold, below what sinks the
+ * node (issue 7: 3 M routes took it from 0.5 to 1.8 GB). Five minutes down before the peer may retry.
+ */
+export const DEFAULT_BGP_PREFIX_LIMIT: PrefixLimit = { maximum: 1_000_000, idleTimeout: 300 };
 
 const silent: Logger = { info: () => undefined, warn: () => undefined };
 
@@ -72,6 +96,7 @@ export class ControlNode implements NeighborHost, XmppServerHost {
   readonly requireVirtualRouter: boolean;
   readonly connectRetryTime: number;
   readonly localAddress: string | undefined;
+  readonly defaultPrefixLimit: PrefixLimit | undefined;
   private ribInstance: Rib;
   /** Route and session changes: `control.routes` and gRPC watchers. */
   readonly routeFeed: RouteFeed;
@@ -86,6 +111,11 @@ export class ControlNode implements NeighborHost, XmppServerHost {
     this.requireVirtualRouter = opts.xmpp.requireVirtualRouter ?? true;
     this.connectRetryTime = opts.bgp.connectRetryTime ?? 30;
     this.localAddress = opts.bgp.localAddress ?? (isSpecific(opts.bgp.host) ? opts.bgp.host : undefined);
+    const limit = opts.bgp.defaultPrefixLimit ?? DEFAULT_BGP_PREFIX_LIMIT;
+    this.defaultPrefixLimit =
+      limit.maximum > 0
+        ? { maximum: limit.maximum, idleTimeout: limit.idleTimeout ?? DEFAULT_BGP_PREFIX_LIMIT.idleTimeout }
+        : undefined;
     const sink: RouteEventSink | undefined =
       opts.routeEvents ??
       (opts.kafka

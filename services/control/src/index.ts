@@ -6,10 +6,13 @@ import type { RunningConsumer } from '@skein/bus';
 import { startConfigFeed } from './config/consumer';
 import { ControlNode, type ControlNodeOptions } from './control-node';
 import { DEFAULT_CONTROL_GRPC_PORT, RoutesGrpcServer } from './grpc/routes';
+import { DEFAULT_CONTROL_READ_HOST } from './introspect/auth';
 import { IntrospectServer } from './introspect/server';
 
-export { ControlNode } from './control-node';
-export type { ControlNodeOptions, Endpoint, Logger } from './control-node';
+export { ControlNode, DEFAULT_BGP_PREFIX_LIMIT } from './control-node';
+export type { ControlNodeOptions, Endpoint, Logger, ReadEndpoint } from './control-node';
+export { DEFAULT_CONTROL_READ_HOST, apiAdmins, isLoopback } from './introspect/auth';
+export type { Authorize, AuthVerdict, IdentifyingService, RequestHeaders } from './introspect/auth';
 export { ConfigView } from './config/view';
 export type { BgpConfig, ConfigDelta, GlobalSettings, OwnRouter, PeerConfig } from './config/types';
 export { KafkaRouteEventSink, MemoryRouteEventSink } from './events/route-events';
@@ -41,8 +44,9 @@ export interface RunningControlNode {
  */
 export async function startControlNode(o: ControlNodeOptions): Promise<RunningControlNode> {
   const node = new ControlNode(o);
-  const introspect = new IntrospectServer(node);
-  const grpc = o.grpc !== undefined ? new RoutesGrpcServer(node) : undefined;
+  const read = (e: { requireAuth?: boolean }) => ({ requireAuth: e.requireAuth, authorize: o.authorize });
+  const introspect = new IntrospectServer(node, read(o.introspect));
+  const grpc = o.grpc !== undefined ? new RoutesGrpcServer(node, read(o.grpc)) : undefined;
   let consumer: RunningConsumer | undefined;
   try {
     const head = await o.events.headSeq();
@@ -58,10 +62,13 @@ export async function startControlNode(o: ControlNodeOptions): Promise<RunningCo
     const ports: RunningControlNode['ports'] = {
       bgp: await node.bgp.listen(o.bgp.host, o.bgp.port),
       xmpp: await node.xmpp.listen(o.xmpp.host, o.xmpp.port),
-      introspect: await introspect.listen(o.introspect.host, o.introspect.port),
+      introspect: await introspect.listen(o.introspect.host ?? DEFAULT_CONTROL_READ_HOST, o.introspect.port),
     };
     if (grpc !== undefined)
-      ports.grpc = await grpc.listen(o.grpc!.host, o.grpc!.port ?? DEFAULT_CONTROL_GRPC_PORT);
+      ports.grpc = await grpc.listen(
+        o.grpc!.host ?? DEFAULT_CONTROL_READ_HOST,
+        o.grpc!.port ?? DEFAULT_CONTROL_GRPC_PORT,
+      );
     const feed = consumer;
     return {
       ports,

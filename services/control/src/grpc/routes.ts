@@ -3,6 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ControlNode } from '../control-node';
 import type { RouteRecord } from '../events/route-events';
+import { check, readAccess, type Authorize, type ReadAccess, type RequestHeaders } from '../introspect/auth';
 import { PEER_KINDS, routesView, type PeerKind, type RoutesQuery } from '../rib';
 import { splitVpnKey } from '../rib/rd';
 
@@ -179,32 +180,66 @@ class Watcher {
   }
 }
 
+/** A call's metadata as request headers (`authorization: Bearer …` arrives as gRPC metadata). */
+function headersOf(md: grpc.Metadata): RequestHeaders {
+  const out: RequestHeaders = {};
+  for (const [k, v] of Object.entries(md.getMap())) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+/** The refusal of a call `access` does not let through, or undefined. */
+async function refusal(
+  access: ReadAccess,
+  call: { metadata: grpc.Metadata },
+): Promise<CallError | undefined> {
+  const v = await check(access, headersOf(call.metadata));
+  if (v.ok) return undefined;
+  return new CallError(
+    v.status === 401 ? grpc.status.UNAUTHENTICATED : grpc.status.PERMISSION_DENIED,
+    v.message,
+  );
+}
+
+export interface RoutesGrpcOptions {
+  /** Demand `authorize`'s approval; default: when bound to a non-loopback address. */
+  requireAuth?: boolean;
+  authorize?: Authorize;
+}
+
 /** gRPC `skein.control.v1.Routes` over the node's Rib and route feed (routing.md Part E). */
 export class RoutesGrpcServer {
   private server: grpc.Server | undefined;
   private readonly watchers = new Set<Watcher>();
 
-  constructor(private readonly node: ControlNode) {}
+  constructor(
+    private readonly node: ControlNode,
+    private readonly opts: RoutesGrpcOptions = {},
+  ) {}
 
   async listen(host: string, port: number): Promise<number> {
+    const access = readAccess('gRPC Routes', host, this.opts.requireAuth, this.opts.authorize);
     const def = protoLoader.loadSync(ROUTES_PROTO_PATH, ROUTES_PROTO_LOADER_OPTIONS);
     const pkg = grpc.loadPackageDefinition(def) as any;
     const server = new grpc.Server();
     server.addService(pkg.skein.control.v1.Routes.service, {
       List: (call: grpc.ServerUnaryCall<ListRoutesRequest, unknown>, cb: grpc.sendUnaryData<unknown>) => {
-        try {
+        void (async () => {
+          const refused = await refusal(access, call);
+          if (refused !== undefined) throw refused;
           const q = routesQuery(call.request);
           const rib = this.node.rib;
           if (rib.table(q.table) === undefined)
             throw new CallError(grpc.status.NOT_FOUND, `no table ${q.table}`);
           cb(null, routesView(rib, q));
-        } catch (err) {
-          const code = err instanceof CallError ? err.code : grpc.status.INTERNAL;
-          cb({ code, details: err instanceof Error ? err.message : String(err) });
-        }
+        })().catch((err) => cb(this.callError(err)));
       },
       Watch: (call: WatchCall) => {
-        this.watchers.add(new Watcher(call, this.node, (w) => this.watchers.delete(w)));
+        void (async () => {
+          const refused = await refusal(access, call);
+          if (refused !== undefined) throw refused;
+          if (call.cancelled) return;
+          this.watchers.add(new Watcher(call, this.node, (w) => this.watchers.delete(w)));
+        })().catch((err) => call.emit('error', this.callError(err)));
       },
     });
     // IPv6 literals need brackets in a gRPC target.
@@ -216,6 +251,15 @@ export class RoutesGrpcServer {
     );
     this.server = server;
     return bound;
+  }
+
+  /** A refusal or bad request as its status; a fault of ours is logged and answered INTERNAL without its text. */
+  private callError(err: unknown): { code: grpc.status; details: string } {
+    if (err instanceof CallError) return { code: err.code, details: err.message };
+    this.node.log('warn', 'gRPC Routes call failed', {
+      err: err instanceof Error ? (err.stack ?? err.message) : String(err),
+    });
+    return { code: grpc.status.INTERNAL, details: 'internal error' };
   }
 
   /** Ends open Watch streams with UNAVAILABLE (clients reconnect), then stops. */

@@ -21,6 +21,8 @@ export interface NeighborView {
   last_notification_in: string | null;
   last_notification_out: string | null;
   close_reason: string | null;
+  /** BGP: while a prefix limit's idle timeout runs, when the session may come back (ISO time). */
+  idle_until?: string | null;
   subscribed_ris: string[];
   admin_down?: boolean;
   passive?: boolean;
@@ -30,6 +32,11 @@ const note = (n: NotificationMessage | undefined) =>
   n === undefined ? null : describeNotificationMessage(n);
 const seconds = (since: number | undefined, now: number) =>
   since === undefined ? null : Math.round((now - since) / 1000);
+
+function idleUntil(n: Neighbor, now: number): string | null {
+  const until = n.prefixLimitTrip?.until;
+  return until !== undefined && until > now ? new Date(until).toISOString() : null;
+}
 
 export function bgpNeighborView(node: ControlNode, n: Neighbor): NeighborView {
   const neg = n.negotiated;
@@ -49,7 +56,8 @@ export function bgpNeighborView(node: ControlNode, n: Neighbor): NeighborView {
     counters: { ...n.counters() },
     last_notification_in: note(n.lastNotificationIn),
     last_notification_out: note(n.lastNotificationOut),
-    close_reason: n.closeReason ?? null,
+    close_reason: n.prefixLimitTrip?.reason ?? n.closeReason ?? null,
+    idle_until: idleUntil(n, node.clock.now()),
     subscribed_ris: [],
     admin_down: n.cfg.adminDown,
     passive: n.cfg.passive,
