@@ -29,7 +29,7 @@ import {
   type UpdateDecodeResult,
 } from '@skein/bgp';
 import type { Rib } from '../rib';
-import type { PeerConfig } from '../config/types';
+import type { PeerConfig, PrefixLimit } from '../config/types';
 import { BgpConnection } from './connection';
 import { adjRibOut } from './refresh';
 
@@ -40,6 +40,8 @@ export interface NeighborHost {
   /** Seconds (routing.md C: 30 by default, <= 2 in tests). */
   readonly connectRetryTime: number;
   readonly localAddress: string | undefined;
+  /** Applies to every family a session's `family_attributes` give no `prefix_limit` for. */
+  readonly defaultPrefixLimit: PrefixLimit | undefined;
   readonly clock: Clock;
   /** RIB input was applied: take and send the changes soon. */
   changed(): void;
@@ -108,6 +110,8 @@ export class Neighbor {
   closeReason: FsmReason | undefined;
   lastNotificationIn: NotificationMessage | undefined;
   lastNotificationOut: NotificationMessage | undefined;
+  /** The last prefix-limit trip, until the next session is Established: why, and when a retry may come. */
+  prefixLimitTrip: { reason: string; until: number | undefined } | undefined;
   negotiated: NegotiatedSession | undefined;
   private received = new Map<Family, Set<string>>();
   private stopped = false;
@@ -186,14 +190,27 @@ export class Neighbor {
   reconfigure(next: PeerConfig): void {
     const prev = this.cfg;
     this.cfg = next;
+    // A prefix limit change resets the session too, as TF's family attributes do (and ends a hold-down).
     const sessionKey = (c: PeerConfig) =>
-      JSON.stringify([c.address, c.port, c.peerAs, c.localAs, c.families, c.holdTime, c.passive, c.routerId]);
+      JSON.stringify([
+        c.address,
+        c.port,
+        c.peerAs,
+        c.localAs,
+        c.families,
+        c.holdTime,
+        c.passive,
+        c.routerId,
+        c.prefixLimits,
+      ]);
     if (next.adminDown && !prev.adminDown) {
+      this.prefixLimitTrip = undefined;
       this.stop(ceaseAdmin(2));
       this.registerInRib();
       return;
     }
     if (sessionKey(prev) !== sessionKey(next)) {
+      this.prefixLimitTrip = undefined;
       this.stop(ceaseConfigChange());
       this.registerInRib();
       this.scheduleStart();
@@ -206,6 +223,10 @@ export class Neighbor {
   /** A connection from the peer's address arrived. */
   accept(socket: net.Socket): void {
     if (this.cfg.adminDown || this.stopped) {
+      if (this.prefixLimitTrip?.until !== undefined)
+        this.host.log('info', 'BGP connection refused: prefix limit idle timeout running', {
+          peer: this.name,
+        });
       socket.destroy();
       return;
     }
@@ -384,6 +405,7 @@ export class Neighbor {
     this.live = conn;
     this.negotiated = s;
     this.establishedAt = this.host.clock.now();
+    this.prefixLimitTrip = undefined;
     this.received.clear();
     this.host.rib.bgpPeerUp(this.name, s.families);
     this.host.sessionEvent('bgp', this.name, 'up', { families: s.families, as4: s.as4, peer_as: s.peerAs });
@@ -399,6 +421,7 @@ export class Neighbor {
 
   private sessionDown(reason: FsmReason, n?: NotificationMessage): void {
     this.live = undefined;
+    this.received.clear();
     this.blocked = false;
     this.negotiated = undefined;
     this.establishedAt = undefined;
@@ -420,16 +443,24 @@ export class Neighbor {
     this.scheduleStart();
   }
 
-  private scheduleStart(): void {
-    if (this.cfg.adminDown || this.cfg.passive) {
+  /**
+   * Sessions may start again after the connect retry time (jittered; a passive neighbour at once), or after
+   * exactly `afterSeconds` (a prefix limit's idle timeout), before which a passive one refuses connections too.
+   */
+  private scheduleStart(afterSeconds?: number): void {
+    if (this.cfg.adminDown || (this.cfg.passive && afterSeconds === undefined)) {
       this.stopped = false;
       return;
     }
     this.clearRestart();
-    const ms = this.host.connectRetryTime * 1000 * (0.75 + 0.25 * Math.random());
+    const ms =
+      afterSeconds !== undefined
+        ? afterSeconds * 1000
+        : this.host.connectRetryTime * 1000 * (0.75 + 0.25 * Math.random());
     this.restartTimer = this.host.clock.setTimer(ms, () => {
       this.restartTimer = undefined;
       this.stopped = false;
+      if (this.cfg.passive) return;
       if (this.out === undefined) this.start();
       else if (this.out.state === 'Idle') this.out.guard(() => this.out!.session.start());
     });
@@ -478,9 +509,12 @@ export class Neighbor {
     this.host.changed();
   }
 
-  /** Prefix limit (session `family_attributes[].prefix_limit`): Cease 6/1, idle for `idle_timeout`. */
+  /**
+   * Prefix limit (session `family_attributes[].prefix_limit`, else the node's default): the distinct prefixes
+   * the peer has announced in `family` and not withdrawn. True when this tripped it and the session is gone.
+   */
   private track(family: Family, nlri: readonly unknown[], add: boolean): boolean {
-    const limit = this.cfg.prefixLimits[family];
+    const limit = this.cfg.prefixLimits[family] ?? this.host.defaultPrefixLimit;
     if (limit === undefined) return false;
     let set = this.received.get(family);
     if (set === undefined) this.received.set(family, (set = new Set()));
@@ -490,17 +524,31 @@ export class Neighbor {
       else set.delete(k);
     }
     if (set.size <= limit.maximum) return false;
-    const { afi, safi } = FAMILIES[family];
-    const live = this.live!;
-    this.host.log('warn', 'prefix limit exceeded', { peer: this.name, family, maximum: limit.maximum });
-    live.guard(() =>
-      live.session.stop(
-        ceaseMaxPrefixes(afi, safi, limit.maximum),
-        limit.idleTimeout > 0 ? limit.idleTimeout : undefined,
-      ),
-    );
-    this.host.changed();
+    this.tripPrefixLimit(family, limit);
     return true;
+  }
+
+  /**
+   * As TF's BgpPeer::CheckPrefixLimits: Cease 6/1 (RFC 4486 data: AFI, SAFI, the limit), every path of the
+   * peer withdrawn, and no session for `idle_timeout` seconds, ours or the peer's. 0 adds no wait to the
+   * usual retry (TF's idle timer then expires at once).
+   */
+  private tripPrefixLimit(family: Family, limit: PrefixLimit): void {
+    const { afi, safi } = FAMILIES[family];
+    const idle = limit.idleTimeout;
+    this.host.log('warn', 'prefix limit exceeded: session closed', {
+      peer: this.name,
+      family,
+      maximum: limit.maximum,
+      idle_timeout: idle,
+    });
+    this.stop(ceaseMaxPrefixes(afi, safi, limit.maximum));
+    this.prefixLimitTrip = {
+      reason: `prefix limit exceeded: more than ${limit.maximum} ${family} prefixes (Cease 6/1)`,
+      until: idle > 0 ? this.host.clock.now() + idle * 1000 : undefined,
+    };
+    this.scheduleStart(idle > 0 ? idle : undefined);
+    this.host.changed();
   }
 
   /** RFC 2918: send the Adj-RIB-Out of that family again. */
