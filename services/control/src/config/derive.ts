@@ -94,7 +94,8 @@ export function sessionAttributes(attr: unknown, ownName: string): Record<string
   const list = Array.isArray(first['attributes']) ? (first['attributes'] as unknown[]).map(rec) : [];
   const common = list.filter((a) => str(a['bgp_router']) === undefined);
   const mine = list.filter((a) => a['bgp_router'] === ownName);
-  const out: Record<string, unknown> = {};
+  // No prototype: a `__proto__` key in stored attributes must land as data, not replace the prototype.
+  const out = Object.create(null) as Record<string, unknown>;
   for (const a of [...common, ...mine]) {
     for (const [k, v] of Object.entries(a)) if (v !== undefined && v !== null) out[k] = v;
   }

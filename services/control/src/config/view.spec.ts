@@ -141,4 +141,29 @@ describe('ConfigView', () => {
     expect(d.virtualRoutersChanged).toBe(true);
     expect(v.virtualRouter('a1')).toBe('192.0.2.1');
   });
+
+  it('reads the global settings from default-global-system-config only, whatever other one exists (issue 7 item 2)', () => {
+    const v = new ConfigView('cn1');
+    // Another global-system-config arriving first (a tenant's, in cloud-admin mode) used to be "the" global config.
+    const d = v.apply([
+      ev('CREATE', 'global-system-config', 'evil', ['evil-global-system-config'], {
+        autonomous_system: 65001,
+      }),
+      ev('CREATE', 'global-system-config', 'g', ['default-global-system-config'], {
+        autonomous_system: 64600,
+      }),
+    ]);
+    expect(d.global?.asn).toBe(64600);
+    expect(
+      v.apply([
+        ev('UPDATE', 'global-system-config', 'evil', ['evil-global-system-config'], {
+          autonomous_system: 65002,
+        }),
+      ]).global,
+    ).toBeUndefined();
+    expect(v.global.asn).toBe(64600);
+    // Without the default one the defaults apply, not the other object's values.
+    v.apply([ev('DELETE', 'global-system-config', 'g', ['default-global-system-config'])]);
+    expect(v.global.asn).toBe(64512);
+  });
 });

@@ -102,7 +102,7 @@ export class ConfigView {
 
     const delta: ConfigDelta = { riUpserts: [], riDeletes: [], virtualRoutersChanged: false };
     if (globalDirty) {
-      const g = globalSettings(this.first('global-system-config')?.object);
+      const g = globalSettings(this.singleton('global-system-config', GSC_FQ)?.object);
       if (JSON.stringify(g) !== JSON.stringify(this.globalCache)) {
         this.globalCache = g;
         delta.global = g;
@@ -155,8 +155,15 @@ export class ConfigView {
     }
   }
 
-  private first(type: string): Entry | undefined {
-    for (const uuid of this.byType.get(type) ?? []) return this.objects.get(uuid);
+  /**
+   * A singleton by its fq_name (issue 7 item 2): another object of the type, whoever created it and
+   * whenever, must not stand in for it (a second global-system-config once set the node's ASN).
+   */
+  private singleton(type: string, name: string): Entry | undefined {
+    for (const uuid of this.byType.get(type) ?? []) {
+      const e = this.objects.get(uuid);
+      if (e !== undefined && e.fq.length === 1 && e.fq[0] === name) return e;
+    }
     return undefined;
   }
 
