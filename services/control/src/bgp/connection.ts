@@ -1,5 +1,14 @@
 import net from 'node:net';
-import { BgpSession, type Clock, type FsmConfig, type SessionEvents, type SessionIo } from '@skein/bgp';
+import {
+  BgpSession,
+  CeaseSubcode,
+  cease,
+  encodeNotification,
+  type Clock,
+  type FsmConfig,
+  type SessionEvents,
+  type SessionIo,
+} from '@skein/bgp';
 
 export interface ConnectTarget {
   host: string;
@@ -19,6 +28,8 @@ const CLOSE_GRACE_MS = 500;
 export class BgpConnection implements SessionIo {
   readonly session: BgpSession;
   private socket: net.Socket | undefined;
+  /** Its handling threw once: the session is not trusted with input (bytes, timers) again. */
+  private faulted = false;
 
   constructor(
     readonly initiatedBy: 'local' | 'remote',
@@ -28,7 +39,13 @@ export class BgpConnection implements SessionIo {
     clock: Clock,
     private readonly onFault: (err: unknown) => void,
   ) {
-    this.session = new BgpSession(config, this, clock, events);
+    // Session timers fire outside any socket callback: they get the same last-resort guard as input.
+    const guarded: Clock = {
+      now: () => clock.now(),
+      setTimer: (ms, fn) => clock.setTimer(ms, () => this.guard(fn)),
+      clearTimer: (h) => clock.clearTimer(h),
+    };
+    this.session = new BgpSession(config, this, guarded, events);
   }
 
   get state() {
@@ -84,13 +101,32 @@ export class BgpConnection implements SessionIo {
     setTimeout(() => s.destroy(), CLOSE_GRACE_MS).unref();
   }
 
-  /** Runs session input so that a bug in a callback resets this connection instead of the process. */
+  /**
+   * Runs session input so that a bug in it or a callback ends this connection alone (issue 7 item 1): the
+   * peer gets Cease / Out of Resources where the socket still takes bytes, `onFault` lets the neighbour
+   * forget the session, and the process and every other session go on.
+   */
   guard(fn: () => void): void {
+    if (this.faulted) return;
     try {
       fn();
     } catch (err) {
+      this.fault(err);
+    }
+  }
+
+  private fault(err: unknown): void {
+    this.faulted = true;
+    const s = this.socket;
+    this.socket = undefined;
+    if (s !== undefined && !s.destroyed) {
+      s.end(encodeNotification(cease(CeaseSubcode.OutOfResources)));
+      setTimeout(() => s.destroy(), CLOSE_GRACE_MS).unref();
+    }
+    try {
       this.onFault(err);
-      this.dropSocket();
+    } catch {
+      // The neighbour's clean-up failed as well; this connection stays dead either way.
     }
   }
 

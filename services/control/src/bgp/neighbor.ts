@@ -338,9 +338,27 @@ export class Neighbor {
         routeRefresh: (m) => this.onRouteRefresh(conn, m),
       },
       this.host.clock,
-      (err) => this.host.log('warn', 'BGP connection fault', { peer: this.name, err: String(err) }),
+      (err) => this.onFault(conn, err),
     );
     return conn;
+  }
+
+  /** A throw while handling `conn` (its socket is already closed): forget it, as if the peer had hung up. */
+  private onFault(conn: BgpConnection, err: unknown): void {
+    this.host.log('warn', 'BGP session fault: connection closed', {
+      peer: this.name,
+      err: err instanceof Error ? (err.stack ?? err.message) : String(err),
+    });
+    if (conn === this.in) {
+      this.retire(conn);
+      this.in = undefined;
+    }
+    if (conn === this.out) {
+      this.retire(conn);
+      this.out = undefined;
+    }
+    if (conn === this.live) this.sessionDown('connection-closed');
+    if (!this.stopped) this.scheduleStart();
   }
 
   private onStateChange(conn: BgpConnection, t: Transition): void {

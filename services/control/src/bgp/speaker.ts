@@ -83,7 +83,13 @@ export class BgpSpeaker {
     const from = plainAddress(socket.remoteAddress);
     for (const n of this.neighbors.values()) {
       if (n.cfg.address === from) {
-        n.accept(socket);
+        try {
+          n.accept(socket);
+        } catch (err) {
+          // Last resort: a fault taking the connection ends it, not the listener or the process.
+          this.host.log('warn', 'BGP connection fault on accept', { from, err: String(err) });
+          socket.destroy();
+        }
         return;
       }
     }
