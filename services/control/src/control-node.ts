@@ -44,7 +44,7 @@ export interface ControlNodeOptions {
      * Prefix limit of every session family with no `prefix_limit` of its own; `maximum` 0 = none. Default
      * DEFAULT_BGP_PREFIX_LIMIT (docs/control-node.md says why).
      */
-    defaultPrefixLimit?: { maximum: number; idleTimeout?: number };
+    defaultPrefixLimit?: { maximum?: number; idleTimeout?: number };
   };
   xmpp: Endpoint & {
     /** Refuse agents whose name is no virtual-router (`not-authorized`); default true. */
@@ -111,11 +111,11 @@ export class ControlNode implements NeighborHost, XmppServerHost {
     this.requireVirtualRouter = opts.xmpp.requireVirtualRouter ?? true;
     this.connectRetryTime = opts.bgp.connectRetryTime ?? 30;
     this.localAddress = opts.bgp.localAddress ?? (isSpecific(opts.bgp.host) ? opts.bgp.host : undefined);
-    const limit = opts.bgp.defaultPrefixLimit ?? DEFAULT_BGP_PREFIX_LIMIT;
-    this.defaultPrefixLimit =
-      limit.maximum > 0
-        ? { maximum: limit.maximum, idleTimeout: limit.idleTimeout ?? DEFAULT_BGP_PREFIX_LIMIT.idleTimeout }
-        : undefined;
+    const limit = { ...DEFAULT_BGP_PREFIX_LIMIT };
+    const given = opts.bgp.defaultPrefixLimit;
+    if (given?.maximum !== undefined) limit.maximum = given.maximum;
+    if (given?.idleTimeout !== undefined) limit.idleTimeout = given.idleTimeout;
+    this.defaultPrefixLimit = limit.maximum > 0 ? limit : undefined;
     const sink: RouteEventSink | undefined =
       opts.routeEvents ??
       (opts.kafka

@@ -1,7 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { PgPositionStore, PgTailEventLog, Relay } from '@skein/bus';
-import { startControlNode } from '@skein/control';
+import { DEFAULT_CONTROL_READ_HOST, apiAdmins, startControlNode } from '@skein/control';
 import { Db } from '@skein/store';
 import { API_MIGRATIONS, startApiServer, startGrpcServer } from '@skein/api';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
@@ -12,7 +12,20 @@ export interface AllInOneOptions {
   apiPort: number;
   grpcPort: number;
   /** The control node's listeners; undefined runs the config API alone (`skein api`). */
-  control?: { name: string; bgpPort: number; xmppPort: number; introspectPort: number; grpcPort: number };
+  control?: {
+    name: string;
+    bgpPort: number;
+    xmppPort: number;
+    introspectPort: number;
+    grpcPort: number;
+    /** Introspect and gRPC Routes hosts: loopback unless given; elsewhere they need an API admin token. */
+    introspectHost?: string;
+    grpcHost?: string;
+    /** Require that token on loopback too (other users of this host); default: only off loopback. */
+    requireAuth?: boolean;
+    /** Prefix limit of BGP sessions that configure none (maximum 0: none). */
+    bgpPrefixLimit?: { maximum?: number; idleTimeout?: number };
+  };
   databaseUrl?: string;
   kafkaBrokers?: string[];
 }
@@ -63,22 +76,26 @@ export async function startAllInOne(o: AllInOneOptions, log = pino({ name: 'skei
     endpoints.grpc = `${o.host}:${grpc.port}`;
     if (o.control) {
       const kafka = o.kafkaBrokers?.length ? new Kafka({ clientId: 'skein-control', brokers: o.kafkaBrokers, logLevel: logLevel.NOTHING }) : undefined;
+      const introspectHost = o.control.introspectHost ?? DEFAULT_CONTROL_READ_HOST;
+      const grpcHost = o.control.grpcHost ?? DEFAULT_CONTROL_READ_HOST;
       const control = await startControlNode({
         events,
         positions: new PgPositionStore(db),
         name: o.control.name,
-        bgp: { host: o.host, port: o.control.bgpPort },
+        bgp: { host: o.host, port: o.control.bgpPort, defaultPrefixLimit: o.control.bgpPrefixLimit },
         xmpp: { host: o.host, port: o.control.xmppPort },
-        introspect: { host: o.host, port: o.control.introspectPort },
-        grpc: { host: o.host, port: o.control.grpcPort },
+        introspect: { host: introspectHost, port: o.control.introspectPort, requireAuth: o.control.requireAuth },
+        grpc: { host: grpcHost, port: o.control.grpcPort, requireAuth: o.control.requireAuth },
+        // Off loopback, introspect and Routes answer the API's admins only (issue 7 item 9).
+        authorize: apiAdmins(api.auth),
         kafka,
         logger: log,
       });
       stops.push(() => control.close());
       endpoints.bgp = `${o.host}:${control.ports.bgp} (control node ${o.control.name})`;
       endpoints.xmpp = `${o.host}:${control.ports.xmpp}`;
-      endpoints.introspect = `http://${o.host}:${control.ports.introspect}`;
-      endpoints.routes = `${o.host}:${control.ports.grpc} (gRPC skein.control.v1.Routes)`;
+      endpoints.introspect = `http://${introspectHost}:${control.ports.introspect}`;
+      endpoints.routes = `${grpcHost}:${control.ports.grpc} (gRPC skein.control.v1.Routes)`;
     }
     endpoints.store = embedded ? `embedded PGlite in ${o.dataDir}` : url.replace(/:[^:@/]+@/, ':***@');
     return { endpoints, stop };

@@ -12,6 +12,23 @@ const port = (v: string) => {
   return n;
 };
 
+const count = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number >= 0');
+  return n;
+};
+
+/** A count from the environment, or undefined; a bad value ends the command like a bad flag. */
+function envCount(name: string): number | undefined {
+  const v = process.env[name];
+  if (v === undefined || v === '') return undefined;
+  try {
+    return count(v);
+  } catch {
+    fail(new Error(`${name}=${v}: expected a whole number >= 0`));
+  }
+}
+
 function fail(e: unknown, flags: Record<string, string> = {}): never {
   process.stderr.write(`skein: ${describeStartupError(e, flags)}\n`);
   process.exit(1);
@@ -38,6 +55,14 @@ async function serve(title: string, o: AllInOneOptions, flags: Record<string, st
   process.once('SIGTERM', shutdown);
 }
 
+/** The default BGP prefix limit from flags, else the environment; what neither sets is the control node's. */
+function prefixLimit(maximum: number | undefined, idle: number | undefined) {
+  return {
+    maximum: maximum ?? envCount('SKEIN_BGP_PREFIX_LIMIT'),
+    idleTimeout: idle ?? envCount('SKEIN_BGP_PREFIX_LIMIT_IDLE_TIMEOUT'),
+  };
+}
+
 const program = new Command();
 program.name('skein').description('Skein SDN control plane').showHelpAfterError();
 
@@ -52,6 +77,32 @@ program
   .option('--xmpp-port <n>', 'control node XMPP port (vRouter agents)', port, 5269)
   .option('--introspect-port <n>', 'control node introspect port', port, 8083)
   .option('--control-grpc-port <n>', 'control node gRPC Routes port (skein.control.v1.Routes)', port, 8084)
+  .option(
+    '--introspect-host <addr>',
+    'introspect listen address; off loopback it needs an API admin token (env SKEIN_INTROSPECT_HOST)',
+    process.env.SKEIN_INTROSPECT_HOST || '127.0.0.1',
+  )
+  .option(
+    '--control-grpc-host <addr>',
+    'gRPC Routes listen address; off loopback it needs an API admin token (env SKEIN_CONTROL_GRPC_HOST)',
+    process.env.SKEIN_CONTROL_GRPC_HOST || '127.0.0.1',
+  )
+  .option(
+    '--control-require-auth',
+    'introspect and gRPC Routes need an API admin token on loopback too (env SKEIN_CONTROL_REQUIRE_AUTH=1)',
+    process.env.SKEIN_CONTROL_REQUIRE_AUTH === '1' || undefined,
+  )
+  .option(
+    '--bgp-prefix-limit <n>',
+    'prefixes per family a BGP peer may send when its session sets no prefix_limit; 0 = no limit ' +
+      '(default 1000000, env SKEIN_BGP_PREFIX_LIMIT)',
+    count,
+  )
+  .option(
+    '--bgp-prefix-limit-idle <s>',
+    'seconds such a peer stays down after exceeding it (default 300, env SKEIN_BGP_PREFIX_LIMIT_IDLE_TIMEOUT)',
+    count,
+  )
   .option(
     '--control-node-name <name>',
     'the own bgp-router name (CONTROL_NODE_NAME)',
@@ -71,6 +122,10 @@ program
           xmppPort: o.xmppPort,
           introspectPort: o.introspectPort,
           grpcPort: o.controlGrpcPort,
+          introspectHost: o.introspectHost,
+          grpcHost: o.controlGrpcHost,
+          requireAuth: o.controlRequireAuth,
+          bgpPrefixLimit: prefixLimit(o.bgpPrefixLimit, o.bgpPrefixLimitIdle),
         },
         databaseUrl: process.env.DATABASE_URL || undefined,
         kafkaBrokers: kafkaBrokers(),
