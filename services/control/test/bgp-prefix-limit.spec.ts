@@ -1,4 +1,5 @@
 import { ManualClock, type BgpMessage, type NotificationMessage } from '@skein/bgp';
+import { GobgpPeer } from '@skein/testing';
 import { FakePeer } from './fake-peer';
 import { Lab, never, soon, type Vn } from './harness';
 
@@ -154,5 +155,100 @@ describe('BGP prefix limit (issue 7 item 7)', () => {
     const n = (await d.waitFor((m) => m.type === 'notification')) as NotificationMessage;
     expect([n.code, n.subcode, n.data.readUInt32BE(3)]).toEqual([6, 1, 5]);
     await soon(async () => (await routesOf('defaulted')).length === 0 || undefined, 'withdrawn');
+  });
+});
+
+describe('BGP prefix limit against gobgpd (the node dials)', () => {
+  let lab: Lab;
+  let gobgp: GobgpPeer;
+  let blue: Vn;
+
+  const neighbor = () => lab.introspect('/neighbors/gobgp');
+  const routes = async (): Promise<number> =>
+    (await lab.introspect('/routes?table=bgp.l3vpn.0&peer=gobgp')).routes.length;
+  const add = (i: number) =>
+    gobgp.addVpnv4({
+      prefix: `10.77.0.${i}/32`,
+      rd: '127.0.0.2:1',
+      rts: [blue.rt],
+      label: 100 + i,
+      nextHop: '127.0.0.2',
+    });
+
+  beforeAll(async () => {
+    gobgp = await GobgpPeer.start({
+      address: '127.0.0.2',
+      as: 64512,
+      neighbors: [{ address: '127.0.0.1', as: 64512, passive: true, families: ['l3vpn-ipv4-unicast'] }],
+    });
+    // connectRetryTime 1 s (the Lab's): without the idle timeout the node would dial again within a second.
+    lab = await Lab.start({
+      router: { autonomous_system: 64512, identifier: '198.51.100.254', address: '127.0.0.1', hold_time: 9 },
+    });
+    blue = await lab.createVn('blue');
+    await lab.createRouter(
+      'gobgp',
+      {
+        router_type: 'router',
+        autonomous_system: 64512,
+        identifier: '127.0.0.2',
+        address: '127.0.0.2',
+        port: gobgp.port,
+        address_families: { family: ['inet-vpn'] },
+      },
+      [
+        {
+          uuid: lab.ownRouterUuid!,
+          attr: {
+            session: [
+              {
+                attributes: [
+                  {
+                    family_attributes: [
+                      { address_family: 'inet-vpn', prefix_limit: { maximum: 2, idle_timeout: 3600 } },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        },
+      ],
+    );
+    await lab.sync();
+    await soon(
+      async () => (await neighbor()).state === 'Established' || undefined,
+      'gobgp Established',
+      10_000,
+    );
+  });
+  afterAll(async () => {
+    await lab?.close();
+    await gobgp?.stop();
+  });
+
+  it('gobgpd sending maximum+1 routes gets Cease 6/1, loses its routes, and is not dialled again', async () => {
+    await add(1);
+    await add(2);
+    await soon(async () => (await routes()) === 2 || undefined, 'two routes from gobgp');
+    await add(3);
+    await soon(async () => (await neighbor()).state !== 'Established' || undefined, 'session closed', 10_000);
+    const n = await neighbor();
+    expect(n.last_notification_out).toMatch(/^6\/1 /);
+    expect(n.close_reason).toMatch(/more than 2 inet-vpn prefixes/);
+    expect(Date.parse(n.idle_until) - Date.now()).toBeGreaterThan(3_500_000);
+    expect(await routes()).toBe(0);
+    // gobgpd saw the NOTIFICATION and is down too.
+    await soon(
+      async () => (await gobgp.neighborState('127.0.0.1')) !== 'established' || undefined,
+      'gobgp down',
+    );
+    const received = (await gobgp.neighbor('127.0.0.1')).state?.messages?.received;
+    expect(Number(received?.notification ?? 0)).toBeGreaterThanOrEqual(1);
+    // Three connect-retry periods pass without a new session.
+    expect(await never(async () => (await gobgp.neighborState('127.0.0.1')) === 'established', 3000)).toBe(
+      true,
+    );
+    expect((await neighbor()).state).not.toBe('Established');
   });
 });
