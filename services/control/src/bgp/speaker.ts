@@ -57,11 +57,25 @@ export class BgpSpeaker {
   /** Rib output for BGP peers. */
   send(changes: readonly PeerChange[]): void {
     const encoded: EncodedBatches = new Map();
-    for (const c of changes) this.neighbors.get(c.peer)?.sendBatches(c.batches, encoded);
+    for (const c of changes) this.each(c.peer, (n) => n.sendBatches(c.batches, encoded));
   }
 
   endOfRib(peer: string): void {
-    this.neighbors.get(peer)?.sendEndOfRib();
+    this.each(peer, (n) => n.sendEndOfRib());
+  }
+
+  /** Output for one neighbour; a fault there is logged and spares the others (and the flush). */
+  private each(peer: string, fn: (n: Neighbor) => void): void {
+    const n = this.neighbors.get(peer);
+    if (n === undefined) return;
+    try {
+      fn(n);
+    } catch (err) {
+      this.host.log('warn', 'BGP output fault', {
+        peer,
+        err: err instanceof Error ? err.stack : String(err),
+      });
+    }
   }
 
   /** Every session down with `notification` and every neighbour forgotten (the Rib is being replaced). */
