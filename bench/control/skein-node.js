@@ -21,7 +21,8 @@ async function main() {
   const cn = await startControlNode({
     events,
     name: opt('name', 'cn1'),
-    bgp: { ...endpoint(opt('bgp', '127.0.0.1:0')), connectRetryTime: 1 },
+    // No default prefix limit: `run.js --routes` may feed more than its 1,000,000 per peer and family.
+    bgp: { ...endpoint(opt('bgp', '127.0.0.1:0')), connectRetryTime: 1, defaultPrefixLimit: { maximum: 0 } },
     xmpp: endpoint(opt('xmpp', '127.0.0.1:0')),
     introspect: endpoint(opt('introspect', '127.0.0.1:0')),
     logger: { info: () => undefined, warn },
