@@ -181,22 +181,19 @@ export class IntrospectServer {
   private route(req: http.IncomingMessage): unknown {
     if (req.method !== 'GET') throw new HttpError(405, 'only GET is served');
     let url: URL;
+    let parts: string[];
     let name: string | undefined;
     try {
       url = new URL(req.url ?? '/', 'http://introspect');
-      const parts = url.pathname.split('/').filter((p) => p !== '');
-      const handler = ROUTES.get(parts[0] ?? '');
-      if (handler === undefined || parts.length > 2) throw new HttpError(404, `no endpoint ${url.pathname}`);
+      parts = url.pathname.split('/').filter((p) => p !== '');
       name = parts[1] === undefined ? undefined : decodeURIComponent(parts[1]);
-      return handler(this.node, url.searchParams, name);
-    } catch (err) {
-      if (
-        err instanceof URIError ||
-        (err instanceof TypeError && (err as { code?: string }).code === 'ERR_INVALID_URL')
-      )
-        throw new HttpError(400, 'malformed URL');
-      throw err;
+    } catch {
+      // `new URL` on a path like `//[` and decodeURIComponent on a broken escape: the client's mistake.
+      throw new HttpError(400, 'malformed URL');
     }
+    const handler = ROUTES.get(parts[0] ?? '');
+    if (handler === undefined || parts.length > 2) throw new HttpError(404, `no endpoint ${url.pathname}`);
+    return handler(this.node, url.searchParams, name);
   }
 
   private reply(res: http.ServerResponse, status: number, body: unknown): void {
