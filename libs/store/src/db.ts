@@ -24,6 +24,13 @@ export interface DbOptions {
   applicationName?: string;
   /** pg pipelining (default on); PGlite's socket serves one request at a time, so it turns it off. */
   pipeline?: boolean;
+  /**
+   * Named prepared statements (default on). Off for PGlite: its socket server multiplexes every connection
+   * onto one backend session, so statements a closed connection prepared outlive it and the next connection's
+   * first Parse of the same name fails with "prepared statement … already exists" (pg-pool drops a
+   * connection after any failed `pool.query`, so one bad request poisoned the store until restart).
+   */
+  namedStatements?: boolean;
 }
 
 /**
@@ -33,9 +40,14 @@ export interface DbOptions {
  */
 const MAX_PREPARED = 2000;
 const names = new Map<string, string>();
-function prepared(text: string, values?: unknown[]): { name?: string; text: string; values?: any[] } {
+function prepared(
+  text: string,
+  values: unknown[] | undefined,
+  named: boolean,
+): { name?: string; text: string; values?: any[] } {
   // Parameterless texts may hold several statements (DDL, maintenance), which only the simple protocol runs.
   if (!values?.length) return { text };
+  if (!named) return { text, values: values as any[] };
   let name = names.get(text);
   if (!name && names.size < MAX_PREPARED) {
     name = `sk${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
@@ -55,6 +67,7 @@ export class Db {
     /** The pg pool behind it, for a reader that must share its connections (PGlite serves one). */
     readonly pool: Pool,
     private readonly pipelined: boolean,
+    private readonly named: boolean,
   ) {}
 
   static async open(opts: DbOptions): Promise<Db> {
@@ -72,11 +85,11 @@ export class Db {
     await ds.initialize();
     await ds.runMigrations();
     const pool = (ds.driver as any).master as Pool;
-    return new Db(ds, pool, opts.pipeline !== false);
+    return new Db(ds, pool, opts.pipeline !== false, opts.namedStatements !== false);
   }
 
   query<R = any>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }> {
-    return this.pool.query(prepared(text, values)) as any;
+    return this.pool.query(prepared(text, values, this.named)) as any;
   }
 
   /**
@@ -101,7 +114,7 @@ export class Db {
           stream.uncork();
         });
       }
-      return client.query(prepared(text, values)) as Promise<R>;
+      return client.query(prepared(text, values, this.named)) as Promise<R>;
     };
     let began: Promise<unknown> | undefined;
     let finished = false;

@@ -1,0 +1,119 @@
+/**
+ * One process per data dir (issue 7 item 5), run as an operator would: the built `skein` binary. A second
+ * all-in-one or a `store rebuild` on a live dir is refused with one line and leaves the first serving with its
+ * writes; after a SIGKILL of the first, the next one starts.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const BIN = resolve(__dirname, '../../../bin/skein.js');
+const BUILT = resolve(__dirname, '../dist/main.js');
+const ZERO_PORTS = [
+  '--api-port',
+  '0',
+  '--grpc-port',
+  '0',
+  '--bgp-port',
+  '0',
+  '--xmpp-port',
+  '0',
+  '--introspect-port',
+  '0',
+  '--control-grpc-port',
+  '0',
+];
+
+interface Run {
+  proc: ChildProcess;
+  out: () => string;
+  err: () => string;
+  exited: Promise<number | null>;
+}
+
+function run(args: string[]): Run {
+  if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run \`npm run build\` first (npm test does)`);
+  const proc = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, DATABASE_URL: '', KAFKA_BROKERS: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (err += d));
+  const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
+  return { proc, out: () => out, err: () => err, exited };
+}
+
+async function apiUrl(r: Run): Promise<string> {
+  const end = Date.now() + 60_000;
+  for (;;) {
+    const m = /api\s+(http:\/\/\S+)/.exec(r.out());
+    if (m) return m[1];
+    if (Date.now() > end || r.proc.exitCode !== null)
+      throw new Error(`no api line; stdout: ${r.out()} stderr: ${r.err()}`);
+    await new Promise((x) => setTimeout(x, 100));
+  }
+}
+
+const vn = (name: string) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ 'virtual-network': { fq_name: ['default-domain', 'default-project', name] } }),
+});
+const exists = async (api: string, name: string) =>
+  (
+    await fetch(`${api}/fqname-to-id`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'virtual-network', fq_name: ['default-domain', 'default-project', name] }),
+    })
+  ).status;
+
+describe('data dir lock', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'skein-lock-'));
+  const refused = new RegExp(
+    `^skein: data dir ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is in use by another skein process \\(pid \\d+ on [^)]+\\); `,
+  );
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses a second all-in-one and a store rebuild on a live dir; the first keeps serving; after SIGKILL a new one starts', async () => {
+    const first = run(['all-in-one', '--data-dir', dir, ...ZERO_PORTS]);
+    try {
+      const api = await apiUrl(first);
+      expect((await fetch(`${api}/virtual-networks`, vn('before'))).status).toBe(200);
+
+      const second = run(['all-in-one', '--data-dir', dir, ...ZERO_PORTS]);
+      expect(await second.exited).toBe(1);
+      const lines = second.err().trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(refused);
+      expect(lines[0]).toContain(`pid ${first.proc.pid} `);
+
+      const rebuild = run(['store', 'rebuild', '--data-dir', dir]);
+      expect(await rebuild.exited).toBe(2);
+      expect(rebuild.err().trim().split('\n').pop()).toMatch(refused);
+
+      // The first is untouched: still serving, earlier writes there, new writes accepted.
+      expect(first.proc.exitCode).toBeNull();
+      expect(await exists(api, 'before')).toBe(200);
+      expect((await fetch(`${api}/virtual-networks`, vn('after'))).status).toBe(200);
+    } finally {
+      first.proc.kill('SIGKILL');
+      await first.exited;
+    }
+    // The lock file is still there (SIGKILL runs no exit handler) but its owner is gone.
+    expect(existsSync(join(dir, 'skein.lock'))).toBe(true);
+    const next = run(['all-in-one', '--data-dir', dir, ...ZERO_PORTS]);
+    try {
+      const api = await apiUrl(next);
+      expect(await exists(api, 'before')).toBe(200);
+      expect(await exists(api, 'after')).toBe(200);
+    } finally {
+      next.proc.kill('SIGTERM');
+      await next.exited;
+    }
+    expect(existsSync(join(dir, 'skein.lock'))).toBe(false);
+  }, 120_000);
+});
