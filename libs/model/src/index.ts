@@ -3,3 +3,4 @@ export * from './errors';
 export * from './registry';
 export * from './validate';
 export * from './formats';
+export * from './json-guard';

@@ -116,8 +116,27 @@ function checkConsistency(defs: readonly TypeDef[], cts: Record<string, ComplexT
   if (errors.length) throw new Error(`object model is inconsistent:\n  ${errors.join('\n  ')}`);
 }
 
-const builtTypes: readonly TypeDef[] = deepFreeze(typeDefs.map(withCommon));
-const builtComplexTypes: Readonly<Record<string, ComplexType>> = deepFreeze({ ...declaredComplexTypes });
+/**
+ * `record[key]` only for the record's own keys. Clients name types, fields and ref types (`__proto__`,
+ * `constructor`, `toString` included); a plain index would hand them Object.prototype's members.
+ */
+export function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}
+
+/** A prototype-less copy: a lookup that forgets `own` still finds nothing for `constructor` or `__proto__`. */
+const dict = <T>(r: Record<string, T>): Record<string, T> => Object.assign(Object.create(null), r);
+
+const builtTypes: readonly TypeDef[] = deepFreeze(
+  typeDefs.map(withCommon).map((d) => ({ ...d, props: dict(d.props), refs: dict(d.refs) })),
+);
+const builtComplexTypes: Readonly<Record<string, ComplexType>> = deepFreeze(
+  dict(
+    Object.fromEntries(
+      Object.entries(declaredComplexTypes).map(([n, ct]) => [n, { ...ct, fields: dict(ct.fields) }]),
+    ),
+  ),
+);
 checkConsistency(builtTypes, builtComplexTypes);
 
 const byName = new Map<string, TypeDef>();
@@ -144,7 +163,7 @@ const infos = new Map<string, TypeInfo>();
 for (const def of builtTypes) {
   const children = builtTypes.filter((c) => c.parents.includes(def.name)).map((c) => c.name);
   const backRefSources = builtTypes
-    .filter((s) => s.refs[def.name] && !isSymmetricRef(s.name, def.name))
+    .filter((s) => own(s.refs, def.name) && !isSymmetricRef(s.name, def.name))
     .map((s) => s.name);
   const refTargets = Object.keys(def.refs);
   infos.set(
@@ -193,5 +212,8 @@ export const childTypesOf = (type: string): readonly string[] => infos.get(type)
 export const refTargetsOf = (type: string): readonly string[] => infos.get(type)?.refTargets ?? EMPTY;
 export const backRefSourcesOf = (type: string): readonly string[] => infos.get(type)?.backRefSources ?? EMPTY;
 /** The RefDef of `from` → `to`, if `from` may reference `to`. */
-export const refDef = (from: string, to: string): RefDef | undefined => byName.get(from)?.refs[to];
-export const complexType = (name: string): ComplexType | undefined => builtComplexTypes[name];
+export const refDef = (from: string, to: string): RefDef | undefined => {
+  const def = byName.get(from);
+  return def && own(def.refs, to);
+};
+export const complexType = (name: string): ComplexType | undefined => own(builtComplexTypes, name);

@@ -16,7 +16,8 @@
 import { U64_MAX } from './complex-types/dsl';
 import { invalidField, SkeinError } from './errors';
 import { formats, isIPv4, networkAddress } from './formats';
-import { complexType, getType, refDef } from './registry';
+import { badStringReason } from './json-guard';
+import { complexType, getType, own, refDef } from './registry';
 import type { FieldType } from './schema';
 
 const U64_MAX_EXACT = (1n << 64n) - 1n;
@@ -102,6 +103,8 @@ function check(type: FieldType, value: unknown, path: string): unknown {
   switch (type.kind) {
     case 'string': {
       if (typeof value !== 'string') return fail(path, 'string value expected', value);
+      const bad = badStringReason(value);
+      if (bad) throw invalidField(path, `Invalid value for ${path}: ${bad}`);
       if (type.enum && !type.enum.includes(value)) {
         return fail(path, `value must be one of [${type.enum.join(', ')}]`, value);
       }
@@ -145,7 +148,7 @@ function check(type: FieldType, value: unknown, path: string): unknown {
       }
       const out: Record<string, unknown> = {};
       for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-        const field = ct.fields[key];
+        const field = own(ct.fields, key);
         const p = `${path}.${key}`;
         if (!field) throw unknownField(p);
         if (v === null || v === undefined) continue;
@@ -169,7 +172,8 @@ export function validateValue(type: FieldType, value: unknown, path: string): un
 
 /** Validate one property of an object of type `typeName` (UNKNOWN_FIELD when the type has no such property). */
 export function validateProp(typeName: string, prop: string, value: unknown): unknown {
-  const def = getType(typeName)?.props[prop];
+  const props = getType(typeName)?.props;
+  const def = props && own(props, prop);
   if (!def) throw unknownField(prop);
   return validateValue(def.type, value, prop);
 }

@@ -13,7 +13,7 @@ import { bootstrapDefaults } from './bootstrap';
 import { ConfigService } from './engine/config-service';
 import { checkQuota, HOOKS } from './hooks';
 import { ErrorFilter } from './rest/error.filter';
-import { jsonBody } from './rest/http';
+import { answerClientErrors, jsonBody } from './rest/http';
 import { metricsMiddleware, registerBatcherMetrics } from './rest/observability';
 import { openApiDocument } from './rest/openapi';
 
@@ -72,6 +72,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   app.useGlobalFilters(new ErrorFilter());
   SwaggerModule.setup('docs', app, openApiDocument() as any, { jsonDocumentUrl: 'docs/openapi.json' });
   (app.getHttpAdapter().getInstance() as any).set('etag', false);
+  answerClientErrors(app.getHttpServer());
   await app.listen(o.port, host);
   const addr = app.getHttpServer().address();
   return {

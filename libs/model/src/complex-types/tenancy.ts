@@ -9,7 +9,8 @@ export const DomainLimitsType = complexType('DomainLimitsType', {
   security_group_limit: int(),
 });
 
-const quota = int(); // −1 (or absent) means unlimited
+/** −1 (or absent) means unlimited, 0 and up a limit; below −1 means nothing, so it is a 400 (TF's vnc_quota.py). */
+const quota = int(-1);
 
 /** Per-type limits under a project; keys are TF type names with `_`. */
 export const QuotaType = complexType('QuotaType', {

@@ -1,5 +1,5 @@
 import { jsonClone, jsonEqual } from './names';
-import { badRequest, forbidden, getType, notFound, validateValue } from '@skein/model';
+import { badRequest, forbidden, getType, notFound, own, validateValue } from '@skein/model';
 import { loadObject } from '@skein/store';
 import { accessBits, can, isOwner, noDashes, PERM_W } from '../auth/identity';
 import type { ConfigService } from './config-service';
@@ -52,7 +52,8 @@ export class Actions {
   }
 
   private collectionDef(type: string, field: string) {
-    const pd = getType(type)?.props[field];
+    const props = getType(type)?.props;
+    const pd = props && own(props, field);
     if (!pd?.collection) throw badRequest(`${field} is not a collection property of ${type}`, { field });
     return pd;
   }

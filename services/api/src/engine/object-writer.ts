@@ -5,6 +5,8 @@ import {
   forbidden,
   getType,
   notFound,
+  own,
+  refDef,
   refField,
   SkeinError,
   typeInfo,
@@ -107,7 +109,7 @@ export class ObjectWriter {
         refInputs.push(parseRefField(k, rf.to, rf, v));
         continue;
       }
-      const pd = td.props[k];
+      const pd = own(td.props, k);
       if (!pd) {
         if (k.endsWith('_refs')) throw badRequest(`Unknown reference field ${k} for ${type}`, { field: k }, 'UNKNOWN_FIELD');
         throw badRequest(`Unknown field: ${k}`, { field: k }, 'UNKNOWN_FIELD');
@@ -311,7 +313,7 @@ export class ObjectWriter {
         refInputs.push(parseRefField(k, rf.to, rf, v));
         continue;
       }
-      const pd = td.props[k];
+      const pd = own(td.props, k);
       if (!pd) throw badRequest(`Unknown field: ${k}`, { field: k }, 'UNKNOWN_FIELD');
       const value = v === null ? clone(pd.default) : validateValue(pd.type, v, k);
       const old = cur.props[k];
@@ -463,7 +465,7 @@ export class ObjectWriter {
 
   private isWeakRef(fromType: string, toType: string): boolean {
     if (fromType === toType) return true;
-    const def = getType(fromType)?.refs[toType];
+    const def = refDef(fromType, toType);
     return !!(def?.weak || def?.derived);
   }
 
@@ -483,7 +485,7 @@ export class ObjectWriter {
   ): Promise<boolean> {
     const td = getType(type);
     if (!td) throw badRequest(`Unknown type ${type}`);
-    const def = td.refs[refType];
+    const def = own(td.refs, refType);
     if (!def) throw badRequest(`${type} has no reference to ${refType}`, { field: 'ref-type' });
     const cur = await this.lockOwn(w, type, uuid, opts);
     const who = this.who(w, opts);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { EventLog } from '@skein/events';
-import { badRequest, getType, notFound, SkeinError } from '@skein/model';
+import { badRequest, checkJsonDocument, getType, notFound, SkeinError } from '@skein/model';
 import type { StoredObject } from '@skein/store';
 import { isLoopback, type AuthService } from '../auth/auth.service';
 import { Rbac } from '../auth/rbac';
@@ -61,11 +61,14 @@ function parseJson(text: string, field: string): unknown {
   if (Buffer.byteLength(text) > MAX_REQUEST_SIZE) {
     throw new SkeinError(413, 'PAYLOAD_TOO_LARGE', `${field} of ${Buffer.byteLength(text)} bytes exceeds ${MAX_REQUEST_SIZE}`);
   }
+  let v: unknown;
   try {
-    return JSON.parse(text);
+    v = JSON.parse(text);
   } catch (e: any) {
     throw badRequest(`Malformed JSON in ${field}: ${e.message}`, { field });
   }
+  checkJsonDocument(v, field);
+  return v;
 }
 
 function parseObject(text: string, field: string): Record<string, any> {

@@ -1,6 +1,7 @@
 import { Metadata, status, type StatusObject } from '@grpc/grpc-js';
 import { EventLogOutOfRangeError } from '@skein/events';
 import { SkeinError } from '@skein/model';
+import { dbErrorToSkein } from '../engine/db-errors';
 
 /** Trailer carrying the config-api.md §3.2 code, so clients need not parse messages. */
 export const ERROR_CODE_TRAILER = 'skein-error-code';
@@ -37,7 +38,9 @@ export function grpcError(code: status, details: string, skeinCode: string, trai
 }
 
 /** Any failure as a call status; anything that is not a rule violation stays an opaque INTERNAL. */
-export function toGrpcError(e: unknown, trailers?: Metadata, log: (e: unknown) => void = () => {}): GrpcError {
+export function toGrpcError(e0: unknown, trailers?: Metadata, log: (e: unknown) => void = () => {}): GrpcError {
+  // Database errors the input or a race caused map as REST's do, never quoting the database (issue 7 item 8).
+  const e = dbErrorToSkein(e0) ?? e0;
   if (e instanceof SkeinError) return grpcError(grpcCode(e), e.message, e.code, trailers);
   if (e instanceof EventLogOutOfRangeError) return grpcError(status.OUT_OF_RANGE, e.message, e.code, trailers);
   log(e);

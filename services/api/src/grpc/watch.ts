@@ -6,6 +6,7 @@ import type { AuthService } from '../auth/auth.service';
 import type { Identity } from '../auth/identity';
 import type { ConfigService } from '../engine/config-service';
 import { eventShape } from '../engine/rest-shape';
+import { checkSeq } from '../engine/seq';
 import { headersOf } from './metadata';
 import type { WatchItem, WatchRequest } from './messages';
 import { grpcError, toGrpcError } from './status';
@@ -66,7 +67,7 @@ export class Watches {
         if (signal.aborted) throw new Error('watch ended during its snapshot');
         await send({ snapshot_done_seq: after });
       } else {
-        after = req.from_seq;
+        after = checkSeq(req.from_seq, 'from_seq');
         await checkRange(svc, after);
       }
 

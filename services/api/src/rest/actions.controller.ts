@@ -78,7 +78,7 @@ export class ActionsController {
     if (typeof b !== 'object' || b === null || Array.isArray(b)) throw badRequest('Request body must be a JSON object');
     const type = typeof b.type === 'string' ? b.type.replace(/_/g, '-') : '';
     if (!getType(type)) throw badRequest(`Unknown type ${JSON.stringify(b.type)}`, { field: 'type' });
-    const q: Record<string, unknown> = { ...b };
+    const { type: _type, ...q }: Record<string, unknown> = b;
     for (const k of ['parent_id', 'back_ref_id', 'obj_uuids', 'fields']) if (Array.isArray(q[k])) q[k] = (q[k] as unknown[]).join(',');
     for (const k of ['detail', 'count', 'shared', 'exclude_hrefs']) if (typeof q[k] === 'boolean') q[k] = q[k] ? 'true' : undefined;
     if (q.filters && typeof q.filters === 'object' && !Array.isArray(q.filters)) {

@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { NextFunction, Request, Response } from 'express';
-import { badRequest, collectionName, SkeinError } from '@skein/model';
+import { badRequest, checkJsonDocument, collectionName, SkeinError } from '@skein/model';
 import type { AuthService } from '../auth/auth.service';
 import type { ListParams, ListResult } from '../engine/config-service';
+import { dbErrorToSkein } from '../engine/db-errors';
 import type { RequestContext } from '../engine/write-tx';
 
 export const MAX_REQUEST_SIZE = 1_024_000; // TF's max_request_size
+
+/** Bytes that are not UTF-8 are a 400, not names silently rewritten to U+FFFD. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Reads POST/PUT bodies ourselves: VNC clients expect 415 for a non-JSON type, 413 over the TF limit and a
@@ -44,14 +50,61 @@ export function jsonBody(req: Request, res: Response, next: NextFunction): void 
     if (ctype !== 'application/json' && !ctype.endsWith('+json')) {
       return sendError(req, res, new SkeinError(415, 'UNSUPPORTED_MEDIA_TYPE', `Unsupported content type ${ctype || '(none)'}; use application/json`));
     }
+    let text: string;
     try {
-      (req as any).body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      text = utf8.decode(Buffer.concat(chunks));
+    } catch {
+      return sendError(req, res, badRequest('Request body is not valid UTF-8', { field: 'body' }));
+    }
+    try {
+      (req as any).body = JSON.parse(text);
     } catch (e: any) {
       return sendError(req, res, badRequest(`Malformed JSON: ${e.message}`));
+    }
+    try {
+      checkJsonDocument((req as any).body, 'body');
+    } catch (e) {
+      return sendError(req, res, e);
     }
     next();
   });
   req.on('error', (e) => next(e));
+}
+
+/** Node's default header limit (request line included): a longer URL or header block never reaches Express. */
+const MAX_HEADER_BYTES = 16 * 1024;
+
+const rawReply = (status: number, reason: string, text: string) =>
+  `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`;
+
+/**
+ * Requests Node's parser refuses (a 100 KB URL, oversized headers, garbage) get a status line and a body before
+ * the connection closes. Node's own reply is a bare 431 for both and resets the connection while the client is
+ * still sending, so a client saw ECONNRESET instead of a reason. A request line that fills the limit on its own
+ * is a 414.
+ */
+export function answerClientErrors(server: Server): void {
+  server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    let reply: string;
+    if (err.code === 'HPE_HEADER_OVERFLOW') {
+      const raw = err.rawPacket ?? Buffer.alloc(0);
+      const eol = raw.indexOf('\r\n');
+      const longLine = eol < 0 || eol >= MAX_HEADER_BYTES / 2;
+      reply = longLine
+        ? rawReply(414, 'URI Too Long', `Request URL exceeds ${MAX_HEADER_BYTES} bytes`)
+        : rawReply(431, 'Request Header Fields Too Large', `Request headers exceed ${MAX_HEADER_BYTES} bytes`);
+    } else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      reply = rawReply(408, 'Request Timeout', 'Request not received in time');
+    } else {
+      reply = rawReply(400, 'Bad Request', 'Malformed HTTP request');
+    }
+    // Read and drop what the client is still sending, so closing does not reset the connection under our reply.
+    socket.on('error', () => {});
+    socket.resume();
+    socket.end(reply);
+    setTimeout(() => socket.destroy(), 5_000).unref();
+  });
 }
 
 /** JSON errors when the client prefers application/json (not via * / *), TF's plain text otherwise. */
@@ -61,7 +114,9 @@ export function wantsJson(req: Request): boolean {
   return first === 'application/json';
 }
 
-export function sendError(req: Request, res: Response, e: unknown): void {
+export function sendError(req: Request, res: Response, e0: unknown): void {
+  // Database errors the input or a race caused are 4xx with our words, never the database's (issue 7 item 8).
+  const e = dbErrorToSkein(e0) ?? e0;
   const err =
     e instanceof SkeinError
       ? e

@@ -1,11 +1,12 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { ConfigEvent, EventLog, EventSubscription } from '@skein/events';
-import { badRequest, getType, notFound } from '@skein/model';
+import { EventLogOutOfRangeError, type ConfigEvent, type EventLog, type EventSubscription } from '@skein/events';
+import { badRequest, getType, notFound, SkeinError } from '@skein/model';
 import { compactedBelow } from '@skein/store';
 import type { AuthService } from '../auth/auth.service';
 import type { ConfigService } from '../engine/config-service';
 import { restShape } from '../engine/rest-shape';
+import { checkSeq } from '../engine/seq';
 import { baseUrl } from '../rest/http';
 import { AUTH_SERVICE, CONFIG_SERVICE, EVENT_LOG } from '../rest/tokens';
 
@@ -50,6 +51,8 @@ export class WatchController {
     const visible = (o: any) => readable({ perms2: o.perms2, user_visible: o.id_perms?.user_visible });
     const shape = (t: string, o: any) => restShape(o, { base, fields: fieldsOf.get(t), excludeBackRefs: true, excludeChildren: true });
 
+    // Before the 200 goes out, so a bad resume point is still a 400.
+    const lastId = req.headers['last-event-id'] === undefined ? undefined : checkSeq(req.headers['last-event-id'], 'Last-Event-ID');
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream');
     res.setHeader('Cache-Control', 'no-cache');
@@ -60,10 +63,9 @@ export class WatchController {
     };
 
     let after: number;
-    const lastId = req.headers['last-event-id'];
     // A resume point older than the compacted log cannot be replayed: start over with init instead.
-    if (lastId !== undefined && /^\d+$/.test(String(lastId)) && Number(lastId) + 1 >= (await compactedBelow(this.svc.db))) {
-      after = Number(lastId);
+    if (lastId !== undefined && lastId + 1 >= (await compactedBelow(this.svc.db))) {
+      after = lastId;
     } else {
       const { value, seq } = await this.svc.currentObjects(types);
       const init: Record<string, unknown[]> = {};
@@ -86,7 +88,10 @@ export class WatchController {
       }
     });
     sub.done.catch((err) => {
-      send('stop', { message: String(err?.message ?? err) });
+      // Only our own errors are worth quoting; a database's text is logged, never sent.
+      const known = err instanceof SkeinError || err instanceof EventLogOutOfRangeError;
+      if (!known) (req as any).log?.error?.({ err }, 'watch stream failed');
+      send('stop', { message: known ? err.message : 'watch ended by the server; reconnect' });
       res.end();
       close();
     });
