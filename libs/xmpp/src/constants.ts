@@ -27,6 +27,13 @@ export const MASTER_INSTANCE = 'default-domain:default-project:ip-fabric:__defau
 /** Spec D: larger stanzas are a `policy-violation`. TF itself reads 4 KiB buffers and reassembles. */
 export const MAX_STANZA_BYTES = 4 * 1024 * 1024;
 
+/**
+ * Issue 7: everything before the end of the stream header (XML declaration, whitespace, the header itself).
+ * A real header is a few hundred bytes; without its own bound an unfinished one could grow to the stanza
+ * limit on every open socket.
+ */
+export const MAX_HEADER_BYTES = 16 * 1024;
+
 /** Spec D: at most this many `<item>`/`<retract>` per control-node message. */
 export const MAX_ITEMS_PER_MESSAGE = 256;
 

@@ -76,17 +76,30 @@ describe('stream header', () => {
 
   test('the agent parser accepts the control node header and its id', () => {
     const [ev] = parseAll(encodeControlNodeStreamHeader('agent-a', 'x1'), StreamParser.forAgent());
-    expect(ev).toEqual({ type: 'header', header: expect.objectContaining({ from: CONTROL_NODE_JID, id: 'x1' }) });
+    expect(ev).toEqual({
+      type: 'header',
+      header: expect.objectContaining({ from: CONTROL_NODE_JID, id: 'x1' }),
+    });
   });
 
-  test.each([
-    ['to another host', HEADER.replace(CONTROL_NODE_JID, 'someone@else.example'), 'host-unknown'],
-    ['no to', HEADER.replace(` to='${CONTROL_NODE_JID}'`, ''), 'host-unknown'],
-    ['no from', HEADER.replace(" from='agent-a'", ''), 'invalid-from'],
-    ['wrong stream namespace', HEADER.replace('http://etherx.jabber.org/streams', 'urn:x'), 'invalid-namespace'],
-    ['version 2.0', HEADER.replace("version='1.0' xml:lang", "version='2.0' xml:lang"), 'unsupported-version'],
-    ['another root element', "<?xml version='1.0'?><iq type='set'/>", 'not-well-formed'],
-  ].map(([what, text, cond]) => [what, cond, text]))('header with %s → %s', (_what, condition, header) => {
+  test.each(
+    [
+      ['to another host', HEADER.replace(CONTROL_NODE_JID, 'someone@else.example'), 'host-unknown'],
+      ['no to', HEADER.replace(` to='${CONTROL_NODE_JID}'`, ''), 'host-unknown'],
+      ['no from', HEADER.replace(" from='agent-a'", ''), 'invalid-from'],
+      [
+        'wrong stream namespace',
+        HEADER.replace('http://etherx.jabber.org/streams', 'urn:x'),
+        'invalid-namespace',
+      ],
+      [
+        'version 2.0',
+        HEADER.replace("version='1.0' xml:lang", "version='2.0' xml:lang"),
+        'unsupported-version',
+      ],
+      ['another root element', "<?xml version='1.0'?><iq type='set'/>", 'not-well-formed'],
+    ].map(([what, text, cond]) => [what, cond, text]),
+  )('header with %s → %s', (_what, condition, header) => {
     expect(errorOf(parseAll(header))).toBe(condition);
   });
 
@@ -120,9 +133,12 @@ describe('stanzas and chunking', () => {
     expect(errorOf(feed(bytes, []))).toBeUndefined();
     expect(reference.filter((e) => e.type === 'stanza')).toHaveLength(8);
     fc.assert(
-      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 40 }), (cuts) => {
-        expect(summarize(feed(bytes, cuts))).toEqual(reference);
-      }),
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 40 }),
+        (cuts) => {
+          expect(summarize(feed(bytes, cuts))).toEqual(reference);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -186,25 +202,32 @@ describe('keepalives', () => {
     const p = new StreamParser({ maxStanzaBytes: 1000 });
     p.push(Buffer.from(HEADER));
     let events: StreamEvent[] = [];
-    for (let i = 0; i < 20 && errorOf(events) === undefined; i++) events = p.push(Buffer.from(' '.repeat(100)));
+    for (let i = 0; i < 20 && errorOf(events) === undefined; i++)
+      events = p.push(Buffer.from(' '.repeat(100)));
     expect(errorOf(events)).toBe('policy-violation');
   });
 });
 
 describe('stream-fatal errors', () => {
-  test.each([
-    ['mismatched tags', `${HEADER}<iq type='set'></message>`, 'not-well-formed'],
-    ['unquoted attribute', `${HEADER}<iq type=set/>`, 'not-well-formed'],
-    ['duplicate attribute', `${HEADER}<iq type='a' type='b'/>`, 'not-well-formed'],
-    ['a disallowed control character', `${HEADER}<iq type='set'>\u0001</iq>`, 'not-well-formed'],
-    ['unknown top-level <presence>', `${HEADER}<presence/>`, 'unsupported-stanza-type'],
-    ['unknown top-level <foo>', `${HEADER}<foo><bar/></foo>`, 'unsupported-stanza-type'],
-    ['an undeclared entity', `${HEADER}<iq type='set'>&xxe;</iq>`, 'not-well-formed'],
-    ['a comment', `${HEADER}<!-- hi -->`, 'restricted-xml'],
-    ['a processing instruction', `${HEADER}<?php echo 1 ?>`, 'restricted-xml'],
-    ['XML 1.1', HEADER.replace("version='1.0'?>", "version='1.1'?>"), 'not-well-formed'],
-    ['Latin-1 encoding', HEADER.replace("version='1.0'?>", "version='1.0' encoding='ISO-8859-1'?>"), 'unsupported-encoding'],
-  ].map(([what, text, cond]) => [what, cond, text]))('%s → %s', (_what, condition, text) => {
+  test.each(
+    [
+      ['mismatched tags', `${HEADER}<iq type='set'></message>`, 'not-well-formed'],
+      ['unquoted attribute', `${HEADER}<iq type=set/>`, 'not-well-formed'],
+      ['duplicate attribute', `${HEADER}<iq type='a' type='b'/>`, 'not-well-formed'],
+      ['a disallowed control character', `${HEADER}<iq type='set'>\u0001</iq>`, 'not-well-formed'],
+      ['unknown top-level <presence>', `${HEADER}<presence/>`, 'unsupported-stanza-type'],
+      ['unknown top-level <foo>', `${HEADER}<foo><bar/></foo>`, 'unsupported-stanza-type'],
+      ['an undeclared entity', `${HEADER}<iq type='set'>&xxe;</iq>`, 'not-well-formed'],
+      ['a comment', `${HEADER}<!-- hi -->`, 'restricted-xml'],
+      ['a processing instruction', `${HEADER}<?php echo 1 ?>`, 'restricted-xml'],
+      ['XML 1.1', HEADER.replace("version='1.0'?>", "version='1.1'?>"), 'not-well-formed'],
+      [
+        'Latin-1 encoding',
+        HEADER.replace("version='1.0'?>", "version='1.0' encoding='ISO-8859-1'?>"),
+        'unsupported-encoding',
+      ],
+    ].map(([what, text, cond]) => [what, cond, text]),
+  )('%s → %s', (_what, condition, text) => {
     expect(errorOf(parseAll(text))).toBe(condition);
   });
 
@@ -250,9 +273,13 @@ describe('stanza size limit', () => {
     const limit = 200;
     const fits = iqOf('x'.repeat(limit - overhead));
     const p1 = new StreamParser({ maxStanzaBytes: limit });
-    expect(p1.push(Buffer.from(HEADER + fits)).find((e) => e.type === 'stanza')).toMatchObject({ bytes: limit });
+    expect(p1.push(Buffer.from(HEADER + fits)).find((e) => e.type === 'stanza')).toMatchObject({
+      bytes: limit,
+    });
     const p2 = new StreamParser({ maxStanzaBytes: limit });
-    expect(errorOf(p2.push(Buffer.from(HEADER + iqOf('x'.repeat(limit - overhead + 1)))))).toBe('policy-violation');
+    expect(errorOf(p2.push(Buffer.from(HEADER + iqOf('x'.repeat(limit - overhead + 1)))))).toBe(
+      'policy-violation',
+    );
   });
 
   test('the limit counts UTF-8 bytes, not characters', () => {
@@ -282,5 +309,35 @@ describe('stanza size limit', () => {
     const events = p.push(Buffer.from(HEADER + iqOf(body)));
     expect(errorOf(events)).toBeUndefined();
     expect(events.find((e) => e.type === 'stanza')).toBeDefined();
+  });
+});
+
+describe('stream header limit (issue 7)', () => {
+  test('an endless unfinished header is a policy-violation at 16 KiB and nothing more is kept', () => {
+    const p = StreamParser.forControlNode();
+    let events = p.push(Buffer.from("<?xml version='1.0'?><stream:stream from='"));
+    let sent = 0;
+    const chunk = Buffer.alloc(1024, 'a');
+    while (errorOf(events) === undefined && sent < 1024 * 1024) {
+      events = p.push(chunk);
+      sent += chunk.length;
+      expect(p.buffered).toBeLessThanOrEqual(16 * 1024 + chunk.length);
+    }
+    expect(errorOf(events)).toBe('policy-violation');
+    expect(sent).toBeLessThanOrEqual(16 * 1024 + chunk.length);
+    expect(p.buffered).toBe(0);
+    expect(p.push(chunk)).toEqual([]);
+  });
+
+  test('endless whitespace before the header is bounded too', () => {
+    const p = StreamParser.forControlNode({ maxHeaderBytes: 100 });
+    expect(errorOf(p.push(Buffer.from(' '.repeat(101))))).toBe('policy-violation');
+  });
+
+  test('a header just under the limit passes, and the limit does not apply to stanzas after it', () => {
+    const p = StreamParser.forControlNode({ maxHeaderBytes: HEADER.length });
+    const events = p.push(Buffer.from(HEADER + SUBSCRIBE));
+    expect(errorOf(events)).toBeUndefined();
+    expect(events.map((e) => e.type)).toEqual(['header', 'stanza']);
   });
 });

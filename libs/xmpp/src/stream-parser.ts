@@ -1,5 +1,5 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import { CONTROL_NODE_JID, MAX_STANZA_BYTES, STREAM_NS } from './constants';
+import { CONTROL_NODE_JID, MAX_HEADER_BYTES, MAX_STANZA_BYTES, STREAM_NS } from './constants';
 import { XmppStreamError, type StreamErrorCondition } from './errors';
 import type { XmlElement } from './xml';
 
@@ -32,6 +32,8 @@ export interface StreamParserOptions {
   requireFrom?: boolean;
   /** Default 4 MiB (spec D); larger stanzas are a `policy-violation`. */
   maxStanzaBytes?: number;
+  /** Characters before the stream header is complete; default MAX_HEADER_BYTES, more is a `policy-violation`. */
+  maxHeaderBytes?: number;
   /** Element nesting limit inside a stanza (protects recursive consumers); default 64. */
   maxDepth?: number;
   /** Depth-1 element names accepted; anything else is `unsupported-stanza-type`. */
@@ -97,6 +99,7 @@ export class StreamParser {
     this.opts = {
       requireFrom: options.requireFrom ?? false,
       maxStanzaBytes: options.maxStanzaBytes ?? MAX_STANZA_BYTES,
+      maxHeaderBytes: options.maxHeaderBytes ?? MAX_HEADER_BYTES,
       maxDepth: options.maxDepth ?? 64,
       stanzaNames: options.stanzaNames ?? DEFAULT_STANZA_NAMES,
       ...(options.expectTo !== undefined ? { expectTo: options.expectTo } : {}),
@@ -110,7 +113,9 @@ export class StreamParser {
       }
     });
     this.sax.on('doctype', () => this.fail('restricted-xml', 'DTD not allowed'));
-    this.sax.on('processinginstruction', () => this.fail('restricted-xml', 'processing instruction not allowed'));
+    this.sax.on('processinginstruction', () =>
+      this.fail('restricted-xml', 'processing instruction not allowed'),
+    );
     this.sax.on('comment', () => this.fail('restricted-xml', 'comment not allowed'));
     this.sax.on('opentagstart', (t) => this.onOpenTagStart(t.name));
     this.sax.on('opentag', (t) => this.onOpenTag(t as SaxesTagPlain));
@@ -133,6 +138,11 @@ export class StreamParser {
   /** True once an `error` event was returned. */
   get failed(): boolean {
     return this.dead;
+  }
+
+  /** Characters held for an unfinished header or stanza (what a peer can make this parser keep). */
+  get buffered(): number {
+    return this.window.length;
   }
 
   /** True once `</stream:stream>` was received. */
@@ -187,7 +197,8 @@ export class StreamParser {
       if (!this.stanzaNames.has(name)) this.fail('unsupported-stanza-type', `<${name}> is not a stanza`);
       this.flushKeepalive(this.stanzaStartIndex());
     }
-    if (this.depth > this.opts.maxDepth) this.fail('policy-violation', `elements nested deeper than ${this.opts.maxDepth}`);
+    if (this.depth > this.opts.maxDepth)
+      this.fail('policy-violation', `elements nested deeper than ${this.opts.maxDepth}`);
   }
 
   private onOpenTag(tag: SaxesTagPlain): void {
@@ -247,7 +258,8 @@ export class StreamParser {
     if (attrs['xmlns:stream'] !== STREAM_NS) {
       this.fail('invalid-namespace', `stream namespace must be ${STREAM_NS}`);
     }
-    if (attrs['version'] !== '1.0') this.fail('unsupported-version', `stream version ${attrs['version'] ?? '(none)'}`);
+    if (attrs['version'] !== '1.0')
+      this.fail('unsupported-version', `stream version ${attrs['version'] ?? '(none)'}`);
     const { expectTo, requireFrom } = this.opts;
     if (expectTo !== undefined && attrs['to'] !== expectTo) {
       this.fail('host-unknown', `stream addressed to ${attrs['to'] ?? '(nobody)'}`);
@@ -289,6 +301,13 @@ export class StreamParser {
   }
 
   private afterChunk(): void {
+    if (this.depth === 0 && !this.streamClosed) {
+      // Still no complete header: saxes keeps the open tag's attributes (and whitespace before it) whole.
+      if (this.window.length > this.opts.maxHeaderBytes) {
+        this.fail('policy-violation', `stream header exceeds ${this.opts.maxHeaderBytes} bytes`, false);
+      }
+      return;
+    }
     if (this.streamClosed) {
       // Only whitespace may follow (saxes refuses the rest), and nothing of it is reported.
       this.window = '';
