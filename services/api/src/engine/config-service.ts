@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { backRefSourceForField, badRequest, childTypeForField, conflict, forbidden, getType, notFound, SkeinError, typeNames } from '@skein/model';
+import { backRefSourceForField, badRequest, childTypeForField, forbidden, getType, notFound, typeNames } from '@skein/model';
 import {
   countObjects,
   Db,
@@ -22,6 +22,7 @@ import type { TypeHooks } from '../hooks/types';
 import { checkUuid, isUuid } from './names';
 import { WriteBatcher, type BatcherOptions } from './batcher';
 import { ObjectWriter } from './object-writer';
+import { dbErrorToSkein } from './db-errors';
 import { restShape, type ShapeOptions } from './rest-shape';
 import { WriteTx, type RequestContext } from './write-tx';
 
@@ -67,17 +68,9 @@ function loadOptions(o: ReadOptions): LoadOptions {
   return { backRefs: !o.excludeBackRefs && asked(backRefSourceForField), children: !o.excludeChildren && asked(childTypeForField) };
 }
 
-/** Maps Postgres constraint failures that race past the pre-checks to VNC errors. */
+/** Maps Postgres constraint failures that race past the pre-checks to VNC errors (never quoting the database). */
 function mapDbError(e: any): never {
-  if (e instanceof SkeinError) throw e;
-  if (e?.code === '23505') {
-    if (String(e.constraint).includes('objects_pkey')) throw conflict('UUID_EXISTS', `uuid already exists: ${e.detail ?? ''}`);
-    if (String(e.constraint).includes('objects_fq_unique')) throw conflict('FQ_NAME_EXISTS', 'fq_name already exists');
-    throw conflict('CONFLICT', `Conflict: ${e.detail ?? e.message}`);
-  }
-  if (e?.code === '23503') throw conflict('HAS_BACK_REFS', `Delete when resource still referred: ${e.detail ?? ''}`);
-  if (e?.code === '40001' || e?.code === '40P01') throw conflict('CONFLICT', 'Concurrent change, retry');
-  throw e;
+  throw dbErrorToSkein(e) ?? e;
 }
 
 /**

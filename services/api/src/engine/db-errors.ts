@@ -8,36 +8,44 @@ import { badRequest, conflict, SkeinError } from '@skein/model';
  */
 export function dbErrorToSkein(e: unknown): SkeinError | undefined {
   if (e instanceof SkeinError) return undefined;
-  const pg = e as { code?: unknown; constraint?: unknown } | null;
+  const pg = e as { code?: unknown; constraint?: unknown; detail?: unknown } | null;
   if (typeof pg?.code !== 'string' || !/^[0-9A-Z]{5}$/.test(pg.code)) return undefined;
   const constraint = typeof pg.constraint === 'string' ? pg.constraint : '';
   switch (pg.code) {
-    case '23503': // foreign_key_violation
-      if (constraint === 'objects_parent_uuid_fkey') {
+    case '23503': {
+      // foreign_key_violation. The detail is only read to tell an insert (its target is gone) from a delete (a
+      // row still points at it); it is never sent.
+      const deleting = typeof pg.detail === 'string' && pg.detail.includes('still referenced');
+      const parent = constraint === 'objects_parent_uuid_fkey';
+      if (deleting && parent)
+        return conflict(
+          'HAS_CHILDREN',
+          'Delete when children still present: a child was created while this delete ran',
+        );
+      if (deleting)
+        return conflict(
+          'HAS_BACK_REFS',
+          'Delete when resource still referred: a reference was added while this delete ran',
+        );
+      if (parent)
         return conflict(
           'CONFLICT',
           'The parent object was deleted while this request ran; nothing was written',
           { field: 'parent_uuid' },
         );
-      }
-      if (constraint.startsWith('refs_')) {
-        return conflict(
-          'CONFLICT',
-          'A referenced object was deleted while this request ran; nothing was written',
-          { field: 'refs' },
-        );
-      }
       return conflict(
         'CONFLICT',
-        'An object this request depends on was deleted while it ran; nothing was written',
+        'A referenced object was deleted while this request ran; nothing was written',
+        { field: 'refs' },
       );
+    }
     case '23505': // unique_violation
       if (constraint === 'objects_fq_unique')
-        return conflict('FQ_NAME_EXISTS', 'An object with this fq_name was created while this request ran', {
+        return conflict('FQ_NAME_EXISTS', 'fq_name already exists (created while this request ran)', {
           field: 'fq_name',
         });
       if (constraint === 'objects_pkey')
-        return conflict('UUID_EXISTS', 'An object with this uuid was created while this request ran', {
+        return conflict('UUID_EXISTS', 'uuid already exists (created while this request ran)', {
           field: 'uuid',
         });
       return conflict('CONFLICT', 'A concurrent request wrote the same thing; retry');
