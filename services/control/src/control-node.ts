@@ -10,7 +10,7 @@ import type { ConfigDelta, GlobalSettings, PrefixLimit } from './config/types';
 import { KafkaRouteEventSink, pathRecords, sessionRecord, type RouteEventSink } from './events/route-events';
 import { RouteFeed } from './events/route-feed';
 import { Rib, type RibChanges, type RoutingInstanceDef } from './rib';
-import { XmppServer, type XmppServerHost } from './xmpp/server';
+import { XmppServer, type XmppServerHost, type XmppServerOptions } from './xmpp/server';
 
 export interface Logger {
   info(fields: Record<string, unknown>, msg: string): void;
@@ -46,10 +46,11 @@ export interface ControlNodeOptions {
      */
     defaultPrefixLimit?: { maximum?: number; idleTimeout?: number };
   };
-  xmpp: Endpoint & {
-    /** Refuse agents whose name is no virtual-router (`not-authorized`); default true. */
-    requireVirtualRouter?: boolean;
-  };
+  xmpp: Endpoint &
+    XmppServerOptions & {
+      /** Refuse agents whose name is no virtual-router (`not-authorized`); default true. */
+      requireVirtualRouter?: boolean;
+    };
   /**
    * Read-only ports. Host default 127.0.0.1 whatever BGP and XMPP bind to (issue 7: they list every tenant's
    * routes); `requireAuth` (default: off loopback) makes each request need `authorize`'s approval.
@@ -128,7 +129,7 @@ export class ControlNode implements NeighborHost, XmppServerHost {
     );
     this.ribInstance = this.newRib();
     this.bgp = new BgpSpeaker(this);
-    this.xmpp = new XmppServer(this);
+    this.xmpp = new XmppServer(this, opts.xmpp);
   }
 
   get rib(): Rib {

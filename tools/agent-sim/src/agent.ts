@@ -77,6 +77,11 @@ export interface AgentOptions {
   ramp?: ConnectRamp;
   /** Subscribe to the own virtual-router on /config at every session (see config-channel.ts). */
   config?: boolean;
+  /**
+   * Source address of the XMPP connection. The control node accepts an agent only from its
+   * virtual_router_ip_address; on one host, tests give each agent a 127.x address of its own.
+   */
+  localAddress?: string;
 }
 
 export interface SubscribeOptions {
@@ -159,6 +164,7 @@ export class Agent extends EventEmitter<AgentEvents> {
         ticker: o.ticker ?? new Ticker(Ticker.periodFor(holdTimeMs)),
         counters: this.counters,
         ...(o.ramp ? { ramp: o.ramp } : {}),
+        ...(o.localAddress !== undefined ? { localAddress: o.localAddress } : {}),
       },
       {
         onEstablished: (h) => this.onEstablished(h),

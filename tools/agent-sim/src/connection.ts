@@ -59,6 +59,8 @@ export interface ConnectionOptions {
   ticker: Ticker;
   ramp?: ConnectRamp;
   counters: AgentCounters;
+  /** Source address to connect from. */
+  localAddress?: string;
 }
 
 export interface ConnectionHandler {
@@ -221,7 +223,11 @@ export class Connection implements TickClient {
     this.o.counters.connectAttempts++;
     this.parser = StreamParser.forAgent();
     this.peerHeader = undefined;
-    const sock = net.connect({ host: this.o.host, port: this.o.port });
+    const sock = net.connect({
+      host: this.o.host,
+      port: this.o.port,
+      ...(this.o.localAddress !== undefined ? { localAddress: this.o.localAddress } : {}),
+    });
     this.socket = sock;
     this.setState('connecting');
     sock.setNoDelay(true);

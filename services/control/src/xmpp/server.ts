@@ -20,6 +20,23 @@ export interface XmppServerHost {
   log(level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>): void;
 }
 
+/**
+ * Who may speak for an agent name (issue 7). `always`: only a peer at the name's virtual_router_ip_address;
+ * `except-loopback` (default): the same, but a process on the node's own host is trusted, as it can read
+ * the node's config anyway (all-in-one, tests); `never`: any peer (the pre-issue-7 behaviour).
+ */
+export type VerifyAddress = 'always' | 'except-loopback' | 'never';
+
+export interface XmppServerOptions {
+  verifyAddress?: VerifyAddress;
+  /** Seconds from accept to a complete stream header; default 10. */
+  headerTimeout?: number;
+}
+
+export const DEFAULT_XMPP_HEADER_TIMEOUT = 10;
+
+const isLoopback = (a: string) => a.startsWith('127.') || a === '::1';
+
 /** Graceful-restart helper state of one agent name across its sessions. */
 interface AgentHistory {
   flaps: number;
@@ -41,7 +58,28 @@ export class XmppServer implements AgentSessionHost {
   private readonly open_ = new Set<AgentSession>();
   private readonly history = new Map<string, AgentHistory>();
 
-  constructor(private readonly host: XmppServerHost) {}
+  private readonly verify: VerifyAddress;
+  private readonly headerSeconds: number;
+
+  constructor(
+    private readonly host: XmppServerHost,
+    opts: XmppServerOptions = {},
+  ) {
+    this.verify = opts.verifyAddress ?? 'except-loopback';
+    this.headerSeconds = opts.headerTimeout ?? DEFAULT_XMPP_HEADER_TIMEOUT;
+  }
+
+  /** Sessions not closed yet, established or not (each holds a socket and a parser). */
+  get openCount(): number {
+    return this.open_.size;
+  }
+
+  /** Characters all open sessions' parsers hold for unfinished headers and stanzas. */
+  get buffered(): number {
+    let n = 0;
+    for (const s of this.open_) n += s.buffered;
+    return n;
+  }
 
   async listen(host: string, port: number): Promise<number> {
     const server = net.createServer((socket) => {
@@ -124,14 +162,35 @@ export class XmppServer implements AgentSessionHost {
     return this.host.settings().xmppHoldTime;
   }
 
+  headerTimeout(): number {
+    return this.headerSeconds;
+  }
+
   open(session: AgentSession, header: StreamHeader): StreamErrorCondition | undefined {
     const name = header.from!;
     const vr = this.host.virtualRouterAddress(name);
     if (vr === undefined && this.host.requireVirtualRouter) return 'not-authorized';
+    // Issue 7: the name alone proves nothing; the stream must come from the virtual-router's address.
+    if (vr !== undefined && session.remote !== vr && this.mustVerify(session.remote)) {
+      this.host.log('warn', 'XMPP agent refused: address is not its virtual-router', {
+        agent: name,
+        remote: session.remote,
+        expected: vr,
+      });
+      return 'not-authorized';
+    }
+    const previous = this.sessions.get(name);
+    if (previous !== undefined && previous !== session && !this.mayReplace(previous, session, vr)) {
+      this.host.log('warn', 'XMPP agent refused: the name is already up from another address', {
+        agent: name,
+        remote: session.remote,
+        current: previous.remote,
+      });
+      return 'conflict';
+    }
     session.address = vr ?? session.remote;
     const rib = this.host.rib;
     const h = this.historyOf(name);
-    const previous = this.sessions.get(name);
     // The map names the new stream first, so the old one's close is seen as a replacement.
     this.sessions.set(name, session);
     if (previous !== undefined && previous !== session) {
@@ -241,6 +300,22 @@ export class XmppServer implements AgentSessionHost {
 
   log(level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>): void {
     this.host.log(level, msg, fields);
+  }
+
+  private mustVerify(remote: string): boolean {
+    if (this.verify === 'never') return false;
+    return this.verify === 'always' || !isLoopback(remote);
+  }
+
+  /**
+   * A second stream for a name that is up evicts the first (spec D: an agent that restarted comes back
+   * before its old TCP is seen to die) only when it is at least as much that agent: from the same host, or
+   * from the virtual-router's address when the first is not (a loopback newcomer, trusted for itself, does
+   * not evict a remote agent). Anything else is refused, the first untouched.
+   */
+  private mayReplace(previous: AgentSession, next: AgentSession, vr: string | undefined): boolean {
+    if (this.verify === 'never' || next.remote === previous.remote) return true;
+    return vr !== undefined && next.remote === vr;
   }
 
   private sweep(name: string): void {

@@ -27,6 +27,8 @@ import type { AgentChange } from '../rib';
 export interface AgentSessionHost {
   /** Seconds: `xmpp_hold_time`. */
   holdTime(): number;
+  /** Seconds from accept to a complete stream header (issue 7: a silent socket is not kept for the hold time). */
+  headerTimeout(): number;
   /** The agent's header arrived; the host decides whether it may run (a refusal names the stream error). */
   open(session: AgentSession, header: StreamHeader): StreamErrorCondition | undefined;
   subscribe(session: AgentSession, ri: string, instanceId: number, noRibout: boolean): void;
@@ -110,6 +112,11 @@ export class AgentSession {
     sent_messages: 0,
     blocked: 0,
   };
+  /** The parser's bound on what a peer can make it hold. */
+  get buffered(): number {
+    return this.parser.buffered;
+  }
+
   /** Route output is held back until the socket drains. */
   blocked = false;
   establishedAt: number | undefined;
@@ -132,10 +139,39 @@ export class AgentSession {
   ) {
     this.remote = plainAddress(socket.remoteAddress);
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('data', (chunk: Buffer) => this.guard('input', () => this.receive(chunk)));
     socket.on('error', () => undefined);
-    socket.on('close', () => this.onSocketClosed());
-    this.armHold();
+    socket.on('close', () => this.guard('close', () => this.onSocketClosed()));
+    // Issue 7: from accept to a complete header, not re-armed by keepalives before it.
+    this.holdTimer = setTimeout(
+      () => this.guard('timer', () => this.fail('connection-timeout', 'no stream header in time', 'lost')),
+      this.host.headerTimeout() * 1000,
+    );
+    this.holdTimer.unref();
+  }
+
+  /**
+   * Last resort (issue 7 item 1): whatever handling one agent's input, timers or output throws ends that
+   * session alone, logged; it never reaches the process.
+   */
+  guard(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.host.log('warn', 'XMPP session fault', {
+        agent: this.name || this.remote,
+        what,
+        err: String(err),
+      });
+      const closing = this.state === 'closed';
+      try {
+        this.fail('internal-server-error', 'internal error');
+      } catch (again) {
+        this.host.log('warn', 'XMPP session fault while closing', { agent: this.name, err: String(again) });
+      }
+      // fail() does nothing for a session already closing (the fault came from its close): drop the socket.
+      if (closing) this.socket.destroy();
+    }
   }
 
   get established(): boolean {
@@ -144,6 +180,10 @@ export class AgentSession {
 
   /** Rib output for this agent: route messages of <= 256 items each. */
   sendRoutes(change: AgentChange): void {
+    this.guard('output', () => this.sendRoutesNow(change));
+  }
+
+  private sendRoutesNow(change: AgentChange): void {
     if (this.state !== 'established') return;
     const msgs = encodeRouteMessages({
       agent: this.name,
@@ -159,17 +199,21 @@ export class AgentSession {
       this.counters.blocked++;
       this.host.backpressure(this, true);
       // Past the limit a write has returned false, so 'drain' comes once the queue is empty.
-      this.socket.once('drain', () => {
-        this.blocked = false;
-        if (this.state === 'established') this.host.backpressure(this, false);
-      });
+      this.socket.once('drain', () =>
+        this.guard('drain', () => {
+          this.blocked = false;
+          if (this.state === 'established') this.host.backpressure(this, false);
+        }),
+      );
     }
   }
 
   /** /config push iqs, already encoded. */
   sendConfig(iqs: readonly string[]): void {
     if (this.state !== 'established') return;
-    for (const iq of iqs) this.write(iq);
+    this.guard('output', () => {
+      for (const iq of iqs) this.write(iq);
+    });
   }
 
   /** `0/0/EndOfRib`, once per session, after the first download of every subscribed RI. */
@@ -230,7 +274,6 @@ export class AgentSession {
   }
 
   private awaitHeader(ev: StreamEvent): void {
-    this.armHold();
     switch (ev.type) {
       case 'header': {
         const name = ev.header.from!;
@@ -245,9 +288,13 @@ export class AgentSession {
         this.state = 'established';
         this.counters.open++;
         this.establishedAt = Date.now();
+        this.armHold();
         this.startKeepalives();
         // Spec D: end-of-RIB at the latest 30 s after the stream opened, even if a download is still going.
-        this.eorTimer = setTimeout(() => this.maybeSendEndOfRib(true), 30_000).unref();
+        this.eorTimer = setTimeout(
+          () => this.guard('timer', () => this.maybeSendEndOfRib(true)),
+          30_000,
+        ).unref();
         return;
       }
       case 'error':
@@ -361,7 +408,7 @@ export class AgentSession {
     if (this.holdTimer) clearTimeout(this.holdTimer);
     if (this.state === 'closed') return;
     this.holdTimer = setTimeout(
-      () => this.fail('connection-timeout', 'hold time expired', 'lost'),
+      () => this.guard('timer', () => this.fail('connection-timeout', 'hold time expired', 'lost')),
       this.host.holdTime() * 1000,
     );
     this.holdTimer.unref();
@@ -370,10 +417,14 @@ export class AgentSession {
   /** One space whenever nothing else was written for hold/3 (spec D). */
   private startKeepalives(): void {
     const every = Math.max(100, (this.host.holdTime() * 1000) / 3);
-    this.keepaliveTimer = setInterval(() => {
-      if (!this.wroteSinceTick) this.write(KEEPALIVE);
-      this.wroteSinceTick = false;
-    }, every);
+    this.keepaliveTimer = setInterval(
+      () =>
+        this.guard('timer', () => {
+          if (!this.wroteSinceTick) this.write(KEEPALIVE);
+          this.wroteSinceTick = false;
+        }),
+      every,
+    );
     this.keepaliveTimer.unref();
   }
 
