@@ -2,6 +2,8 @@
 # Starts a throwaway single-node Kafka (KRaft, broker+controller in one JVM) on loopback for tests.
 #
 #   scripts/kafka/start.sh [port]      -> prints "127.0.0.1:<port>" on stdout once the broker answers
+#   scripts/kafka/ctl.sh <port|addr> stop|start|restart
+#                                      -> the same broker, data and port kept (the chaos test restarts it)
 #   scripts/kafka/stop.sh <port|addr>  -> stops it and deletes its data
 #
 # The port is random (free) unless given. Data, config and broker.log live in a fresh temp dir recorded in
@@ -35,11 +37,7 @@ echo "$state" >"$repo/.kafka/run/$port"
 sed -e "s|@PORT@|$port|g" -e "s|@CONTROLLER_PORT@|$cport|g" -e "s|@DATA_DIR@|$state/data|g" \
   "$here/server.properties" >"$state/server.properties"
 
-# Tests favour a fast start (C1 only, small heap); benchmarks set SKEIN_KAFKA_JVM_OPTS for a warmed-up broker.
-read -r -a tuning <<<"${SKEIN_KAFKA_JVM_OPTS:--Xms128m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
-jvm=(java "${tuning[@]}" -XX:+ExitOnOutOfMemoryError
-     -XX:-UsePerfData -Djava.awt.headless=true -Dlog4j.configuration="file:$here/log4j.properties"
-     -cp "$lib/*")
+. "$here/lib.sh"
 
 fail() {
   echo "kafka start failed: $1" >&2
@@ -56,20 +54,7 @@ cluster_id="$(node -e 'console.log(require("crypto").randomBytes(16).toString("b
 "${jvm[@]}" kafka.tools.StorageTool format --cluster-id="$cluster_id" -c "$state/server.properties" \
   >"$state/broker.log" 2>&1 || fail "storage format"
 
-"${jvm[@]}" kafka.Kafka "$state/server.properties" >>"$state/broker.log" 2>&1 </dev/null &
-pid=$!
-echo "$pid" >"$state/broker.pid"
-
-if [ -n "${SKEIN_KAFKA_OWNER_PID:-}" ]; then
-  owner="$SKEIN_KAFKA_OWNER_PID"
-  # The watchdog must not hold our stdout, or whoever reads it would wait for the watchdog to exit.
-  # If the broker ends first, its owner is alive and will run stop.sh; if the owner ends first, nobody
-  # else will clean up.
-  nohup bash -c '
-    while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 2; done
-    if ! kill -0 "$1" 2>/dev/null; then kill -9 "$2" 2>/dev/null; rm -rf "$3"; rm -f "$4"; fi
-  ' watchdog "$owner" "$pid" "$state" "$repo/.kafka/run/$port" >/dev/null 2>&1 </dev/null &
-fi
+launch_broker "$state" "$repo/.kafka/run/$port"
 
 node "$here/wait-ready.js" "127.0.0.1:$port" "$pid" "$timeout_s" >>"$state/broker.log" 2>&1 \
   || fail "broker not ready within ${timeout_s}s"

@@ -7,3 +7,4 @@ export { ensureConfigTopic, messageSeq, readLastSeq, CONFIG_TOPIC_MAX_MESSAGE_BY
 export * from './relay';
 export * from './consumer';
 export { ConfigEventsNotify1763700001000 } from './migrations/1763700001000-config-events-notify';
+export * from './pg/connection-errors';

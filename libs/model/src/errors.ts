@@ -27,6 +27,8 @@ export type ErrorCode =
   | 'VERSION_MISMATCH'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
+  /** 503: the store is unreachable for now (connection lost); retry after Retry-After. */
+  | 'UNAVAILABLE'
   | 'INTERNAL';
 
 export interface ErrorDetails {

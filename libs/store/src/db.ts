@@ -31,6 +31,8 @@ export interface DbOptions {
    * connection after any failed `pool.query`, so one bad request poisoned the store until restart).
    */
   namedStatements?: boolean;
+  /** Told about connection-level failures (the server ended a session); the pool replaces the connection. */
+  onConnectionError?: (e: Error) => void;
 }
 
 /**
@@ -54,6 +56,23 @@ function prepared(
     names.set(text, name);
   }
   return { name, text, values: values as any[] };
+}
+
+const guarded = new WeakSet<object>();
+
+/**
+ * pg-pool listens for errors only on idle clients; a client checked out when the server ends its session
+ * (pg_terminate_backend, a restart: FATAL 57P01) emits 'error' with no listener, which killed the process.
+ * Every client gets a listener the first time it is checked out: the query in flight fails (the caller
+ * answers 503), and pg-pool drops the dead client on release and connects a new one for the next caller.
+ */
+function guardClients(pool: Pool, onError: (e: Error) => void = () => undefined): void {
+  pool.on('error', onError);
+  pool.on('acquire', (client) => {
+    if (guarded.has(client)) return;
+    guarded.add(client);
+    client.on('error', onError);
+  });
 }
 
 /**
@@ -85,6 +104,7 @@ export class Db {
     await ds.initialize();
     await ds.runMigrations();
     const pool = (ds.driver as any).master as Pool;
+    guardClients(pool, opts.onConnectionError);
     return new Db(ds, pool, opts.pipeline !== false, opts.namedStatements !== false);
   }
 

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 
 /**
@@ -61,5 +63,50 @@ export async function createTestDatabase(prefix = 'skein_test'): Promise<TestDat
         await c.end();
       }
     },
+  };
+}
+
+const REPO = resolve(__dirname, '../../..');
+
+function script(name: string, args: string[], env: Record<string, string> = {}): Promise<string> {
+  return new Promise((res, rej) =>
+    execFile(
+      join(REPO, 'scripts/postgres', name),
+      args,
+      { env: { ...process.env, ...env } },
+      (err, stdout, stderr) =>
+        err
+          ? rej(new Error(`scripts/postgres/${name} ${args.join(' ')} failed: ${stderr || err.message}`))
+          : res(stdout.trim()),
+    ),
+  );
+}
+
+/** Stops, starts or restarts the cluster serving `url` (one that scripts/postgres/start.sh made), keeping its data. */
+export async function pgCtl(url: string, action: 'stop' | 'start' | 'restart'): Promise<void> {
+  await script('ctl.sh', [url, action]);
+}
+
+export interface PostgresCluster {
+  /** The admin URL (database `postgres`). */
+  url: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** Stops it and deletes its data. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * A cluster of the test's own (scripts/postgres/start.sh, about a second): for tests that stop Postgres, which
+ * must not stop the run's shared cluster under other test files. A watchdog stops it if this process dies.
+ */
+export async function startPostgresCluster(): Promise<PostgresCluster> {
+  const url = (await script('start.sh', [], { SKEIN_PG_OWNER_PID: String(process.pid) })).split('\n').pop()!;
+  await ensurePostgres(url);
+  return {
+    url,
+    stop: () => pgCtl(url, 'stop'),
+    start: () => pgCtl(url, 'start'),
+    destroy: () => script('stop.sh', [url]).then(() => undefined),
   };
 }

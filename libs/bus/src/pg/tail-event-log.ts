@@ -6,10 +6,12 @@ import {
   type EventLog,
   type EventSubscription,
   type SubscribeOptions,
+  sleep,
   startSubscription,
 } from '@skein/events';
 import { PgEventReader, type RawEvent, type TailCursor } from './event-reader';
 import { PgNotifyListener } from './notify-listener';
+import { isConnectionError } from './connection-errors';
 
 export interface PgTailOptions {
   /** Where config_events lives. Used for the LISTEN connection, and for reads unless `pool` is given. */
@@ -75,9 +77,24 @@ export class PgTailEventLog implements EventLog {
       const unlisten = this.listener.add(bell);
       const cursor: TailCursor = this.reader.cursor(afterSeq);
       let holeWaits = 0;
+      let backoff = 0;
       try {
         while (!signal.aborted) {
-          const { events, full } = await this.reader.read(cursor, max);
+          let read: Awaited<ReturnType<PgEventReader['read']>>;
+          try {
+            read = await this.reader.read(cursor, max);
+            backoff = 0;
+          } catch (err) {
+            // The database went away (restart, terminated backend): wait and read again from the cursor, which
+            // only moves past delivered events, so nothing is skipped or repeated. Other errors end the
+            // subscription as before.
+            if (!isConnectionError(err) || signal.aborted) throw err;
+            this.opts.onError?.(err as Error);
+            backoff = Math.min(backoff ? backoff * 2 : 100, 5000);
+            await sleep(backoff, signal);
+            continue;
+          }
+          const { events, full } = read;
           if (events.length > 0) {
             await onBatch(events);
             delivered(cursor.last);

@@ -1,4 +1,5 @@
 import { Metadata, status, type StatusObject } from '@grpc/grpc-js';
+import { isConnectionError } from '@skein/bus';
 import { EventLogOutOfRangeError } from '@skein/events';
 import { SkeinError } from '@skein/model';
 import { dbErrorToSkein } from '../engine/db-errors';
@@ -27,6 +28,8 @@ export function grpcCode(e: SkeinError): status {
       return status.FAILED_PRECONDITION;
     case 413:
       return status.RESOURCE_EXHAUSTED;
+    case 503:
+      return status.UNAVAILABLE;
     default:
       return status.INTERNAL;
   }
@@ -43,6 +46,8 @@ export function toGrpcError(e0: unknown, trailers?: Metadata, log: (e: unknown) 
   const e = dbErrorToSkein(e0) ?? e0;
   if (e instanceof SkeinError) return grpcError(grpcCode(e), e.message, e.code, trailers);
   if (e instanceof EventLogOutOfRangeError) return grpcError(status.OUT_OF_RANGE, e.message, e.code, trailers);
+  // The database connection failed, not the call: clients retry UNAVAILABLE (issue 7 item 4).
+  if (isConnectionError(e)) return grpcError(status.UNAVAILABLE, 'The config store is unavailable; retry shortly', 'UNAVAILABLE', trailers);
   log(e);
   return grpcError(status.INTERNAL, 'Internal error', 'INTERNAL', trailers);
 }

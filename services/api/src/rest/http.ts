@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { NextFunction, Request, Response } from 'express';
+import { isConnectionError, RETRY_AFTER_SECONDS } from '@skein/bus';
 import { badRequest, checkJsonDocument, collectionName, SkeinError } from '@skein/model';
 import type { AuthService } from '../auth/auth.service';
 import type { ListParams, ListResult } from '../engine/config-service';
@@ -117,12 +118,18 @@ export function wantsJson(req: Request): boolean {
 export function sendError(req: Request, res: Response, e0: unknown): void {
   // Database errors the input or a race caused are 4xx with our words, never the database's (issue 7 item 8).
   const e = dbErrorToSkein(e0) ?? e0;
+  // The database connection failed, not the request: 503 and a retry hint (issue 7 item 4).
+  const unavailable = !(e instanceof SkeinError) && isConnectionError(e);
   const err =
     e instanceof SkeinError
       ? e
-      : new SkeinError(500, 'INTERNAL', 'Internal error');
-  if (!(e instanceof SkeinError)) (req as any).log?.error?.({ err: e }, 'unhandled error');
+      : unavailable
+        ? new SkeinError(503, 'UNAVAILABLE', 'The config store is unavailable; retry shortly')
+        : new SkeinError(500, 'INTERNAL', 'Internal error');
+  if (unavailable) (req as any).log?.warn?.({ err: (e as Error).message }, 'store unavailable');
+  else if (!(e instanceof SkeinError)) (req as any).log?.error?.({ err: e }, 'unhandled error');
   if (res.headersSent) return void res.end();
+  if (unavailable) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
   res.status(err.status);
   if (wantsJson(req)) {
     res.json({ code: err.code, message: err.message, details: err.details });
