@@ -54,7 +54,7 @@ export async function startAllInOne(o: AllInOneOptions, log = pino({ name: 'skei
       url = embedded.url;
       log.info({ dataDir: o.dataDir }, 'embedded Postgres (PGlite) started');
     }
-    const db = await Db.open({ url, migrations: API_MIGRATIONS, poolSize: 16, ...embedded?.dbOptions, applicationName: 'skein-all-in-one' });
+    const db = await Db.open({ url, migrations: API_MIGRATIONS, poolSize: 16, ...embedded?.dbOptions, applicationName: 'skein-all-in-one', onConnectionError: (e) => log.warn({ err: e.message }, 'store connection lost; the pool reconnects') });
     stops.push(() => db.close());
     const events = new PgTailEventLog({ connection: url, pool: embedded ? db.pool : undefined, onError: (e) => log.warn({ err: e.message }, 'event log') });
     stops.push(() => events.close());
