@@ -82,6 +82,8 @@ export interface AgentOptions {
    * virtual_router_ip_address; on one host, tests give each agent a 127.x address of its own.
    */
   localAddress?: string;
+  /** STARTTLS with this client certificate (TF's `xmpp_auth_enable`); PEM contents. */
+  tls?: { cert: string | Buffer; key: string | Buffer; ca: string | Buffer };
 }
 
 export interface SubscribeOptions {
@@ -165,6 +167,7 @@ export class Agent extends EventEmitter<AgentEvents> {
         counters: this.counters,
         ...(o.ramp ? { ramp: o.ramp } : {}),
         ...(o.localAddress !== undefined ? { localAddress: o.localAddress } : {}),
+        ...(o.tls !== undefined ? { tls: o.tls } : {}),
       },
       {
         onEstablished: (h) => this.onEstablished(h),

@@ -1,4 +1,5 @@
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import {
   CONTROL_NODE_JID,
   decodeStanza,
@@ -7,6 +8,7 @@ import {
   KEEPALIVE,
   STREAM_CLOSE,
   StreamParser,
+  TLS_STARTTLS,
   type StreamErrorCondition,
   type Stanza,
   type StreamHeader,
@@ -61,6 +63,11 @@ export interface ConnectionOptions {
   counters: AgentCounters;
   /** Source address to connect from. */
   localAddress?: string;
+  /**
+   * TF's agent with `xmpp_auth_enable`: STARTTLS after the first header, this client certificate, the
+   * control node's certificate checked against `ca` (PEM each).
+   */
+  tls?: { cert: string | Buffer; key: string | Buffer; ca: string | Buffer };
 }
 
 export interface ConnectionHandler {
@@ -231,13 +238,18 @@ export class Connection implements TickClient {
     this.socket = sock;
     this.setState('connecting');
     sock.setNoDelay(true);
-    let error: Error | undefined;
     sock.on('connect', () => {
       if (this.socket !== sock) return;
       this.lastRx = Date.now();
       this.setState('open-sent');
       this.writeRaw(encodeAgentStreamHeader(this.o.name));
     });
+    this.wire(sock);
+  }
+
+  /** Input, drain and close of the current socket (plain, then TLS after STARTTLS). */
+  private wire(sock: net.Socket): void {
+    let error: Error | undefined;
     sock.on('data', (chunk: Buffer) => {
       if (this.socket === sock) this.onData(sock, chunk);
     });
@@ -267,6 +279,7 @@ export class Connection implements TickClient {
       if (this.socket !== sock) return;
       switch (ev.type) {
         case 'header':
+          if (this.o.tls !== undefined && !(sock instanceof tls.TLSSocket)) break; // features follow
           this.onHeader(ev.header);
           break;
         case 'keepalive':
@@ -274,6 +287,13 @@ export class Connection implements TickClient {
           break;
         case 'stanza': {
           this.o.counters.stanzasReceived++;
+          if (this.o.tls !== undefined && !(sock instanceof tls.TLSSocket)) {
+            if (ev.element.name === 'stream:features') this.writeRaw(TLS_STARTTLS);
+            else if (ev.element.name === 'proceed') {
+              this.startTls(sock);
+              return;
+            }
+          }
           const s = decodeStanza(ev.element);
           if (s.kind === 'stream-error') {
             this.o.counters.streamErrorsReceived++;
@@ -295,6 +315,25 @@ export class Connection implements TickClient {
           break;
       }
     }
+  }
+
+  private startTls(raw: net.Socket): void {
+    const t = this.o.tls!;
+    raw.removeAllListeners('data');
+    const secure = tls.connect({
+      socket: raw,
+      cert: t.cert,
+      key: t.key,
+      ca: t.ca,
+      // The control node is known by its CA, not by a host name the agent dialled.
+      checkServerIdentity: () => undefined,
+    });
+    this.socket = secure;
+    this.parser = StreamParser.forAgent();
+    this.wire(secure);
+    secure.on('secureConnect', () => {
+      if (this.socket === secure) this.writeRaw(encodeAgentStreamHeader(this.o.name));
+    });
   }
 
   /** The control node answers with `from` = its JID and `to` = our name (routing.md D). */

@@ -5,6 +5,7 @@ import type { ConfigPush } from '../config-push/push';
 import { closeServer, listen } from '../listener';
 import type { AgentChange, Rib } from '../rib';
 import { AgentSession, type AgentSessionHost, type CloseKind } from './session';
+import { checkTlsOptions, type XmppTlsOptions } from './tls';
 
 export interface XmppServerHost {
   readonly rib: Rib;
@@ -29,8 +30,10 @@ export type VerifyAddress = 'always' | 'except-loopback' | 'never';
 
 export interface XmppServerOptions {
   verifyAddress?: VerifyAddress;
-  /** Seconds from accept to a complete stream header; default 10. */
+  /** Seconds from accept to a complete stream header (over TLS, when on); default 10. */
   headerTimeout?: number;
+  /** TF's `xmpp_auth_enable`: STARTTLS and a client certificate naming the agent, signed by the CA. */
+  tls?: XmppTlsOptions;
 }
 
 export const DEFAULT_XMPP_HEADER_TIMEOUT = 10;
@@ -60,6 +63,7 @@ export class XmppServer implements AgentSessionHost {
 
   private readonly verify: VerifyAddress;
   private readonly headerSeconds: number;
+  private readonly tls: XmppTlsOptions | undefined;
 
   constructor(
     private readonly host: XmppServerHost,
@@ -67,6 +71,8 @@ export class XmppServer implements AgentSessionHost {
   ) {
     this.verify = opts.verifyAddress ?? 'except-loopback';
     this.headerSeconds = opts.headerTimeout ?? DEFAULT_XMPP_HEADER_TIMEOUT;
+    if (opts.tls !== undefined) checkTlsOptions(opts.tls);
+    this.tls = opts.tls;
   }
 
   /** Sessions not closed yet, established or not (each holds a socket and a parser). */
@@ -166,12 +172,16 @@ export class XmppServer implements AgentSessionHost {
     return this.headerSeconds;
   }
 
+  tlsOptions(): XmppTlsOptions | undefined {
+    return this.tls;
+  }
+
   open(session: AgentSession, header: StreamHeader): StreamErrorCondition | undefined {
     const name = header.from!;
     const vr = this.host.virtualRouterAddress(name);
     if (vr === undefined && this.host.requireVirtualRouter) return 'not-authorized';
     // Issue 7: the name alone proves nothing; the stream must come from the virtual-router's address.
-    if (vr !== undefined && session.remote !== vr && this.mustVerify(session.remote)) {
+    if (vr !== undefined && !session.certified && session.remote !== vr && this.mustVerify(session.remote)) {
       this.host.log('warn', 'XMPP agent refused: address is not its virtual-router', {
         agent: name,
         remote: session.remote,
@@ -311,10 +321,13 @@ export class XmppServer implements AgentSessionHost {
    * A second stream for a name that is up evicts the first (spec D: an agent that restarted comes back
    * before its old TCP is seen to die) only when it is at least as much that agent: from the same host, or
    * from the virtual-router's address when the first is not (a loopback newcomer, trusted for itself, does
-   * not evict a remote agent). Anything else is refused, the first untouched.
+   * not evict a remote agent), or over TLS with a certificate naming the agent. Anything else is refused
+   * with `conflict`, the first untouched.
    */
   private mayReplace(previous: AgentSession, next: AgentSession, vr: string | undefined): boolean {
     if (this.verify === 'never' || next.remote === previous.remote) return true;
+    // With TLS the certificate names the agent: the same identity as the first stream's.
+    if (next.certified) return true;
     return vr !== undefined && next.remote === vr;
   }
 

@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type net from 'node:net';
+import tls from 'node:tls';
 import {
   KEEPALIVE,
   PublishAssembler,
   STREAM_CLOSE,
   StreamParser,
+  TLS_FEATURES_REQUIRED,
+  TLS_PROCEED,
   decodeStanza,
   encodeControlNodeStreamHeader,
   encodeEndOfRibMessage,
@@ -22,6 +25,7 @@ import {
 import { isConfigSubscription } from '../config-push/push';
 import { plainAddress } from '../listener';
 import type { AgentChange } from '../rib';
+import { certificateNames, tlsServer, type XmppTlsOptions } from './tls';
 
 /** What a session needs from the server around it. */
 export interface AgentSessionHost {
@@ -29,6 +33,8 @@ export interface AgentSessionHost {
   holdTime(): number;
   /** Seconds from accept to a complete stream header (issue 7: a silent socket is not kept for the hold time). */
   headerTimeout(): number;
+  /** With TLS on (`xmpp_auth_enable`): agents must STARTTLS with a client certificate. */
+  tlsOptions(): XmppTlsOptions | undefined;
   /** The agent's header arrived; the host decides whether it may run (a refusal names the stream error). */
   open(session: AgentSession, header: StreamHeader): StreamErrorCondition | undefined;
   subscribe(session: AgentSession, ri: string, instanceId: number, noRibout: boolean): void;
@@ -80,7 +86,7 @@ export interface AgentCounters {
   blocked: number;
 }
 
-type State = 'await-header' | 'established' | 'closed';
+type State = 'await-header' | 'await-starttls' | 'established' | 'closed';
 
 /**
  * One agent's XMPP stream (routing.md D), one function per state: the header, then stanzas. Routes go to
@@ -124,7 +130,9 @@ export class AgentSession {
   closeReason: string | undefined;
   lastError: StreamErrorCondition | undefined;
 
-  private readonly parser = StreamParser.forControlNode();
+  private parser = StreamParser.forControlNode();
+  /** The stream runs over TLS with a client certificate naming the agent. */
+  certified = false;
   private readonly assembler = new PublishAssembler();
   private holdTimer: NodeJS.Timeout | undefined;
   private keepaliveTimer: NodeJS.Timeout | undefined;
@@ -134,7 +142,7 @@ export class AgentSession {
   private closeKind: CloseKind = 'lost';
 
   constructor(
-    private readonly socket: net.Socket,
+    private socket: net.Socket,
     private readonly host: AgentSessionHost,
   ) {
     this.remote = plainAddress(socket.remoteAddress);
@@ -264,6 +272,7 @@ export class AgentSession {
       if ((this.state as State) === 'closed') return;
       try {
         if (this.state === 'await-header') this.awaitHeader(ev);
+        else if (this.state === 'await-starttls') this.awaitStarttls(ev);
         else this.streaming(ev);
       } catch (err) {
         this.host.log('warn', 'XMPP session fault', { agent: this.name, err: String(err) });
@@ -280,6 +289,24 @@ export class AgentSession {
         this.name = name;
         this.write(encodeControlNodeStreamHeader(name, this.streamId()));
         this.headerSent = true;
+        if (this.host.tlsOptions() !== undefined) {
+          if (!(this.socket instanceof tls.TLSSocket)) {
+            // TF (xmpp_auth_enable): the first stream only negotiates TLS; the agent is not up yet.
+            this.write(TLS_FEATURES_REQUIRED);
+            this.state = 'await-starttls';
+            return;
+          }
+          // tls.Server let only a certificate signed by the CA through (rejectUnauthorized).
+          const names = certificateNames(this.socket.getPeerCertificate());
+          if (!names.includes(name)) {
+            this.fail(
+              'not-authorized',
+              `the client certificate names ${names.join(', ') || 'nobody'}, not ${name}`,
+            );
+            return;
+          }
+          this.certified = true;
+        }
         const refusal = this.host.open(this, ev.header);
         if (refusal !== undefined) {
           this.fail(refusal, `agent ${name} is not accepted`);
@@ -305,6 +332,54 @@ export class AgentSession {
       default:
         this.fail('not-well-formed', 'stanza before the stream header');
     }
+  }
+
+  private awaitStarttls(ev: StreamEvent): void {
+    if (ev.type === 'keepalive') return;
+    if (ev.type === 'error') {
+      this.fail(ev.error.condition, ev.error.message);
+      return;
+    }
+    if (ev.type !== 'stanza' || ev.element.name !== 'starttls') {
+      this.fail('policy-violation', 'STARTTLS required');
+      return;
+    }
+    const raw = this.socket;
+    // No more input until TLS: the agent sends its ClientHello only after <proceed/>.
+    raw.removeAllListeners('data');
+    raw.pause();
+    raw.write(TLS_PROCEED, () => this.guard('tls', () => this.startTls(raw)));
+  }
+
+  private startTls(raw: net.Socket): void {
+    const options = this.host.tlsOptions();
+    if ((this.state as State) !== 'await-starttls' || raw.destroyed || options === undefined) return;
+    // A tls.Server handed the socket (documented: emit 'connection') verifies the client certificate
+    // against the CA and refuses the handshake otherwise; a bare TLSSocket would not enforce that.
+    const server = tlsServer(options);
+    server.on('tlsClientError', (err) => {
+      this.host.log('info', 'XMPP TLS refused', { agent: this.name, remote: this.remote, err: String(err) });
+      this.closeReason ??= `TLS: ${String(err)}`;
+      raw.destroy();
+    });
+    server.on('secureConnection', (secure: tls.TLSSocket) =>
+      this.guard('tls', () => {
+        if ((this.state as State) === 'closed') {
+          secure.destroy();
+          return;
+        }
+        this.socket = secure;
+        secure.on('data', (chunk: Buffer) => this.guard('input', () => this.receive(chunk)));
+        secure.on('error', () => undefined);
+        secure.on('close', () => this.guard('close', () => this.onSocketClosed()));
+      }),
+    );
+    // A new stream over TLS (RFC 6120 §5.4.3.3): a new header each way, a new parser.
+    this.parser = StreamParser.forControlNode();
+    this.headerSent = false;
+    this.state = 'await-header';
+    server.emit('connection', raw);
+    raw.resume();
   }
 
   private streaming(ev: StreamEvent): void {
