@@ -92,6 +92,23 @@ test('flag parsing', () => {
   });
   expect(parseCliArgs(['--help'])).toBe('help');
   expect(() => parseCliArgs(['--hold-time', '91'])).toThrow(/1\.\.90/);
+  expect(
+    parseCliArgs([
+      '--tls-cert',
+      'a.pem',
+      '--tls-key',
+      'a.key',
+      '--tls-ca',
+      'ca.pem',
+      '--local-address',
+      '127.0.0.9',
+    ]),
+  ).toMatchObject({
+    tls: { cert: 'a.pem', key: 'a.key', ca: 'ca.pem' },
+    localAddress: '127.0.0.9',
+  });
+  expect(() => parseCliArgs(['--tls-cert', 'a.pem'])).toThrow(/go together/);
+  expect(() => parseCliArgs(['--local-address', 'nowhere'])).toThrow(/not an address/);
 });
 
 test('generated agents publish successive prefix blocks', () => {

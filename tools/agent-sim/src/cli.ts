@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatPrefix, parseIp } from '@skein/xmpp';
 import { parseControlAddress, type Agent, type RouteChange } from './agent';
@@ -23,6 +24,10 @@ JSON lines; on SIGINT/SIGTERM prints a summary line and exits.
   --hold-time <seconds>          XMPP hold time, 1-90 (default 90); keepalives every third of it
   --evpn                         also publish EVPN MAC/IP and BUM routes
   --max-connecting <n>           handshakes in flight at once (default 64)
+  --local-address <ipv4>         connect from this address (the node checks it against the virtual-router's)
+  --tls-cert <file> --tls-key <file> --tls-ca <file>
+                                 STARTTLS with this client certificate (its CN names the agent) and check
+                                 the control node's certificate against the CA (TF: xmpp_auth_enable)
   --quiet                        no per-route lines, only session events and the summary
   --help`;
 
@@ -44,6 +49,9 @@ export interface CliConfig {
   evpn: boolean;
   maxConnecting: number;
   quiet: boolean;
+  localAddress: string | undefined;
+  /** File names of the client certificate, its key and the CA. */
+  tls: { cert: string; key: string; ca: string } | undefined;
 }
 
 class UsageError extends Error {}
@@ -140,11 +148,18 @@ function buildFleet(cfg: CliConfig): AgentFleet {
     evpn: cfg.evpn,
   });
   const n = cfg.count ?? 1;
+  const tls = cfg.tls && {
+    cert: readFileSync(cfg.tls.cert),
+    key: readFileSync(cfg.tls.key),
+    ca: readFileSync(cfg.tls.ca),
+  };
   for (let i = 0; i < n; i++) {
     const name = cfg.count === undefined ? cfg.name : `${cfg.name}-${i}`;
     const a = fleet.add({
       name,
       address: cfg.count === undefined ? (cfg.address ?? testNetAddress(0)) : testNetAddress(i),
+      ...(tls ? { tls } : {}),
+      ...(cfg.localAddress !== undefined ? { localAddress: cfg.localAddress } : {}),
     });
     for (const s of cfg.subscribe) a.subscribe(s.ri, s.instanceId);
     cfg.interfaces.forEach((itf, k) => {
@@ -173,6 +188,10 @@ export function parseCliArgs(argv: readonly string[]): CliConfig | 'help' {
         evpn: { type: 'boolean' },
         'max-connecting': { type: 'string' },
         quiet: { type: 'boolean' },
+        'local-address': { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'tls-ca': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -187,6 +206,11 @@ export function parseCliArgs(argv: readonly string[]): CliConfig | 'help' {
     throw new UsageError('--address names one agent; --count generates addresses');
   if (v.address !== undefined && !parseIp(v.address))
     throw new UsageError(`--address ${v.address} is not an address`);
+  if (v['local-address'] !== undefined && !parseIp(v['local-address']))
+    throw new UsageError(`--local-address ${v['local-address']} is not an address`);
+  const tlsFiles = [v['tls-cert'], v['tls-key'], v['tls-ca']];
+  if (tlsFiles.some((f) => f !== undefined) && !tlsFiles.every((f) => f !== undefined))
+    throw new UsageError('--tls-cert, --tls-key and --tls-ca go together');
   return {
     control,
     name: v.name ?? 'agent-sim',
@@ -208,6 +232,9 @@ export function parseCliArgs(argv: readonly string[]): CliConfig | 'help' {
     evpn: v.evpn ?? false,
     maxConnecting: int(v['max-connecting'] ?? '64', '--max-connecting', 1, 100_000),
     quiet: v.quiet ?? false,
+    localAddress: v['local-address'],
+    tls:
+      v['tls-cert'] === undefined ? undefined : { cert: v['tls-cert'], key: v['tls-key']!, ca: v['tls-ca']! },
   };
 }
 

@@ -19,7 +19,16 @@ export interface FleetOptions {
 /** What `add` needs per agent; everything else comes from the fleet. */
 export type FleetAgentOptions = Pick<AgentOptions, 'name' | 'address'> &
   Partial<
-    Pick<AgentOptions, 'evpn' | 'fib' | 'keepStaleRoutes' | 'encapsulationPriority' | 'fatalStreamErrors'>
+    Pick<
+      AgentOptions,
+      | 'evpn'
+      | 'fib'
+      | 'keepStaleRoutes'
+      | 'encapsulationPriority'
+      | 'fatalStreamErrors'
+      | 'tls'
+      | 'localAddress'
+    >
   >;
 
 /**

@@ -1,7 +1,12 @@
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { PgPositionStore, PgTailEventLog, Relay } from '@skein/bus';
-import { DEFAULT_CONTROL_READ_HOST, apiAdmins, startControlNode } from '@skein/control';
+import {
+  DEFAULT_CONTROL_READ_HOST,
+  apiAdmins,
+  startControlNode,
+  type ControlNodeOptions,
+} from '@skein/control';
 import { Db } from '@skein/store';
 import { API_MIGRATIONS, startApiServer, startGrpcServer } from '@skein/api';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
@@ -25,6 +30,8 @@ export interface AllInOneOptions {
     requireAuth?: boolean;
     /** Prefix limit of BGP sessions that configure none (maximum 0: none). */
     bgpPrefixLimit?: { maximum?: number; idleTimeout?: number };
+    /** Agent checks: address verification, header timeout, TLS with client certificates (issue 7). */
+    xmpp?: Omit<ControlNodeOptions['xmpp'], 'host' | 'port'>;
   };
   databaseUrl?: string;
   kafkaBrokers?: string[];
@@ -83,7 +90,7 @@ export async function startAllInOne(o: AllInOneOptions, log = pino({ name: 'skei
         positions: new PgPositionStore(db),
         name: o.control.name,
         bgp: { host: o.host, port: o.control.bgpPort, defaultPrefixLimit: o.control.bgpPrefixLimit },
-        xmpp: { host: o.host, port: o.control.xmppPort },
+        xmpp: { ...o.control.xmpp, host: o.host, port: o.control.xmppPort },
         introspect: { host: introspectHost, port: o.control.introspectPort, requireAuth: o.control.requireAuth },
         grpc: { host: grpcHost, port: o.control.grpcPort, requireAuth: o.control.requireAuth },
         // Off loopback, introspect and Routes answer the API's admins only (issue 7 item 9).

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import type { AllInOneOptions } from './all-in-one';
@@ -55,6 +56,42 @@ async function serve(title: string, o: AllInOneOptions, flags: Record<string, st
   process.once('SIGTERM', shutdown);
 }
 
+/**
+ * XMPP agent checks from flags, else the environment (TF's names: xmpp_auth_enable, xmpp_server_cert,
+ * xmpp_server_key, xmpp_ca_cert). TLS needs all three files; a missing or unreadable one ends the command.
+ */
+function xmppOptions(o: Record<string, string | boolean | number | undefined>) {
+  const env = process.env;
+  const mode = (o.xmppVerifyAddress as string | undefined) ?? (env.SKEIN_XMPP_VERIFY_ADDRESS || undefined);
+  if (mode !== undefined && !['always', 'except-loopback', 'never'].includes(mode))
+    fail(new Error(`--xmpp-verify-address ${mode}: expected always, except-loopback or never`));
+  const headerTimeout = (o.xmppHeaderTimeout as number | undefined) ?? envCount('SKEIN_XMPP_HEADER_TIMEOUT');
+  const out: {
+    verifyAddress?: 'always' | 'except-loopback' | 'never';
+    headerTimeout?: number;
+    tls?: { cert: Buffer; key: Buffer; ca: Buffer };
+  } = {};
+  if (mode !== undefined) out.verifyAddress = mode as 'always';
+  if (headerTimeout !== undefined) out.headerTimeout = Math.max(1, headerTimeout);
+  if (o.xmppAuthEnable || env.SKEIN_XMPP_AUTH_ENABLE === '1') {
+    const file = (flag: string, value: unknown, envName: string): Buffer => {
+      const path = (value as string | undefined) ?? env[envName];
+      if (!path) fail(new Error(`--xmpp-auth-enable needs ${flag} (or ${envName})`));
+      try {
+        return readFileSync(path);
+      } catch (e) {
+        fail(new Error(`${flag} ${path}: ${(e as Error).message}`));
+      }
+    };
+    out.tls = {
+      cert: file('--xmpp-server-cert', o.xmppServerCert, 'SKEIN_XMPP_SERVER_CERT'),
+      key: file('--xmpp-server-key', o.xmppServerKey, 'SKEIN_XMPP_SERVER_KEY'),
+      ca: file('--xmpp-ca-cert', o.xmppCaCert, 'SKEIN_XMPP_CA_CERT'),
+    };
+  }
+  return out;
+}
+
 /** The default BGP prefix limit from flags, else the environment; what neither sets is the control node's. */
 function prefixLimit(maximum: number | undefined, idle: number | undefined) {
   return {
@@ -104,6 +141,24 @@ program
     count,
   )
   .option(
+    '--xmpp-verify-address <mode>',
+    "accept an agent only from its virtual-router's address: always, except-loopback (default), never " +
+      '(env SKEIN_XMPP_VERIFY_ADDRESS)',
+  )
+  .option(
+    '--xmpp-header-timeout <s>',
+    'seconds from accept to an agent stream header (default 10, env SKEIN_XMPP_HEADER_TIMEOUT)',
+    count,
+  )
+  .option(
+    '--xmpp-auth-enable',
+    'agents must STARTTLS with a client certificate naming them, signed by --xmpp-ca-cert ' +
+      '(env SKEIN_XMPP_AUTH_ENABLE=1)',
+  )
+  .option('--xmpp-server-cert <file>', 'PEM certificate of the XMPP server (env SKEIN_XMPP_SERVER_CERT)')
+  .option('--xmpp-server-key <file>', 'PEM key of the XMPP server (env SKEIN_XMPP_SERVER_KEY)')
+  .option('--xmpp-ca-cert <file>', 'PEM CA that signs agent certificates (env SKEIN_XMPP_CA_CERT)')
+  .option(
     '--control-node-name <name>',
     'the own bgp-router name (CONTROL_NODE_NAME)',
     process.env.CONTROL_NODE_NAME ?? hostname(),
@@ -126,6 +181,7 @@ program
           grpcHost: o.controlGrpcHost,
           requireAuth: o.controlRequireAuth,
           bgpPrefixLimit: prefixLimit(o.bgpPrefixLimit, o.bgpPrefixLimitIdle),
+          xmpp: xmppOptions(o),
         },
         databaseUrl: process.env.DATABASE_URL || undefined,
         kafkaBrokers: kafkaBrokers(),
