@@ -101,7 +101,8 @@ describe('embedded PGlite store', () => {
     await failThenWrite(db);
   }, 60_000);
 
-  it('listens on no TCP port, only on a Unix socket in a 0700 directory', async () => {
+  it('listens on no TCP port, only on a Unix socket in a 0700 directory; the store files are in a 0700 directory', async () => {
+    expect(statSync(join(dir, 'pg')).mode & 0o777).toBe(0o700);
     expect(pg.url).not.toMatch(/@[^/]/);
     expect([...tcpListeners(pg.proc.pid!)]).toEqual([]);
     const sockDir = decodeURIComponent(/host=([^&]+)/.exec(pg.url)![1]);

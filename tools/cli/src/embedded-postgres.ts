@@ -35,7 +35,9 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   let tmpSockDir = false;
   try {
     const dir = join(root, 'pg');
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // The store's files hold the JWT secret: like Postgres's own data dir, only the owner may enter it.
+    chmodSync(dir, 0o700);
     sockDir = join(root, 'run');
     if (join(sockDir, SOCKET_NAME).length > MAX_SOCKET_PATH) {
       sockDir = mkdtempSync(join(tmpdir(), 'skein-pg-'));
