@@ -1,7 +1,9 @@
 import { jsonClone, jsonEqual } from './names';
 import { badRequest, forbidden, getType, notFound, own, validateValue } from '@skein/model';
 import { loadObject } from '@skein/store';
+import { SERVICE_ROLE } from '../auth/auth.service';
 import { accessBits, can, isOwner, noDashes, PERM_W } from '../auth/identity';
+import { checkNewOwner } from '../auth/owner';
 import type { ConfigService } from './config-service';
 import { checkUuid, isUuid } from './names';
 import type { RequestContext } from './write-tx';
@@ -127,7 +129,12 @@ export class Actions {
     return { body: {}, seq: r.seq };
   }
 
-  async useragentKv(body: unknown) {
+  async useragentKv(ctx: RequestContext, body: unknown) {
+    const id = ctx.identity;
+    // A cloud-admin store in TF (the neutron plugin's): admin and service roles only, in every aaa mode.
+    if (!id.admin && !id.roles.includes(SERVICE_ROLE)) {
+      throw forbidden(`useragent-kv is only for the admin and ${SERVICE_ROLE} roles`);
+    }
     const b = obj(body);
     const key = b.key;
     if (typeof key !== 'string' || !key) throw badRequest('key must be a non-empty string', { field: 'key' });
@@ -211,6 +218,7 @@ export class Actions {
       }
       const perms2 = f(cur.perms2);
       if (jsonEqual(perms2, cur.perms2)) return;
+      if (perms2.owner !== cur.perms2.owner) await checkNewOwner(w.c, ctx.identity, perms2.owner);
       const next = { ...cur, perms2, props: { ...cur.props } };
       // is_shared follows global_access (config-api.md §1.3 VN hook, §3.4 chmod).
       if (getType(cur.type)?.props.is_shared) next.props.is_shared = perms2.global_access !== 0;

@@ -27,6 +27,7 @@ import {
   type StoredRef,
 } from '@skein/store';
 import { can, isOwner, noDashes, PERM_W, type Identity } from '../auth/identity';
+import { checkNewOwner } from '../auth/owner';
 import type { TypeHooks } from '../hooks/types';
 import { checkFqName, checkUuid, isUuid, jsonClone, jsonEqual, tfTimestamp, uuidHalves } from './names';
 import { parseRefField, refLookups, resolveRefs, type RefInput } from './refs';
@@ -85,6 +86,8 @@ export class ObjectWriter {
 
     const uuid = body.uuid === undefined || body.uuid === null ? randomUUID() : checkUuid(body.uuid);
     const { fq, parentType } = await this.placement(w, td, body);
+    // As in TF, only cloud-admin creates under config-root (domains, global-system-configs, global tags, …).
+    if (who && parentType === 'config-root') throw forbidden(`Only admin may create ${type} under config-root`, { type });
 
     const props: Record<string, any> = {};
     let idPermsIn: Record<string, any> | undefined;
@@ -300,6 +303,7 @@ export class ObjectWriter {
         const p = validateValue({ kind: 'struct', name: 'PermType2' }, v, k) as any;
         const np: Perms2 = { owner: p.owner, owner_access: p.owner_access ?? 7, global_access: p.global_access ?? 0, share: p.share ?? [] };
         if (who && noDashes(np.owner) !== cur.perms2.owner && !isOwner(who, cur.perms2)) throw forbidden('Only the owner may change the owner');
+        if (who && noDashes(np.owner) !== cur.perms2.owner) await checkNewOwner(w.c, who, np.owner);
         if (!jsonEqual(np, cur.perms2)) {
           before.perms2 = cur.perms2;
           next.perms2 = np;

@@ -1,6 +1,7 @@
 import { aliasIpHooks, floatingIpHooks, instanceIpHooks, networkIpamHooks } from './addresses';
 import { firewallRuleHooks } from './firewall';
 import { globalSystemConfigHooks } from './global-system-config';
+import { projectHooks } from './project';
 import { routeTargetHooks } from './route-target';
 import { routingInstanceHooks } from './routing-instance';
 import { networkPolicyHooks, securityGroupHooks } from './security';
@@ -25,6 +26,7 @@ export const HOOKS: Record<string, TypeHooks> = {
   'tag-type': tagTypeHooks,
   'firewall-rule': firewallRuleHooks,
   'global-system-config': globalSystemConfigHooks,
+  project: projectHooks,
 };
 
 export { checkQuota } from './quota';

@@ -68,8 +68,7 @@ export class ActionsController {
 
   @Post('useragent-kv')
   async kv(@Req() req: Request, @Res() res: Response) {
-    this.ctx(req);
-    sendJson(res, await this.actions.useragentKv(req.body));
+    sendJson(res, await this.actions.useragentKv(this.ctx(req), req.body));
   }
 
   @Post('list-bulk-collection')

@@ -1,13 +1,20 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { forbidden } from '@skein/model';
+import { METRICS_ROLE, type AuthService } from '../auth/auth.service';
 import type { ConfigService } from '../engine/config-service';
-import { CONFIG_SERVICE } from './tokens';
+import { AUTH_SERVICE, CONFIG_SERVICE } from './tokens';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'skein_api_' });
-const requests = new Counter({ name: 'skein_api_requests_total', help: 'REST requests by method, route kind and status', labelNames: ['method', 'status'], registers: [registry] });
+const requests = new Counter({
+  name: 'skein_api_requests_total',
+  help: 'REST requests by method, route kind and status',
+  labelNames: ['method', 'status'],
+  registers: [registry],
+});
 const latency = new Histogram({
   name: 'skein_api_request_seconds',
   help: 'REST request latency',
@@ -17,11 +24,37 @@ const latency = new Histogram({
 });
 
 /** Group-commit counters of the write batcher, read at scrape time. */
-export function registerBatcherMetrics(stats: () => { batches: number; batched: number; fallbacks: number } | undefined) {
+export function registerBatcherMetrics(
+  stats: () => { batches: number; batched: number; fallbacks: number } | undefined,
+) {
   const read = (k: 'batches' | 'batched' | 'fallbacks') => () => stats()?.[k] ?? 0;
-  new Counter({ name: 'skein_api_write_batches_total', help: 'Create batches committed together', registers: [registry], collect() { this.reset(); this.inc(read('batches')()); } });
-  new Counter({ name: 'skein_api_write_batched_requests_total', help: 'Creates committed as part of a batch', registers: [registry], collect() { this.reset(); this.inc(read('batched')()); } });
-  new Counter({ name: 'skein_api_write_batch_fallbacks_total', help: 'Batches rolled back and replayed one request at a time', registers: [registry], collect() { this.reset(); this.inc(read('fallbacks')()); } });
+  new Counter({
+    name: 'skein_api_write_batches_total',
+    help: 'Create batches committed together',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(read('batches')());
+    },
+  });
+  new Counter({
+    name: 'skein_api_write_batched_requests_total',
+    help: 'Creates committed as part of a batch',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(read('batched')());
+    },
+  });
+  new Counter({
+    name: 'skein_api_write_batch_fallbacks_total',
+    help: 'Batches rolled back and replayed one request at a time',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(read('fallbacks')());
+    },
+  });
 }
 
 export function metricsMiddleware(req: Request, res: Response, next: NextFunction) {
@@ -39,6 +72,7 @@ export class ObservabilityController {
     private readonly health: HealthCheckService,
     private readonly indicator: HealthIndicatorService,
     @Inject(CONFIG_SERVICE) private readonly svc: ConfigService,
+    @Inject(AUTH_SERVICE) private readonly auth: AuthService,
   ) {}
 
   @Get('health')
@@ -57,8 +91,17 @@ export class ObservabilityController {
     ]);
   }
 
+  /**
+   * Open on loopback; elsewhere it needs a bearer token with the admin or metrics role (what Prometheus'
+   * `authorization` scrape setting sends), in every aaa mode but no-auth, where every caller is admin.
+   */
   @Get('metrics')
-  async metrics(@Res() res: Response) {
+  async metrics(@Req() req: Request, @Res() res: Response) {
+    if (!this.auth.loopbackOnly) {
+      const id = this.auth.identify(req.headers);
+      if (!id.admin && !id.roles.includes(METRICS_ROLE))
+        throw forbidden(`/metrics needs the ${this.auth.adminRole} or ${METRICS_ROLE} role`);
+    }
     res.type(registry.contentType).send(await registry.metrics());
   }
 }
