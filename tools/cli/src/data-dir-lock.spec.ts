@@ -3,10 +3,11 @@
  * all-in-one or a `store rebuild` on a live dir is refused with one line and leaves the first serving with its
  * writes; after a SIGKILL of the first, the next one starts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DataDirLockedError, lockDataDir } from './data-dir-lock';
 
 const BIN = resolve(__dirname, '../../../bin/skein.js');
 const BUILT = resolve(__dirname, '../dist/main.js');
@@ -116,4 +117,47 @@ describe('data dir lock', () => {
     }
     expect(existsSync(join(dir, 'skein.lock'))).toBe(false);
   }, 120_000);
+});
+
+describe('lockDataDir', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'skein-lock-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const file = () => join(dir, 'skein.lock');
+
+  it('refuses while held, and takes the dir after release', () => {
+    const a = lockDataDir(dir);
+    expect(() => lockDataDir(dir)).toThrow(DataDirLockedError);
+    expect(JSON.parse(readFileSync(file(), 'utf8'))).toMatchObject({ pid: process.pid, host: hostname() });
+    a.release();
+    expect(existsSync(file())).toBe(false);
+    lockDataDir(dir).release();
+  });
+
+  it('takes over a file whose owner is dead, or whose pid now runs another process', () => {
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    writeFileSync(file(), JSON.stringify({ pid: dead, host: hostname() }));
+    const a = lockDataDir(dir);
+    a.release();
+    // Our own pid with another start time: a reused pid, not the owner.
+    writeFileSync(file(), JSON.stringify({ pid: process.pid, host: hostname(), start: '1' }));
+    lockDataDir(dir).release();
+  });
+
+  it('refuses a file from another host and a fresh unreadable one; takes an old unreadable one', () => {
+    writeFileSync(file(), JSON.stringify({ pid: 1, host: 'elsewhere' }));
+    expect(() => lockDataDir(dir)).toThrow(/in use by another skein process \(pid 1 on elsewhere\)/);
+    writeFileSync(file(), '');
+    expect(() => lockDataDir(dir)).toThrow(/another skein process is starting/);
+    const old = (Date.now() - 60_000) / 1000;
+    utimesSync(file(), old, old);
+    lockDataDir(dir).release();
+  });
+
+  it('release leaves a file another owner wrote', () => {
+    const a = lockDataDir(dir);
+    writeFileSync(file(), JSON.stringify({ pid: 1, host: 'elsewhere' }));
+    a.release();
+    expect(existsSync(file())).toBe(true);
+  });
 });

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -18,6 +18,16 @@ interface Owner {
 }
 
 const LOCK_FILE = 'skein.lock';
+/** An unreadable lock file younger than this may be being written. */
+const FRESH_MS = 5000;
+
+function mtime(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
 
 function startTime(pid: number): string | undefined {
   try {
@@ -75,9 +85,12 @@ export function lockDataDir(dir: string): DataDirLock {
             `stop it first, or remove ${path} if it is certainly not running`,
         );
       }
-      // Stale (its owner is gone) or unreadable (a writer killed between create and write): take it over.
-      // Unreadable files younger than a moment may be a writer still writing: the retry reads them again.
-      if (!owner && attempt === 0) continue;
+      // Unreadable: a process between creating the file and writing it (microseconds), or one killed right
+      // there. Only an old one is taken over, so two starting together never both win.
+      if (!owner && Date.now() - mtime(path) < FRESH_MS) {
+        throw new DataDirLockedError(`data dir ${dir} is in use: another skein process is starting on it`);
+      }
+      // Stale (its owner is gone): take it over.
       try {
         unlinkSync(path);
       } catch (err: any) {
