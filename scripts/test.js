@@ -16,6 +16,9 @@ const DEBIAN_PACKAGES = [
   { bin: 'bird', pkg: 'bird2' },
   // The server, which Debian keeps off PATH; scripts/postgres/start.sh runs a throwaway cluster with it.
   { bin: '/usr/lib/postgresql/*/bin/postgres', pkg: 'postgresql' },
+  // services/api/test/vnc-api.spec.ts: scripts/python/venv.sh makes a venv for TF's vnc_api client (Debian's
+  // python3 has no venv/ensurepip without this package; venv.sh names it when a python3 lacks them).
+  { bin: 'python3', pkg: 'python3-venv' },
 ];
 
 function present(bin) {

@@ -7,6 +7,7 @@ referred object cannot go (RefsExistError).
 import pytest
 from vnc_api.exceptions import NoIdError, RefsExistError
 from vnc_api.vnc_api import (
+    ActionListType,
     FloatingIp,
     FloatingIpPool,
     IdPermsType,
@@ -102,8 +103,6 @@ def test_network_ipam_crud(api, project):
 
 
 def _rule(src_vn, dst_vn, action="pass"):
-    from vnc_api.vnc_api import ActionListType
-
     return PolicyRuleType(
         direction="<>",
         protocol="tcp",
