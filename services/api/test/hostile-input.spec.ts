@@ -58,6 +58,7 @@ const CASES: Case[] = [
   { name: 'bracketed parent_id', method: 'GET', path: '/virtual-networks?parent_id[x]=1', status: 400, message: /parent_id/ },
   { name: 'misspelt parent_ids', method: 'GET', path: '/virtual-networks?parent_ids=00000000-0000-4000-8000-000000000001', status: 400, message: /Unknown list parameter "parent_ids"/ },
   { name: 'page_limit twice', method: 'GET', path: '/virtual-networks?page_limit=1&page_limit=2', status: 400, message: /page_limit given more than once/ },
+  { name: 'read with exclude_children=maybe', method: 'GET', path: (ids) => `/virtual-network/${ids.vn}?exclude_children=maybe`, status: 400, message: /exclude_children must be true or false/ },
   { name: 'detail twice', method: 'GET', path: '/virtual-networks?detail=true&detail=false', status: 400, message: /detail given more than once/ },
 ];
 

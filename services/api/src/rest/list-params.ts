@@ -5,12 +5,13 @@ import { isUuid } from '../engine/names';
 
 /**
  * A boolean query parameter: absent is false; TF's clients send `true`/`True`/`false`/`False` (TF compares
- * `.lower() == 'true'`). Anything else is a 400 rather than a silent false (`detail=maybe` listed no details).
+ * `.lower() == 'true'`), and a bare `?exclude_hrefs` (TF tests presence for the exclude_* flags) is true.
+ * Anything else is a 400 rather than a silent false (`detail=maybe` listed no details).
  */
 export function queryFlag(v: unknown, field: string): boolean {
   if (v === undefined) return false;
   const s = typeof v === 'string' ? v.toLowerCase() : undefined;
-  if (s === 'true') return true;
+  if (s === 'true' || s === '') return true;
   if (s === 'false') return false;
   throw badRequest(`${field} must be true or false`, { field });
 }

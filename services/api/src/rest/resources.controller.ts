@@ -6,7 +6,7 @@ import type { ConfigService } from '../engine/config-service';
 import type { RequestContext } from '../engine/write-tx';
 import { Rbac } from '../auth/rbac';
 import { envelope, requestContext, sendJson, sendList } from './http';
-import { parseListParams } from './list-params';
+import { parseListParams, queryFlag } from './list-params';
 import { AUTH_SERVICE, CONFIG_SERVICE } from './tokens';
 
 function ifMatch(req: Request): number | undefined {
@@ -72,13 +72,12 @@ export class ResourcesController {
     const ctx = this.ctx(req);
     await this.rbac.check(ctx.identity, type, 'R');
     const q = req.query as Record<string, unknown>;
-    const flag = (v: unknown) => v !== undefined && v !== 'false' && v !== 'False';
     const fields = typeof q.fields === 'string' ? q.fields.split(',').filter(Boolean) : undefined;
     const r = await this.svc.read(ctx, type, req.params.uuid as string, {
       fields,
-      excludeBackRefs: flag(q.exclude_back_refs),
-      excludeChildren: flag(q.exclude_children),
-      excludeHrefs: flag(q.exclude_hrefs),
+      excludeBackRefs: queryFlag(q.exclude_back_refs, 'exclude_back_refs'),
+      excludeChildren: queryFlag(q.exclude_children, 'exclude_children'),
+      excludeHrefs: queryFlag(q.exclude_hrefs, 'exclude_hrefs'),
     });
     const etag = `"${r.obj.version}"`;
     res.setHeader('ETag', etag);
