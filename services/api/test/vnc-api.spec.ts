@@ -53,6 +53,8 @@ describe('vnc_api (TF Python client) against the config API', () => {
     const url = new URL(api.base);
     const { code, output } = await runPytest(python, {
       ...process.env,
+      // no __pycache__ left in the source tree
+      PYTHONDONTWRITEBYTECODE: '1',
       SKEIN_API_HOST: url.hostname,
       SKEIN_API_PORT: url.port,
     });
