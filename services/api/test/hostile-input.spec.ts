@@ -45,6 +45,8 @@ const CASES: Case[] = [
   { name: 'NUL in a key_value_pair', method: 'PUT', path: (ids) => `/virtual-network/${ids.vn}`, body: `{"virtual-network": {"annotations": {"key_value_pair": [{"key": "k\\u0000", "value": "v"}]}}}`, status: 400, message: /annotations\.key_value_pair\[0\]\.key.*NUL/ },
   { name: 'lone high surrogate', method: 'POST', path: '/virtual-networks', body: vnRaw(`"display_name": "a\\ud800b"`), status: 400, message: /display_name.*surrogate/ },
   { name: 'lone low surrogate', method: 'POST', path: '/virtual-networks', body: vnRaw(`"display_name": "\\udc00"`), status: 400, message: /display_name.*surrogate/ },
+  { name: 'NUL in a filter value', method: 'GET', path: '/virtual-networks?filters=display_name==%22a%5Cu0000%22', status: 400, message: /filters.*NUL/ },
+  { name: 'NUL in parent_fq_name_str', method: 'GET', path: '/virtual-networks?parent_fq_name_str=default-domain:%00', status: 400, message: /parent_fq_name_str.*NUL/ },
   // Numbers and nesting.
   { name: 'page_limit=1e20', method: 'GET', path: '/virtual-networks?page_limit=1e20', status: 400, message: /page_limit must be an integer 1\.\.2147483647/ },
   { name: 'page_limit beyond the cap', method: 'GET', path: '/virtual-networks?page_limit=99999999999', status: 400, message: /page_limit/ },

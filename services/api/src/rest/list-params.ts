@@ -1,4 +1,4 @@
-import { badRequest, getType, own } from '@skein/model';
+import { badRequest, badStringReason, checkJsonDocument, getType, own } from '@skein/model';
 import type { ListFilter } from '@skein/store';
 import type { ListParams } from '../engine/config-service';
 import { isUuid } from '../engine/names';
@@ -32,6 +32,9 @@ export const MAX_PAGE_LIMIT = 2_147_483_647;
 function checkQueryShape(q: Record<string, unknown>): void {
   for (const [k, v] of Object.entries(q)) {
     if (!KNOWN_KEYS.has(k)) throw badRequest(`Unknown list parameter ${JSON.stringify(k)}`, { field: k });
+    // Filter values and names reach Postgres as text/jsonb, which refuse these (a 500 quoting it before).
+    const why = [v].flat(2).map((x) => (typeof x === 'string' ? badStringReason(x) : undefined)).find(Boolean);
+    if (why) throw badRequest(`Invalid value for ${k}: ${why}`, { field: k });
     if (v === undefined || typeof v === 'string' || typeof v === 'number') continue;
     if (Array.isArray(v) && LIST_KEYS.includes(k) && v.every((x) => typeof x === 'string' || (k === 'fq_names' && Array.isArray(x)))) continue;
     if (Array.isArray(v) && SCALAR_KEYS.includes(k)) throw badRequest(`${k} given more than once`, { field: k });
@@ -73,6 +76,7 @@ export function parseFilters(s: string | undefined, type?: string): ListFilter[]
     } catch {
       // TF accepts bare strings
     }
+    checkJsonDocument(value, `filters.${field}`);
     const list = byField.get(field) ?? [];
     list.push(value);
     byField.set(field, list);
