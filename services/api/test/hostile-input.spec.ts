@@ -106,6 +106,12 @@ describe('hostile input: 4xx naming the field, nothing written, no database text
 
   it('after all of it the process still answers reads and writes, and valid flags still work', async () => {
     expect((await api.http('GET', '/virtual-networks?detail=True&count=false')).status).toBe(200);
+    // Prototype names as field masks select nothing extra and break nothing.
+    const masked = await api.http('GET', `/virtual-network/${ids.vn}?fields=__proto__,constructor,toString`);
+    expect(masked.status).toBe(200);
+    expect(Object.keys(masked.json['virtual-network'])).not.toContain('constructor');
+    const listed = await api.http('GET', '/virtual-networks?detail=true&fields=__proto__,hasOwnProperty');
+    expect(listed.status).toBe(200);
     expect((await api.http('GET', `/virtual-networks?parent_id=${ids.project}&parent_id=${ids.project}`)).status).toBe(200);
     await create(api.http, 'virtual-network', { fq_name: [...DP, 'hostile-after'], display_name: 'ok \ud83d\ude00' });
     const q = await api.http('POST', '/list-bulk-collection', { type: 'virtual_network', detail: true, filters: { display_name: ['ok \ud83d\ude00'] } });
