@@ -14,11 +14,27 @@ def _host_port():
     return host, int(port)
 
 
+def _client(token_var):
+    host, port = _host_port()
+    # The token goes in X-Auth-Token as given (auth_token=): vnc_api then never asks keystone for one.
+    return VncApi(api_server_host=host, api_server_port=port, auth_token=os.environ[token_var])
+
+
 @pytest.fixture(scope="session")
 def api():
-    host, port = _host_port()
-    # auth_type=noauth: no keystone; the API runs in its default (no-auth) mode like TF's test server.
-    return VncApi(api_server_host=host, api_server_port=port, auth_type="noauth")
+    """A cloud admin."""
+    return _client("SKEIN_ADMIN_TOKEN")
+
+
+@pytest.fixture(scope="session")
+def member():
+    """A tenant member whose own project is member_project."""
+    return _client("SKEIN_MEMBER_TOKEN")
+
+
+@pytest.fixture(scope="session")
+def member_project():
+    return os.environ["SKEIN_MEMBER_PROJECT"]
 
 
 @pytest.fixture
