@@ -26,12 +26,17 @@ const KNOWN_KEYS = new Set([...SCALAR_KEYS, ...LIST_KEYS]);
 export const MAX_PAGE_LIMIT = 2_147_483_647;
 
 /**
- * Every key is one we read, with the shape we read: an unknown key (`parent_ids`, or `parent_id[x]` from a
- * bracketed query) or a repeated single-valued one would otherwise drop a filter and list more than was asked.
+ * Every key we read has the shape we read: a bracketed form of one (`parent_id[x]`) or a repeated
+ * single-valued one would otherwise drop a filter and list more than was asked. Other keys are ignored, as
+ * TF's API server does (clients add cache busters and keys of newer releases).
  */
 function checkQueryShape(q: Record<string, unknown>): void {
   for (const [k, v] of Object.entries(q)) {
-    if (!KNOWN_KEYS.has(k)) throw badRequest(`Unknown list parameter ${JSON.stringify(k)}`, { field: k });
+    if (!KNOWN_KEYS.has(k)) {
+      const base = /^([^[\]]+)\[/.exec(k)?.[1];
+      if (base !== undefined && KNOWN_KEYS.has(base)) throw badRequest(`${base} must be a plain value, not ${JSON.stringify(k)}`, { field: base });
+      continue;
+    }
     // Filter values and names reach Postgres as text/jsonb, which refuse these (a 500 quoting it before).
     const why = [v].flat(2).map((x) => (typeof x === 'string' ? badStringReason(x) : undefined)).find(Boolean);
     if (why) throw badRequest(`Invalid value for ${k}: ${why}`, { field: k });
