@@ -41,14 +41,15 @@ export class IpamController {
 
   @Post('ip-alloc')
   async alloc(@Req() req: Request, @Res() res: Response) {
-    const b = req.body ?? {};
+    // vnc_api sends every optional argument, null when not given.
+    const b = withoutNulls(req.body);
     const count = b.count === undefined ? 1 : b.count;
     if (!Number.isInteger(count) || count < 1 || count > MAX_IP_ALLOC) throw badRequest(`count must be an integer 1..${MAX_IP_ALLOC}`, { field: 'count' });
     if (b.family !== undefined && b.family !== 'v4' && b.family !== 'v6') throw badRequest('family must be v4 or v6', { field: 'family' });
     const out = await this.withVn(req, async (w, vn) => {
       let subnets = await vnSubnets(w, vn);
       if (b.subnet !== undefined) {
-        subnets = subnets.filter((s) => s.subnetUuid === b.subnet);
+        subnets = subnets.filter((s) => names(s, b.subnet));
         if (!subnets.length) throw badRequest(`subnet ${b.subnet} is not a subnet of this virtual-network`, { field: 'subnet' });
       }
       const got = await allocateAnonymous(w.c, subnets, count, b.family, vnLabel(vn));
@@ -70,14 +71,21 @@ export class IpamController {
     const b = req.body ?? {};
     if (!Array.isArray(b.subnet_list)) throw badRequest('subnet_list must be a list of subnet uuids', { field: 'subnet_list' });
     const counts = await this.withVn(req, async (w, vn) => {
-      const mine = new Set((await vnSubnets(w, vn)).map((s) => s.subnetUuid));
+      const mine = await vnSubnets(w, vn);
       const out: number[] = [];
       for (const s of b.subnet_list) {
-        if (!mine.has(s)) throw badRequest(`subnet ${s} is not a subnet of this virtual-network`, { field: 'subnet_list' });
-        out.push(await subnetIpCount(w.c, s));
+        const found = mine.find((m) => names(m, s));
+        if (!found) throw badRequest(`subnet ${s} is not a subnet of this virtual-network`, { field: 'subnet_list' });
+        out.push(await subnetIpCount(w.c, found.subnetUuid));
       }
       return out;
     });
     sendJson(res, { ip_count_list: counts });
   }
 }
+
+/** A subnet is named by its subnet_uuid or, as TF's clients also do, by its prefix (`10.1.1.0/24`). */
+const names = (s: { subnetUuid: string; prefix: string }, name: unknown) => s.subnetUuid === name || s.prefix === name;
+
+const withoutNulls = (body: unknown): Record<string, any> =>
+  Object.fromEntries(Object.entries(body && typeof body === 'object' ? body : {}).filter(([, v]) => v !== null));
