@@ -19,12 +19,23 @@ function machine() {
 }
 
 const json = (o) => JSON.stringify(o);
-const post = (path, body) => ({ method: 'POST', path, headers: { 'content-type': 'application/json' }, body: json(body) });
+const post = (path, body) => ({
+  method: 'POST',
+  path,
+  headers: { 'content-type': 'application/json' },
+  body: json(body),
+});
 
 function runCannon(opts) {
   return new Promise((resolve, reject) => {
-    const inst = autocannon(opts.amount ? opts : { duration: DURATION, ...opts }, (err, res) => (err ? reject(err) : resolve(res)));
-    autocannon.track(inst, { renderProgressBar: process.stderr.isTTY, renderResultsTable: false, renderLatencyTable: false });
+    const inst = autocannon(opts.amount ? opts : { duration: DURATION, ...opts }, (err, res) =>
+      err ? reject(err) : resolve(res),
+    );
+    autocannon.track(inst, {
+      renderProgressBar: process.stderr.isTTY,
+      renderResultsTable: false,
+      renderLatencyTable: false,
+    });
   });
 }
 
@@ -48,7 +59,12 @@ async function chainCreates(base, connections, tag) {
           ...post('/virtual-networks', {
             'virtual-network': {
               fq_name: ['default-domain', `p-${ctx.i}`, 'vn'],
-              network_ipam_refs: [{ to: [...DP, 'default-network-ipam'], attr: { ipam_subnets: [{ subnet: { ip_prefix: '10.0.0.0', ip_prefix_len: 24 } }] } }],
+              network_ipam_refs: [
+                {
+                  to: [...DP, 'default-network-ipam'],
+                  attr: { ipam_subnets: [{ subnet: { ip_prefix: '10.0.0.0', ip_prefix_len: 24 } }] },
+                },
+              ],
             },
           }),
         }),
@@ -58,7 +74,11 @@ async function chainCreates(base, connections, tag) {
         setupRequest: (req, ctx) => ({
           ...req,
           ...post('/virtual-machine-interfaces', {
-            'virtual-machine-interface': { fq_name: ['default-domain', `p-${ctx.i}`, 'vmi'], parent_type: 'project', virtual_network_refs: [{ uuid: ctx.vn }] },
+            'virtual-machine-interface': {
+              fq_name: ['default-domain', `p-${ctx.i}`, 'vmi'],
+              parent_type: 'project',
+              virtual_network_refs: [{ uuid: ctx.vn }],
+            },
           }),
         }),
         onResponse: (status, body, ctx) => (ctx.vmi = JSON.parse(body)['virtual-machine-interface']?.uuid),
@@ -66,7 +86,13 @@ async function chainCreates(base, connections, tag) {
       {
         setupRequest: (req, ctx) => ({
           ...req,
-          ...post('/instance-ips', { 'instance-ip': { fq_name: [`iip-${ctx.i}`], virtual_network_refs: [{ uuid: ctx.vn }], virtual_machine_interface_refs: [{ uuid: ctx.vmi }] } }),
+          ...post('/instance-ips', {
+            'instance-ip': {
+              fq_name: [`iip-${ctx.i}`],
+              virtual_network_refs: [{ uuid: ctx.vn }],
+              virtual_machine_interface_refs: [{ uuid: ctx.vmi }],
+            },
+          }),
         }),
       },
     ],
@@ -87,10 +113,22 @@ async function main() {
     if (only === 'lag') throw new SkipToLag();
     console.error(`machine: ${machine()}`);
     lines.push(`Machine: ${machine()}. Duration ${DURATION} s per run.`, '');
-    lines.push(row(['scenario', 'concurrency', 'requests/s', 'p50 ms', 'p99 ms', 'non-2xx']), row(['---', '---', '---', '---', '---', '---']));
+    lines.push(
+      row(['scenario', 'concurrency', 'requests/s', 'p50 ms', 'p99 ms', 'non-2xx']),
+      row(['---', '---', '---', '---', '---', '---']),
+    );
     for (const c of [1, 8, 32]) {
       const r = await chainCreates(api.base, c, `c${c}`);
-      lines.push(row(['create chain (project → VN → VMI → instance-ip)', c, r.requests.average.toFixed(0), r.latency.p50, r.latency.p99, r.non2xx]));
+      lines.push(
+        row([
+          'create chain (project → VN → VMI → instance-ip)',
+          c,
+          r.requests.average.toFixed(0),
+          r.latency.p50,
+          r.latency.p99,
+          r.non2xx,
+        ]),
+      );
       console.error(lines[lines.length - 1]);
     }
     // One object and its event per transaction: the simplest durable create.
@@ -98,14 +136,39 @@ async function main() {
     const simple = await runCannon({
       url: api.base,
       connections: 32,
-      requests: [{ setupRequest: (req) => ({ ...req, ...post('/network-policys', { 'network-policy': { fq_name: [...DP, `np-c32-${q++}`] } }) }) }],
+      requests: [
+        {
+          setupRequest: (req) => ({
+            ...req,
+            ...post('/network-policys', { 'network-policy': { fq_name: [...DP, `np-c32-${q++}`] } }),
+          }),
+        },
+      ],
     });
-    lines.push(row(['create network-policy (one object + event)', 32, simple.requests.average.toFixed(0), simple.latency.p50, simple.latency.p99, simple.non2xx]));
+    lines.push(
+      row([
+        'create network-policy (one object + event)',
+        32,
+        simple.requests.average.toFixed(0),
+        simple.latency.p50,
+        simple.latency.p99,
+        simple.non2xx,
+      ]),
+    );
     console.error(lines[lines.length - 1]);
     // Reads of one VN.
     const vn = (await (await fetch(`${api.base}/virtual-networks`)).json())['virtual-networks'][0].uuid;
     const reads = await runCannon({ url: `${api.base}/virtual-network/${vn}`, connections: 32 });
-    lines.push(row(['read one VN (GET /virtual-network/<uuid>)', 32, reads.requests.average.toFixed(0), reads.latency.p50, reads.latency.p99, reads.non2xx]));
+    lines.push(
+      row([
+        'read one VN (GET /virtual-network/<uuid>)',
+        32,
+        reads.requests.average.toFixed(0),
+        reads.latency.p50,
+        reads.latency.p99,
+        reads.non2xx,
+      ]),
+    );
     console.error(lines[lines.length - 1]);
     // A steady 500 writes/s: the latency a mutating call sees at a realistic rate.
     let k = 0;
@@ -113,21 +176,52 @@ async function main() {
       url: api.base,
       connections: 16,
       overallRate: 500,
-      requests: [{ setupRequest: (req) => ({ ...req, ...post('/network-policys', { 'network-policy': { fq_name: [...DP, `np-rate-${k++}`] } }) }) }],
+      requests: [
+        {
+          setupRequest: (req) => ({
+            ...req,
+            ...post('/network-policys', { 'network-policy': { fq_name: [...DP, `np-rate-${k++}`] } }),
+          }),
+        },
+      ],
     });
-    lines.push(row(['create network-policy at a fixed 500/s', 16, paced.requests.average.toFixed(0), paced.latency.p50, paced.latency.p99, paced.non2xx]));
+    lines.push(
+      row([
+        'create network-policy at a fixed 500/s',
+        16,
+        paced.requests.average.toFixed(0),
+        paced.latency.p50,
+        paced.latency.p99,
+        paced.non2xx,
+      ]),
+    );
     console.error(lines[lines.length - 1]);
     // A list of 10,000 objects: network-policies of a project of their own.
-    await fetch(`${api.base}/projects`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json({ project: { fq_name: ['default-domain', 'bench-list'] } }) });
+    await fetch(`${api.base}/projects`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: json({ project: { fq_name: ['default-domain', 'bench-list'] } }),
+    });
     let m = 0;
     await runCannon({
       url: api.base,
       connections: 16,
       amount: 10000,
-      requests: [{ setupRequest: (req) => ({ ...req, ...post('/network-policys', { 'network-policy': { fq_name: ['default-domain', 'bench-list', `np-${m++}`] } }) }) }],
+      requests: [
+        {
+          setupRequest: (req) => ({
+            ...req,
+            ...post('/network-policys', {
+              'network-policy': { fq_name: ['default-domain', 'bench-list', `np-${m++}`] },
+            }),
+          }),
+        },
+      ],
     });
     const anchor = 'parent_fq_name_str=default-domain:bench-list';
-    const count = (await (await fetch(`${api.base}/network-policys?${anchor}&count=true`)).json())['network-policys'].count;
+    const count = (await (await fetch(`${api.base}/network-policys?${anchor}&count=true`)).json())[
+      'network-policys'
+    ].count;
     for (const q of ['', '&detail=true']) {
       const times = [];
       for (let i = 0; i < 5; i++) {
@@ -137,7 +231,16 @@ async function main() {
         if (body['network-policys'].length !== count) throw new Error('list length mismatch');
       }
       times.sort((a, b) => a - b);
-      lines.push(row([`list ${count} network-policys${q ? ' (detail)' : ''}`, 1, (1000 / times[2]).toFixed(1), times[2].toFixed(0), times[4].toFixed(0), 0]));
+      lines.push(
+        row([
+          `list ${count} network-policys${q ? ' (detail)' : ''}`,
+          1,
+          (1000 / times[2]).toFixed(1),
+          times[2].toFixed(0),
+          times[4].toFixed(0),
+          0,
+        ]),
+      );
       console.error(lines[lines.length - 1]);
     }
   } catch (e) {
@@ -166,7 +269,9 @@ async function lagBench(dbUrl) {
       // The relay creates the topic when it starts; make sure it exists before subscribing.
       const admin = kafka.admin();
       await admin.connect();
-      await admin.createTopics({ topics: [{ topic: 'config.events', numPartitions: 1 }], waitForLeaders: true }).catch(() => undefined);
+      await admin
+        .createTopics({ topics: [{ topic: 'config.events', numPartitions: 1 }], waitForLeaders: true })
+        .catch(() => undefined);
       await admin.disconnect();
       const consumer = kafka.consumer({ groupId: `bench-${Date.now()}`, maxWaitTimeInMs: 5 });
       await consumer.connect();
@@ -196,7 +301,10 @@ async function lagBench(dbUrl) {
           {
             setupRequest: (req, ctx) => {
               ctx.name = `np-lag-${k++}`;
-              return { ...req, ...post('/network-policys', { 'network-policy': { fq_name: [...DP, ctx.name] } }) };
+              return {
+                ...req,
+                ...post('/network-policys', { 'network-policy': { fq_name: [...DP, ctx.name] } }),
+              };
             },
             onResponse: (status, body, ctx) => {
               const seen = acked.get(ctx.name);

@@ -16,7 +16,6 @@
 const { Agent, AgentFleet, testNetAddress } = require('@skein/agent-sim');
 const { now, procStats } = require('./lib');
 
-
 let fleet;
 let setup;
 /** Per agent (fib 'count'): learned-route bitset, how many bits are set, and items that were not as sent. */

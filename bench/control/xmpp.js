@@ -84,10 +84,7 @@ async function main() {
       execArgv,
     });
     const agentFlags = (opt('agent-node-flags') ?? '').split(' ').filter(Boolean);
-    agents = forkChild('agents.js', [], [
-      '--max-old-space-size=8192',
-      ...agentFlags,
-    ]);
+    agents = forkChild('agents.js', [], ['--max-old-space-size=8192', ...agentFlags]);
     agents.send({
       cmd: 'setup',
       control: `127.0.0.1:${node.ports.xmpp}`,

@@ -16,11 +16,19 @@ describe('registry lookups by client-supplied names', () => {
   });
 
   it.each(PROTO_NAMES)('%s as a property, struct key or ref attr key is UNKNOWN_FIELD, not a crash', (n) => {
-    expect(() => validateProp('virtual-network', n, 1)).toThrow(expect.objectContaining({ status: 400, code: 'UNKNOWN_FIELD' }));
+    expect(() => validateProp('virtual-network', n, 1)).toThrow(
+      expect.objectContaining({ status: 400, code: 'UNKNOWN_FIELD' }),
+    );
     const struct = JSON.parse(`{"${n}": 1}`);
-    expect(() => validateValue({ kind: 'struct', name: 'VirtualNetworkType' }, struct, 'p')).toThrow(`Unknown field: p.${n}`);
-    expect(() => validateRefAttr('virtual-network', 'network-policy', struct, 'a')).toThrow(`Unknown field: a.${n}`);
-    expect(() => validateRefAttr('virtual-network', n, {}, 'a')).toThrow(expect.objectContaining({ code: 'UNKNOWN_FIELD' }));
+    expect(() => validateValue({ kind: 'struct', name: 'VirtualNetworkType' }, struct, 'p')).toThrow(
+      `Unknown field: p.${n}`,
+    );
+    expect(() => validateRefAttr('virtual-network', 'network-policy', struct, 'a')).toThrow(
+      `Unknown field: a.${n}`,
+    );
+    expect(() => validateRefAttr('virtual-network', n, {}, 'a')).toThrow(
+      expect.objectContaining({ code: 'UNKNOWN_FIELD' }),
+    );
   });
 
   it('own() reads only own keys', () => {
@@ -32,7 +40,9 @@ describe('registry lookups by client-supplied names', () => {
 
 describe('checkJsonDocument', () => {
   it('accepts ordinary documents, paired surrogates included', () => {
-    expect(() => checkJsonDocument({ a: ['x', { b: 'ok \ud83d\ude00' }], n: 1, t: true, z: null }, 'body')).not.toThrow();
+    expect(() =>
+      checkJsonDocument({ a: ['x', { b: 'ok \ud83d\ude00' }], n: 1, t: true, z: null }, 'body'),
+    ).not.toThrow();
   });
 
   it.each([
@@ -43,7 +53,9 @@ describe('checkJsonDocument', () => {
     ['high surrogate at the end', { a: 'x\udbff' }, /surrogate/],
   ])('%s is a 400 naming the field', (_n, doc, message) => {
     expect(() => checkJsonDocument(doc, 'body')).toThrow(message);
-    expect(() => checkJsonDocument(doc, 'body')).toThrow(expect.objectContaining({ status: 400, code: 'INVALID_FIELD' }));
+    expect(() => checkJsonDocument(doc, 'body')).toThrow(
+      expect.objectContaining({ status: 400, code: 'INVALID_FIELD' }),
+    );
   });
 
   it(`bounds nesting at ${MAX_JSON_DEPTH} without recursing (a 1e6-deep document is checked safely)`, () => {

@@ -25,15 +25,7 @@ export type FieldType =
   | { kind: 'struct'; name: string };
 
 export type StringFormat =
-  | 'uuid'
-  | 'ipv4'
-  | 'ipv6'
-  | 'ip'
-  | 'ip-prefix'
-  | 'mac'
-  | 'datetime'
-  | 'route-target'
-  | 'hex';
+  'uuid' | 'ipv4' | 'ipv6' | 'ip' | 'ip-prefix' | 'mac' | 'datetime' | 'route-target' | 'hex';
 
 /** One field of a complex type (TF types.yml `xsd:complexType` element). */
 export interface StructField {

@@ -79,8 +79,12 @@ export class ChangeSet {
     }
     if (this.deletes.length) {
       const list = p(JSON.stringify(this.deletes));
-      parts.push(`od_refs AS (DELETE FROM refs WHERE from_uuid IN (SELECT jsonb_array_elements_text(${list})::uuid) RETURNING 1)`);
-      parts.push(`od AS (DELETE FROM objects WHERE uuid IN (SELECT jsonb_array_elements_text(${list})::uuid) RETURNING 1)`);
+      parts.push(
+        `od_refs AS (DELETE FROM refs WHERE from_uuid IN (SELECT jsonb_array_elements_text(${list})::uuid) RETURNING 1)`,
+      );
+      parts.push(
+        `od AS (DELETE FROM objects WHERE uuid IN (SELECT jsonb_array_elements_text(${list})::uuid) RETURNING 1)`,
+      );
     }
     if (this.inserts.length) {
       parts.push(`oi AS (INSERT INTO objects (uuid, type, fq_name, fq_key, parent_uuid, parent_type, props, id_perms, perms2, version)
@@ -91,7 +95,13 @@ export class ChangeSet {
     if (this.updates.length) {
       const rows = this.updates
         .filter((o) => !deleted.has(o.uuid))
-        .map((o) => ({ uuid: o.uuid, props: o.props, id_perms: o.id_perms, perms2: o.perms2, version: o.version }));
+        .map((o) => ({
+          uuid: o.uuid,
+          props: o.props,
+          id_perms: o.id_perms,
+          perms2: o.perms2,
+          version: o.version,
+        }));
       if (rows.length) {
         parts.push(`ou AS (UPDATE objects o SET props = x.props, id_perms = x.id_perms, perms2 = x.perms2, version = x.version
            FROM jsonb_to_recordset(${p(JSON.stringify(rows))}) AS x(uuid uuid, props jsonb, id_perms jsonb, perms2 jsonb, version bigint)
@@ -120,7 +130,9 @@ export class ChangeSet {
     if (!parts.length) return [];
     const tail = this.events.length ? 'SELECT seq FROM ev ORDER BY seq' : 'SELECT 0 AS seq WHERE false';
     const text = `WITH ${parts.join(',\n')}\n${tail}`;
-    const { rows } = await (commit && c.queryAndCommit ? c.queryAndCommit(text, params) : c.query(text, params));
+    const { rows } = await (commit && c.queryAndCommit
+      ? c.queryAndCommit(text, params)
+      : c.query(text, params));
     return rows.map((r: any) => Number(r.seq));
   }
 }

@@ -28,7 +28,8 @@ export interface CompactionResult {
  * for them too.
  */
 export async function compactEvents(db: Db, belowSeq: number): Promise<CompactionResult> {
-  if (!Number.isSafeInteger(belowSeq) || belowSeq < 0) throw new RangeError(`belowSeq must be a non-negative integer, got ${belowSeq}`);
+  if (!Number.isSafeInteger(belowSeq) || belowSeq < 0)
+    throw new RangeError(`belowSeq must be a non-negative integer, got ${belowSeq}`);
   return db.tx(async (c) => {
     const target = Math.min(belowSeq, await headSeq(c));
     // The upsert locks the key's row, so concurrent compactions take turns.

@@ -46,7 +46,9 @@ function where(q: ListQuery, params: unknown[]): string {
   const conds = [`o.type = ${p(q.type)}`];
   if (q.parentUuids) conds.push(`o.parent_uuid = ANY(${p(q.parentUuids)}::uuid[])`);
   if (q.backRefUuids)
-    conds.push(`o.uuid IN (SELECT r.from_uuid FROM refs r WHERE r.to_uuid = ANY(${p(q.backRefUuids)}::uuid[]))`);
+    conds.push(
+      `o.uuid IN (SELECT r.from_uuid FROM refs r WHERE r.to_uuid = ANY(${p(q.backRefUuids)}::uuid[]))`,
+    );
   const ids: string[] = [];
   if (q.objUuids) ids.push(`o.uuid = ANY(${p(q.objUuids)}::uuid[])`);
   if (q.fqKeys) ids.push(`o.fq_key = ANY(${p(q.fqKeys)}::text[])`);
@@ -71,7 +73,10 @@ function where(q: ListQuery, params: unknown[]): string {
 }
 
 /** Matching uuids and fq_names, ordered by uuid, at most `limit`. */
-export async function listObjects(c: SqlClient, q: ListQuery): Promise<{ uuid: string; fq_name: string[] }[]> {
+export async function listObjects(
+  c: SqlClient,
+  q: ListQuery,
+): Promise<{ uuid: string; fq_name: string[] }[]> {
   const params: unknown[] = [];
   const sql = `SELECT o.uuid::text AS uuid, o.fq_name FROM objects o WHERE ${where(q, params)} ORDER BY o.uuid${
     q.limit ? ` LIMIT ${Math.floor(q.limit)}` : ''
@@ -81,6 +86,9 @@ export async function listObjects(c: SqlClient, q: ListQuery): Promise<{ uuid: s
 
 export async function countObjects(c: SqlClient, q: ListQuery): Promise<number> {
   const params: unknown[] = [];
-  const { rows } = await c.query(`SELECT count(*)::bigint AS n FROM objects o WHERE ${where({ ...q, marker: undefined }, params)}`, params);
+  const { rows } = await c.query(
+    `SELECT count(*)::bigint AS n FROM objects o WHERE ${where({ ...q, marker: undefined }, params)}`,
+    params,
+  );
   return Number(rows[0].n);
 }

@@ -2,7 +2,8 @@ import type { SqlClient } from './db';
 import type { LinkedObject, Perms2, StoredObject, StoredRef } from './stored';
 import { fqKey } from './stored';
 
-const OBJ_COLS = 'o.uuid::text AS uuid, o.type, o.fq_name, o.parent_uuid::text AS parent_uuid, o.parent_type, o.props, o.id_perms, o.perms2, o.version';
+const OBJ_COLS =
+  'o.uuid::text AS uuid, o.type, o.fq_name, o.parent_uuid::text AS parent_uuid, o.parent_type, o.props, o.id_perms, o.perms2, o.version';
 const REFS_COL = `(SELECT coalesce(json_agg(json_build_array(r.to_uuid, r.to_type, t.fq_name, r.attr, r.relaxed) ORDER BY r.to_type, r.position), '[]')
      FROM refs r JOIN objects t ON t.uuid = r.to_uuid WHERE r.from_uuid = o.uuid) AS refs`;
 const LINK = (alias: string) =>
@@ -28,9 +29,13 @@ function toStored(row: any): FullObject {
     id_perms: row.id_perms,
     perms2: row.perms2,
     version: Number(row.version),
-    refs: (row.refs ?? []).map(
-      (r: any[]): StoredRef => ({ to_uuid: r[0], to_type: r[1], to_fq_name: r[2], attr: r[3], relaxed: r[4] }),
-    ),
+    refs: (row.refs ?? []).map((r: any[]): StoredRef => ({
+      to_uuid: r[0],
+      to_type: r[1],
+      to_fq_name: r[2],
+      attr: r[3],
+      relaxed: r[4],
+    })),
   };
   const link = (l: any[]): LinkedObject => ({
     uuid: l[0],
@@ -52,7 +57,11 @@ export interface LoadOptions {
 }
 
 /** Objects with their outgoing refs (and optionally back-refs and children), one round trip. */
-export async function loadObjects(c: SqlClient, uuids: string[], opts: LoadOptions = {}): Promise<FullObject[]> {
+export async function loadObjects(
+  c: SqlClient,
+  uuids: string[],
+  opts: LoadOptions = {},
+): Promise<FullObject[]> {
   if (uuids.length === 0) return [];
   const cols = [OBJ_COLS, REFS_COL];
   if (opts.backRefs) cols.push(BACKREFS_COL);
@@ -64,7 +73,11 @@ export async function loadObjects(c: SqlClient, uuids: string[], opts: LoadOptio
   return rows.map(toStored);
 }
 
-export async function loadObject(c: SqlClient, uuid: string, opts: LoadOptions = {}): Promise<FullObject | undefined> {
+export async function loadObject(
+  c: SqlClient,
+  uuid: string,
+  opts: LoadOptions = {},
+): Promise<FullObject | undefined> {
   return (await loadObjects(c, [uuid], opts))[0];
 }
 
@@ -72,7 +85,11 @@ export async function loadObject(c: SqlClient, uuid: string, opts: LoadOptions =
  * One object and the highest event seq, read by a single statement (so on one snapshot, in one round trip):
  * what a REST GET needs.
  */
-export async function loadObjectAtHead(c: SqlClient, uuid: string, opts: LoadOptions = {}): Promise<{ obj?: FullObject; head: number }> {
+export async function loadObjectAtHead(
+  c: SqlClient,
+  uuid: string,
+  opts: LoadOptions = {},
+): Promise<{ obj?: FullObject; head: number }> {
   const cols = [OBJ_COLS, REFS_COL];
   if (opts.backRefs) cols.push(BACKREFS_COL);
   if (opts.children) cols.push(CHILDREN_COL);
@@ -157,7 +174,11 @@ export async function resolveFqNames(
 
 export const fqLookupKey = (type: string, fq: readonly string[]) => `${type}\u0000${fqKey(fq)}`;
 
-export async function findByFqName(c: SqlClient, type: string, fq: readonly string[]): Promise<Identified | undefined> {
+export async function findByFqName(
+  c: SqlClient,
+  type: string,
+  fq: readonly string[],
+): Promise<Identified | undefined> {
   return (await resolveFqNames(c, [{ type, fq_name: fq }])).get(fqLookupKey(type, fq));
 }
 

@@ -20,7 +20,18 @@ export interface RebuildOptions {
   sampleLimit?: number;
 }
 
-const OBJECT_COLUMNS = ['uuid', 'type', 'fq_name', 'fq_key', 'parent_uuid', 'parent_type', 'props', 'id_perms', 'perms2', 'version'] as const;
+const OBJECT_COLUMNS = [
+  'uuid',
+  'type',
+  'fq_name',
+  'fq_key',
+  'parent_uuid',
+  'parent_type',
+  'props',
+  'id_perms',
+  'perms2',
+  'version',
+] as const;
 const REF_COLUMNS = ['from_uuid', 'to_uuid', 'from_type', 'to_type', 'attr', 'relaxed', 'position'] as const;
 
 export interface ObjectDiff {
@@ -182,12 +193,24 @@ export async function rebuildStore(db: RebuildDb, opts: RebuildOptions = {}): Pr
 
     const objects = await compareTable<ObjectDiff>(
       c,
-      { live: 'objects', rebuilt: OBJ, columns: OBJECT_COLUMNS, key: ['uuid'], identity: ['uuid', 'type', 'fq_name'] },
+      {
+        live: 'objects',
+        rebuilt: OBJ,
+        columns: OBJECT_COLUMNS,
+        key: ['uuid'],
+        identity: ['uuid', 'type', 'fq_name'],
+      },
       sampleLimit,
     );
     const refs = await compareTable<RefDiff>(
       c,
-      { live: 'refs', rebuilt: REFS, columns: REF_COLUMNS, key: ['from_uuid', 'to_uuid'], identity: ['from_uuid', 'from_type', 'to_uuid', 'to_type'] },
+      {
+        live: 'refs',
+        rebuilt: REFS,
+        columns: REF_COLUMNS,
+        key: ['from_uuid', 'to_uuid'],
+        identity: ['from_uuid', 'from_type', 'to_uuid', 'to_type'],
+      },
       sampleLimit,
     );
     let schema: string | undefined;
@@ -255,7 +278,10 @@ async function checkBatch(c: SqlClient, lo: number, hi: number): Promise<void> {
   );
   if (rows.length) {
     const seq = Number(rows[0].seq);
-    throw new RebuildError(`config_events seq ${seq}: ${rows[0].problem}; the log cannot be replayed past it`, seq);
+    throw new RebuildError(
+      `config_events seq ${seq}: ${rows[0].problem}; the log cannot be replayed past it`,
+      seq,
+    );
   }
 }
 
@@ -335,7 +361,14 @@ async function compareTable<D>(c: SqlClient, t: TablePair, limit: number): Promi
     [limit],
   );
   const r = rows[0];
-  return { live: r.live_n, rebuilt: r.rebuilt_n, onlyLive: r.only_live, onlyRebuilt: r.only_rebuilt, differing: r.differing, samples: r.samples };
+  return {
+    live: r.live_n,
+    rebuilt: r.rebuilt_n,
+    onlyLive: r.only_live,
+    onlyRebuilt: r.only_rebuilt,
+    differing: r.differing,
+    samples: r.samples,
+  };
 }
 
 /** A human summary of a report: "identical", or the counts and the first differing rows. */
@@ -349,8 +382,14 @@ export function formatRebuildReport(r: RebuildReport): string {
     );
     for (const d of t.samples) {
       const what =
-        'uuid' in d ? `${d.type} ${d.uuid} ${JSON.stringify(d.fq_name)}` : `${d.from_type} ${d.from_uuid} → ${d.to_type} ${d.to_uuid}`;
-      const side = !d.live ? 'only in the log' : !d.rebuilt ? 'only live' : `differs in ${d.columns.join(', ')}`;
+        'uuid' in d
+          ? `${d.type} ${d.uuid} ${JSON.stringify(d.fq_name)}`
+          : `${d.from_type} ${d.from_uuid} → ${d.to_type} ${d.to_uuid}`;
+      const side = !d.live
+        ? 'only in the log'
+        : !d.rebuilt
+          ? 'only live'
+          : `differs in ${d.columns.join(', ')}`;
       lines.push(`  ${what}: ${side}`);
       if (d.live && d.rebuilt) {
         for (const k of d.columns) {

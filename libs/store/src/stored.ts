@@ -45,4 +45,5 @@ export interface LinkedObject {
 }
 
 /** Digest used for the (type, fq_name) unique key; see the core migration. */
-export const fqKey = (fq: readonly string[]) => createHash('sha256').update(JSON.stringify(fq)).digest('base64');
+export const fqKey = (fq: readonly string[]) =>
+  createHash('sha256').update(JSON.stringify(fq)).digest('base64');

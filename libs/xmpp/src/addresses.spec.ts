@@ -57,15 +57,25 @@ describe('IPv6 canonical text (RFC 5952)', () => {
 
 describe('IPv4', () => {
   test('dotted decimal round-trips', () => {
-    fc.assert(fc.property(fc.ipV4(), (s) => expect(canonicalIp(s, 4)).toBe(s)), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.ipV4(), (s) => expect(canonicalIp(s, 4)).toBe(s)),
+      { numRuns: 200 },
+    );
   });
 
-  test.each(['010.1.1.1', '256.1.1.1', '1.2.3', '1.2.3.4.5', ' 1.2.3.4', '1.2.3.4 ', '0x0a.1.1.1', '1..2.3', '-1.2.3.4'])(
-    '%j is refused (inet_pton would refuse it too)',
-    (s) => {
-      expect(parseIPv4(s)).toBeUndefined();
-    },
-  );
+  test.each([
+    '010.1.1.1',
+    '256.1.1.1',
+    '1.2.3',
+    '1.2.3.4.5',
+    ' 1.2.3.4',
+    '1.2.3.4 ',
+    '0x0a.1.1.1',
+    '1..2.3',
+    '-1.2.3.4',
+  ])('%j is refused (inet_pton would refuse it too)', (s) => {
+    expect(parseIPv4(s)).toBeUndefined();
+  });
 });
 
 describe('prefixes', () => {
@@ -104,10 +114,14 @@ describe('MAC addresses', () => {
     expect(canonicalMac(input)).toBe(canonical);
   });
 
-  test.each(['52-54-00-aa-bb-cc', '52:54:00:aa:bb', '52:54:00:aa:bb:cc:dd', '052:54:00:aa:bb:cc', '52:54:00:aa:bb:gg', ''])(
-    '%j is refused',
-    (s) => {
-      expect(canonicalMac(s)).toBeUndefined();
-    },
-  );
+  test.each([
+    '52-54-00-aa-bb-cc',
+    '52:54:00:aa:bb',
+    '52:54:00:aa:bb:cc:dd',
+    '052:54:00:aa:bb:cc',
+    '52:54:00:aa:bb:gg',
+    '',
+  ])('%j is refused', (s) => {
+    expect(canonicalMac(s)).toBeUndefined();
+  });
 });

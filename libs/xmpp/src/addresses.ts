@@ -94,7 +94,7 @@ export function formatIPv6(b: Uint8Array): string {
   // Longest run of zero groups (length ≥ 2, leftmost on ties) becomes `::` (RFC 5952 §4.2).
   let bestStart = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;

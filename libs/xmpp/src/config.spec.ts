@@ -12,7 +12,9 @@ test('the /config push outline: update and delete of nodes and links', () => {
       {
         type: 'virtual-network',
         name: 'default-domain:p1:blue',
-        props: propsFromJson({ virtual_network_properties: { forwarding_mode: 'l2_l3', vxlan_network_identifier: 5001 } }),
+        props: propsFromJson({
+          virtual_network_properties: { forwarding_mode: 'l2_l3', vxlan_network_identifier: 5001 },
+        }),
       },
     ],
     links: [

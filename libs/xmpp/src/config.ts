@@ -49,13 +49,26 @@ function changesEl(tag: 'update' | 'delete', c: ConfigChanges | undefined): XmlE
   return element(tag, {}, [
     ...c.nodes.map((n) => refEl(n, n.props)),
     ...c.links.map((l) =>
-      element('link', {}, [refEl(l.left), refEl(l.right), element('metadata', { type: l.metadata }, l.props)]),
+      element('link', {}, [
+        refEl(l.left),
+        refEl(l.right),
+        element('metadata', { type: l.metadata }, l.props),
+      ]),
     ),
   ]);
 }
 
-export function encodeConfigIq(o: { agent: string; id?: string; update?: ConfigChanges; delete?: ConfigChanges }): string {
-  const attrs: Record<string, string> = { type: 'set', from: CONTROL_NODE_JID, to: `${o.agent}/${CONFIG_RESOURCE}` };
+export function encodeConfigIq(o: {
+  agent: string;
+  id?: string;
+  update?: ConfigChanges;
+  delete?: ConfigChanges;
+}): string {
+  const attrs: Record<string, string> = {
+    type: 'set',
+    from: CONTROL_NODE_JID,
+    to: `${o.agent}/${CONFIG_RESOURCE}`,
+  };
   if (o.id !== undefined) attrs['id'] = o.id;
   const config = element('config', {}, [changesEl('update', o.update), changesEl('delete', o.delete)]);
   return `${openTag('iq', attrs)}${serialize(config)}</iq>`;
@@ -85,7 +98,12 @@ function changesOf(el: XmlElement | undefined): ConfigChanges {
 }
 
 export function decodeConfigIq(_iq: XmlElement, config: XmlElement, addr: StanzaAddress): ConfigIq {
-  return { kind: 'config', ...addr, update: changesOf(child(config, 'update')), delete: changesOf(child(config, 'delete')) };
+  return {
+    kind: 'config',
+    ...addr,
+    update: changesOf(child(config, 'update')),
+    delete: changesOf(child(config, 'delete')),
+  };
 }
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };

@@ -25,7 +25,9 @@ import type { XmlElement } from './xml';
 const RI = 'default-domain:p1:blue:blue';
 
 function agentSession(): Buffer {
-  const [inet, inet6, evpn] = (['inet', 'inet6', 'evpn'] as const).map((f) => fc.sample(agentEntryArb(f), { numRuns: 1, seed: 7 })[0]!);
+  const [inet, inet6, evpn] = (['inet', 'inet6', 'evpn'] as const).map(
+    (f) => fc.sample(agentEntryArb(f), { numRuns: 1, seed: 7 })[0]!,
+  );
   return Buffer.from(
     encodeAgentStreamHeader('agent-a') +
       encodeSubscribe({ from: 'agent-a', id: 's', node: RI, instanceId: 3 }) +
@@ -36,7 +38,10 @@ function agentSession(): Buffer {
       encodeRouteAdd({ from: 'agent-a', ri: RI, entry: evpn! }) +
       encodeRouteDelete({ from: 'agent-a', ri: RI, nlri: inet!.nlri }) +
       encodeAgentEndOfRib({ from: 'agent-a' }) +
-      encodeUveMessage({ from: 'agent-a', uves: [{ type: 'vrouter', name: 'agent-a', struct: 'S', seq: 1, json: '{}' }] }) +
+      encodeUveMessage({
+        from: 'agent-a',
+        uves: [{ type: 'vrouter', name: 'agent-a', struct: 'S', seq: 1, json: '{}' }],
+      }) +
       encodeUnsubscribe({ from: 'agent-a', node: RI }) +
       STREAM_CLOSE,
     'utf8',
@@ -47,7 +52,15 @@ function controlNodeSession(): Buffer {
   const entry = fc.sample(agentEntryArb('evpn'), { numRuns: 1, seed: 11 })[0]!;
   return Buffer.from(
     encodeControlNodeStreamHeader('agent-a', 'id1') +
-      encodeRouteMessages({ agent: 'agent-a', family: 'evpn', ri: RI, updates: [{ op: 'add', entry }, { op: 'retract', nlri: entry.nlri }] }).join('\n') +
+      encodeRouteMessages({
+        agent: 'agent-a',
+        family: 'evpn',
+        ri: RI,
+        updates: [
+          { op: 'add', entry },
+          { op: 'retract', nlri: entry.nlri },
+        ],
+      }).join('\n') +
       encodeEndOfRibMessage('agent-a'),
     'utf8',
   );
@@ -57,12 +70,16 @@ const SEEDS: Array<{ name: string; bytes: Buffer; parser: () => StreamParser }> 
   { name: 'skein agent', bytes: agentSession(), parser: () => StreamParser.forControlNode() },
   { name: 'tf agent', bytes: testdata('tf-agent-session.xml'), parser: () => StreamParser.forControlNode() },
   { name: 'skein control node', bytes: controlNodeSession(), parser: () => StreamParser.forAgent() },
-  { name: 'tf control node', bytes: testdata('tf-control-node-messages.xml'), parser: () => StreamParser.forAgent() },
+  {
+    name: 'tf control node',
+    bytes: testdata('tf-control-node-messages.xml'),
+    parser: () => StreamParser.forAgent(),
+  },
 ];
 
 /** Bytes that matter to XML, XMPP and UTF-8, plus anything. */
 const byteArb = fc.oneof(
-  fc.constantFrom(...Buffer.from("<>/&;'\"=! \t\r\n?-[]:#x").values(), 0x00, 0x80, 0xc8, 0xe2, 0xf0, 0xff),
+  fc.constantFrom(...Buffer.from('<>/&;\'"=! \t\r\n?-[]:#x').values(), 0x00, 0x80, 0xc8, 0xe2, 0xf0, 0xff),
   fc.integer({ min: 0, max: 255 }),
 );
 
@@ -75,7 +92,11 @@ type Mutation =
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('set' as const), at: fc.nat(), byte: byteArb }),
-  fc.record({ op: fc.constant('insert' as const), at: fc.nat(), bytes: fc.array(byteArb, { minLength: 1, maxLength: 8 }) }),
+  fc.record({
+    op: fc.constant('insert' as const),
+    at: fc.nat(),
+    bytes: fc.array(byteArb, { minLength: 1, maxLength: 8 }),
+  }),
   fc.record({ op: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 64 }) }),
   fc.record({ op: fc.constant('duplicate' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 400 }) }),
   fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
@@ -112,7 +133,9 @@ function runSession(bytes: Buffer, cuts: number[], parser: StreamParser): string
   const assembler = new PublishAssembler();
   const conditions: string[] = [];
   let prev = 0;
-  for (const c of [...cuts.map((x) => (bytes.length === 0 ? 0 : x % bytes.length)), bytes.length].sort((a, b) => a - b)) {
+  for (const c of [...cuts.map((x) => (bytes.length === 0 ? 0 : x % bytes.length)), bytes.length].sort(
+    (a, b) => a - b,
+  )) {
     const events = parser.push(bytes.subarray(prev, c));
     prev = c;
     for (const e of events) {
@@ -139,9 +162,13 @@ describe.each(SEEDS)('mutated $name stream', ({ bytes, parser }) => {
 
   test('never throws, reports at most one error of the library’s own type', () => {
     fc.assert(
-      fc.property(fc.array(mutationArb, { minLength: 1, maxLength: 6 }), fc.array(fc.nat(), { maxLength: 6 }), (ms, cuts) => {
-        runSession(mutate(bytes, ms), cuts, parser());
-      }),
+      fc.property(
+        fc.array(mutationArb, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (ms, cuts) => {
+          runSession(mutate(bytes, ms), cuts, parser());
+        },
+      ),
       LIMIT,
     );
   });
@@ -149,18 +176,101 @@ describe.each(SEEDS)('mutated $name stream', ({ bytes, parser }) => {
 
 /** Well-formed trees of TF's element names: what byte mutations rarely reach, decoders must survive too. */
 const NAMES = [
-  'iq', 'message', 'pubsub', 'publish', 'collection', 'associate', 'dissociate', 'subscribe', 'unsubscribe',
-  'options', 'instance-id', 'no-ribout', 'item', 'entry', 'nlri', 'af', 'safi', 'address', 'mac', 'ethernet-tag',
-  'next-hops', 'next-hop', 'label', 'vni', 'l3-label', 'tunnel-encapsulation-list', 'tunnel-encapsulation',
-  'tag-list', 'tag', 'olist', 'version', 'virtual-network', 'sequence-number', 'mobility', 'security-group-list',
-  'security-group', 'community-tag-list', 'community-tag', 'local-preference', 'med', 'sub-protocol',
-  'load-balance', 'load-balance-fields', 'load-balance-field-list', 'load-balance-decision', 'event', 'items',
-  'retract', 'error', 'text', 'config', 'update', 'delete', 'node', 'link', 'metadata', 'name', 'uve',
+  'iq',
+  'message',
+  'pubsub',
+  'publish',
+  'collection',
+  'associate',
+  'dissociate',
+  'subscribe',
+  'unsubscribe',
+  'options',
+  'instance-id',
+  'no-ribout',
+  'item',
+  'entry',
+  'nlri',
+  'af',
+  'safi',
+  'address',
+  'mac',
+  'ethernet-tag',
+  'next-hops',
+  'next-hop',
+  'label',
+  'vni',
+  'l3-label',
+  'tunnel-encapsulation-list',
+  'tunnel-encapsulation',
+  'tag-list',
+  'tag',
+  'olist',
+  'version',
+  'virtual-network',
+  'sequence-number',
+  'mobility',
+  'security-group-list',
+  'security-group',
+  'community-tag-list',
+  'community-tag',
+  'local-preference',
+  'med',
+  'sub-protocol',
+  'load-balance',
+  'load-balance-fields',
+  'load-balance-field-list',
+  'load-balance-decision',
+  'event',
+  'items',
+  'retract',
+  'error',
+  'text',
+  'config',
+  'update',
+  'delete',
+  'node',
+  'link',
+  'metadata',
+  'name',
+  'uve',
 ];
-const TEXTS = ['', '1', '2', '25', '242', '0', '4294967296', '-1', '10.1.1.3/32', 'fd00::3/128', '192.0.2.1',
-  '0.0.0.0', '52:54:00:aa:bb:cc', 'gre', 'vxlan', 'true', 'x', ' 7 ', '16777216', 'l3-source-address'];
-const ATTR_VALUES = [...TEXTS, '1/1/r/10.1.1.3/32', '25/242/r/1-52:54:00:aa:bb:cc,10.1.1.3/32', 'set', 'result',
-  'error', 'r', '0/0/EndOfRib', '1/1/r', '2/1/r', '25/242/r', '1/241/r'];
+const TEXTS = [
+  '',
+  '1',
+  '2',
+  '25',
+  '242',
+  '0',
+  '4294967296',
+  '-1',
+  '10.1.1.3/32',
+  'fd00::3/128',
+  '192.0.2.1',
+  '0.0.0.0',
+  '52:54:00:aa:bb:cc',
+  'gre',
+  'vxlan',
+  'true',
+  'x',
+  ' 7 ',
+  '16777216',
+  'l3-source-address',
+];
+const ATTR_VALUES = [
+  ...TEXTS,
+  '1/1/r/10.1.1.3/32',
+  '25/242/r/1-52:54:00:aa:bb:cc,10.1.1.3/32',
+  'set',
+  'result',
+  'error',
+  'r',
+  '0/0/EndOfRib',
+  '1/1/r',
+  '2/1/r',
+  '25/242/r',
+  '1/241/r',
+];
 
 const treeArb = (depth: number): fc.Arbitrary<XmlElement> =>
   fc.record({
@@ -183,9 +293,15 @@ const el = (name: string, attrs: Record<string, string>, children: XmlElement[])
 const leaf = (name: string, text: string): XmlElement => ({ name, attrs: {}, children: [], text });
 /** Valid and invalid values side by side, so that decoding gets past one field and trips on the next. */
 const pool = (...vs: string[]) =>
-  fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...vs) }, { weight: 1, arbitrary: fc.constantFrom(...TEXTS) });
+  fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom(...vs) },
+    { weight: 1, arbitrary: fc.constantFrom(...TEXTS) },
+  );
 const optLeaf = (name: string, values: fc.Arbitrary<string>) =>
-  fc.option(values.map((t) => leaf(name, t)), { nil: undefined });
+  fc.option(
+    values.map((t) => leaf(name, t)),
+    { nil: undefined },
+  );
 const present = (xs: Array<XmlElement | undefined>) => xs.filter((x): x is XmlElement => x !== undefined);
 
 const nextHopLikeArb = fc
@@ -198,11 +314,24 @@ const nextHopLikeArb = fc
     optLeaf('l3-label', pool('5001', '16777216')),
     fc.option(
       fc.array(pool('gre', 'udp', 'vxlan', 'mpls', 'native', 'nvgre', 'g r e'), { maxLength: 3 }).map((ts) =>
-        el('tunnel-encapsulation-list', {}, ts.map((t) => leaf('tunnel-encapsulation', t))),
+        el(
+          'tunnel-encapsulation-list',
+          {},
+          ts.map((t) => leaf('tunnel-encapsulation', t)),
+        ),
       ),
       { nil: undefined },
     ),
-    fc.option(fc.array(pool('5', '-5'), { maxLength: 2 }).map((ts) => el('tag-list', {}, ts.map((t) => leaf('tag', t)))), { nil: undefined }),
+    fc.option(
+      fc.array(pool('5', '-5'), { maxLength: 2 }).map((ts) =>
+        el(
+          'tag-list',
+          {},
+          ts.map((t) => leaf('tag', t)),
+        ),
+      ),
+      { nil: undefined },
+    ),
   )
   .map((cs) => el('next-hop', {}, present(cs)));
 
@@ -218,30 +347,51 @@ const entryTreeArb = fc
       )
       .map((cs) => el('nlri', {}, present(cs))),
     fc.array(nextHopLikeArb, { maxLength: 2 }).map((nhs) => el('next-hops', {}, nhs)),
-    fc.option(fc.array(nextHopLikeArb, { maxLength: 2 }).map((nhs) => el('olist', {}, nhs)), { nil: undefined }),
+    fc.option(
+      fc.array(nextHopLikeArb, { maxLength: 2 }).map((nhs) => el('olist', {}, nhs)),
+      { nil: undefined },
+    ),
     optLeaf('local-preference', pool('100', '-1')),
     optLeaf('med', pool('200', 'x')),
     fc.option(
-      fc.tuple(pool('1', 'x'), pool('true', 'maybe')).map(([seqno, sticky]) => el('mobility', { seqno, sticky }, [])),
+      fc
+        .tuple(pool('1', 'x'), pool('true', 'maybe'))
+        .map(([seqno, sticky]) => el('mobility', { seqno, sticky }, [])),
       { nil: undefined },
     ),
     fc.option(
-      fc.tuple(fc.array(pool('l4-protocol', 'l9'), { maxLength: 2 }), pool('field-hash', 'coin')).map(([fs, d]) =>
-        el('load-balance', {}, [el('load-balance-fields', {}, fs.map((f) => leaf('load-balance-field-list', f))), leaf('load-balance-decision', d)]),
-      ),
+      fc
+        .tuple(fc.array(pool('l4-protocol', 'l9'), { maxLength: 2 }), pool('field-hash', 'coin'))
+        .map(([fs, d]) =>
+          el('load-balance', {}, [
+            el(
+              'load-balance-fields',
+              {},
+              fs.map((f) => leaf('load-balance-field-list', f)),
+            ),
+            leaf('load-balance-decision', d),
+          ]),
+        ),
       { nil: undefined },
     ),
     fc.array(treeArb(2), { maxLength: 2 }),
   )
-  .map(([nlri, nhs, olist, lp, med, mob, lb, extra]) => el('entry', {}, present([nlri, nhs, olist, lp, med, mob, lb, ...extra])));
+  .map(([nlri, nhs, olist, lp, med, mob, lb, extra]) =>
+    el('entry', {}, present([nlri, nhs, olist, lp, med, mob, lb, ...extra])),
+  );
 
 test('decodeStanza and the assembler never throw on arbitrary well-formed trees', () => {
   const assembler = new PublishAssembler();
   fc.assert(
-    fc.property(fc.constantFrom('iq', 'message'), fc.array(treeArb(6), { maxLength: 3 }), fc.constantFrom('set', 'result', 'error'), (name, children, type) => {
-      const s = decodeStanza({ name, attrs: { type }, children, text: '' });
-      if (s.kind === 'publish' || s.kind === 'collection') assembler.push(s);
-    }),
+    fc.property(
+      fc.constantFrom('iq', 'message'),
+      fc.array(treeArb(6), { maxLength: 3 }),
+      fc.constantFrom('set', 'result', 'error'),
+      (name, children, type) => {
+        const s = decodeStanza({ name, attrs: { type }, children, text: '' });
+        if (s.kind === 'publish' || s.kind === 'collection') assembler.push(s);
+      },
+    ),
     LIMIT,
   );
 });
@@ -250,7 +400,15 @@ test('…nor on route stanzas whose entries are arbitrary trees', () => {
   fc.assert(
     fc.property(
       fc.oneof(
-        { weight: 6, arbitrary: fc.constantFrom('1/1/r/10.1.1.3/32', '1/1/r/10.1.1.3/32/4', '2/1/r/fd00::3/128', '25/242/52:54:00:aa:bb:cc,10.1.1.3/32') },
+        {
+          weight: 6,
+          arbitrary: fc.constantFrom(
+            '1/1/r/10.1.1.3/32',
+            '1/1/r/10.1.1.3/32/4',
+            '2/1/r/fd00::3/128',
+            '25/242/52:54:00:aa:bb:cc,10.1.1.3/32',
+          ),
+        },
         { weight: 1, arbitrary: fc.constantFrom(...ATTR_VALUES) },
       ),
       fc.array(entryTreeArb, { maxLength: 2 }),
@@ -259,7 +417,12 @@ test('…nor on route stanzas whose entries are arbitrary trees', () => {
       fc.array(
         fc.tuple(
           fc.constantFrom('item', 'retract'),
-          pool('10.1.1.3/32', 'fd00::3/128', '52:54:00:aa:bb:cc,10.1.1.3/32', '5-52:54:00:aa:bb:cc,10.1.1.3/32'),
+          pool(
+            '10.1.1.3/32',
+            'fd00::3/128',
+            '52:54:00:aa:bb:cc,10.1.1.3/32',
+            '5-52:54:00:aa:bb:cc,10.1.1.3/32',
+          ),
           entryTreeArb,
         ),
         { maxLength: 3 },
@@ -267,7 +430,13 @@ test('…nor on route stanzas whose entries are arbitrary trees', () => {
       (node, entries, op, itemsNode, items) => {
         const assembler = new PublishAssembler();
         const publish = el('iq', { type: 'set' }, [
-          el('pubsub', {}, [el('publish', { node }, entries.map((e) => el('item', {}, [e])))]),
+          el('pubsub', {}, [
+            el(
+              'publish',
+              { node },
+              entries.map((e) => el('item', {}, [e])),
+            ),
+          ]),
         ]);
         const collection = el('iq', { type: 'set' }, [
           el('pubsub', {}, [el('collection', { node: 'r' }, [el(op, { node }, [])])]),
@@ -278,7 +447,13 @@ test('…nor on route stanzas whose entries are arbitrary trees', () => {
         }
         decodeStanza(
           el('message', {}, [
-            el('event', {}, [el('items', { node: itemsNode }, items.map(([n, id, e]) => el(n, { id }, [e])))]),
+            el('event', {}, [
+              el(
+                'items',
+                { node: itemsNode },
+                items.map(([n, id, e]) => el(n, { id }, [e])),
+              ),
+            ]),
           ]),
         );
       },

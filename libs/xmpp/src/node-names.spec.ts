@@ -16,13 +16,33 @@ describe('item ids', () => {
   test.each([
     ['inet', '10.1.1.3/32', { family: 'inet', prefix: '10.1.1.3/32' }],
     ['inet6', 'FD00::3/128', { family: 'inet6', prefix: 'fd00::3/128' }],
-    ['evpn', '52:54:00:AA:BB:CC,10.1.1.3/32', { family: 'evpn', ethernetTag: 0, mac: '52:54:00:aa:bb:cc', address: '10.1.1.3/32' }],
-    ['evpn', '100-52:54:00:aa:bb:cc,fd00::3/128', { family: 'evpn', ethernetTag: 100, mac: '52:54:00:aa:bb:cc', address: 'fd00::3/128' }],
-    ['evpn', 'ff:ff:ff:ff:ff:ff,0.0.0.0/32', { family: 'evpn', ethernetTag: 0, mac: 'ff:ff:ff:ff:ff:ff', address: '0.0.0.0/32' }],
+    [
+      'evpn',
+      '52:54:00:AA:BB:CC,10.1.1.3/32',
+      { family: 'evpn', ethernetTag: 0, mac: '52:54:00:aa:bb:cc', address: '10.1.1.3/32' },
+    ],
+    [
+      'evpn',
+      '100-52:54:00:aa:bb:cc,fd00::3/128',
+      { family: 'evpn', ethernetTag: 100, mac: '52:54:00:aa:bb:cc', address: 'fd00::3/128' },
+    ],
+    [
+      'evpn',
+      'ff:ff:ff:ff:ff:ff,0.0.0.0/32',
+      { family: 'evpn', ethernetTag: 0, mac: 'ff:ff:ff:ff:ff:ff', address: '0.0.0.0/32' },
+    ],
     // TF accepts "no IP" written as /0 for MAC routes; it is the same route as 0.0.0.0/32.
-    ['evpn', '52:54:00:aa:bb:cc,0.0.0.0/0', { family: 'evpn', ethernetTag: 0, mac: '52:54:00:aa:bb:cc', address: '0.0.0.0/32' }],
+    [
+      'evpn',
+      '52:54:00:aa:bb:cc,0.0.0.0/0',
+      { family: 'evpn', ethernetTag: 0, mac: '52:54:00:aa:bb:cc', address: '0.0.0.0/32' },
+    ],
     // A zero MAC is an IP prefix (type-5) route of any length.
-    ['evpn', '00:00:00:00:00:00,10.2.0.0/16', { family: 'evpn', ethernetTag: 0, mac: '00:00:00:00:00:00', address: '10.2.0.0/16' }],
+    [
+      'evpn',
+      '00:00:00:00:00:00,10.2.0.0/16',
+      { family: 'evpn', ethernetTag: 0, mac: '00:00:00:00:00:00', address: '10.2.0.0/16' },
+    ],
   ] as const)('%s %s', (family, id, nlri) => {
     expect(parseItemId(family, id)).toEqual({ ok: true, value: nlri });
   });
@@ -68,7 +88,9 @@ describe('publish nodes', () => {
       ok: true,
       value: { family: 'inet', ri: RI, primaryInstanceId: 7 },
     });
-    expect(formatPublishNode(RI, { family: 'inet', prefix: '10.1.1.3/32' }, 7)).toBe(`1/1/${RI}/10.1.1.3/32/7`);
+    expect(formatPublishNode(RI, { family: 'inet', prefix: '10.1.1.3/32' }, 7)).toBe(
+      `1/1/${RI}/10.1.1.3/32/7`,
+    );
   });
 
   test('inet6 and EVPN nodes in routing.md form', () => {
@@ -83,7 +105,10 @@ describe('publish nodes', () => {
   });
 
   test('TF’s agent writes EVPN nodes without the RI: the family is still known', () => {
-    expect(parsePublishNode('25/242/52:54:00:aa:bb:cc,10.1.1.3/32')).toEqual({ ok: true, value: { family: 'evpn' } });
+    expect(parsePublishNode('25/242/52:54:00:aa:bb:cc,10.1.1.3/32')).toEqual({
+      ok: true,
+      value: { family: 'evpn' },
+    });
     expect(parsePublishNode('25/242/ff:ff:ff:ff:ff:ff,0.0.0.0/32,224.1.1.1,0.0.0.0')).toEqual({
       ok: true,
       value: { family: 'evpn' },
@@ -129,10 +154,11 @@ describe('items nodes', () => {
     expect(formatItemsNode('evpn', RI)).toBe(`25/242/${RI}`);
   });
 
-  test.each([['1/241/' + RI, 'unsupported-family'], ['1/1/', 'bad-node'], ['1/1/a/b', 'bad-node']])(
-    '%s → %s',
-    (node, code) => {
-      expect(parseItemsNode(node)).toMatchObject({ ok: false, error: { code } });
-    },
-  );
+  test.each([
+    ['1/241/' + RI, 'unsupported-family'],
+    ['1/1/', 'bad-node'],
+    ['1/1/a/b', 'bad-node'],
+  ])('%s → %s', (node, code) => {
+    expect(parseItemsNode(node)).toMatchObject({ ok: false, error: { code } });
+  });
 });

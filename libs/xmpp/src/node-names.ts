@@ -154,7 +154,8 @@ export function parseItemsNode(node: string): Result<ItemsNode> {
   const fam = splitFamily(node);
   if (!fam.ok) return fam;
   const ri = fam.value.rest;
-  if (ri === '' || ri.includes('/')) return err('bad-node', `items node ${node} is not <afi>/<safi>/<ri>`, node);
+  if (ri === '' || ri.includes('/'))
+    return err('bad-node', `items node ${node} is not <afi>/<safi>/<ri>`, node);
   return ok({ kind: 'table', family: fam.value.family, ri });
 }
 

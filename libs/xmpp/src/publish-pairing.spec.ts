@@ -22,7 +22,9 @@ const RI = 'default-domain:p1:blue:blue';
 function assemble(xml: string, assembler = new PublishAssembler()): AgentRouteUpdate[] {
   return parseStanzas(xml).flatMap((el) => {
     const s = decodeStanza(el);
-    return s.kind === 'publish' || s.kind === 'collection' ? assembler.push(s as PublishIq | CollectionIq) : [];
+    return s.kind === 'publish' || s.kind === 'collection'
+      ? assembler.push(s as PublishIq | CollectionIq)
+      : [];
   });
 }
 
@@ -86,8 +88,11 @@ describe('end-of-RIB from the agent', () => {
 
 describe("routing.md's publish example, exact text", () => {
   test('assembles into the typed add', () => {
-    const [publish, collection] = testdata('routing-md-publish-example.xml').toString('utf8').split('<!-- second iq: -->');
-    const wrap = (body: string, id: string) => `<iq type='set' from='agent-a' to='network-control@contrailsystems.com/bgp-peer' id='${id}'>${body}</iq>`;
+    const [publish, collection] = testdata('routing-md-publish-example.xml')
+      .toString('utf8')
+      .split('<!-- second iq: -->');
+    const wrap = (body: string, id: string) =>
+      `<iq type='set' from='agent-a' to='network-control@contrailsystems.com/bgp-peer' id='${id}'>${body}</iq>`;
     const updates = assemble(wrap(publish!, 'p1') + wrap(collection!.trim(), 'c1'));
     expect(updates).toEqual([
       {
@@ -103,7 +108,9 @@ describe("routing.md's publish example, exact text", () => {
   });
 
   test('our encoder writes the example’s two pubsub bodies', () => {
-    const [publish, collection] = testdata('routing-md-publish-example.xml').toString('utf8').split('<!-- second iq: -->');
+    const [publish, collection] = testdata('routing-md-publish-example.xml')
+      .toString('utf8')
+      .split('<!-- second iq: -->');
     const [u] = assemble(
       `<iq type='set'>${publish}</iq><iq type='set'>${collection}</iq>`.replace(/\n/g, ' '),
     ) as Array<Extract<AgentRouteUpdate, { op: 'add' }>>;
@@ -186,7 +193,10 @@ describe('pairing failures are item errors', () => {
   });
 
   test('a family Skein does not carry (TF multicast 1/241)', () => {
-    const mcast = encodePublish({ from: 'a', node: `1/241/${RI}/224.1.1.1`, entry }).replace('<safi>1</safi>', '<safi>241</safi>');
+    const mcast = encodePublish({ from: 'a', node: `1/241/${RI}/224.1.1.1`, entry }).replace(
+      '<safi>1</safi>',
+      '<safi>241</safi>',
+    );
     const coll = encodeCollection({ from: 'a', ri: RI, op: 'associate', itemNode: `1/241/${RI}/224.1.1.1` });
     expect(assemble(mcast + coll)).toEqual([
       { kind: 'item-error', ri: RI, error: expect.objectContaining({ code: 'unsupported-family' }) },
@@ -200,7 +210,10 @@ describe('pairing failures are item errors', () => {
   });
 
   test('two next hops from TF’s agent (one per VN) are refused like TF does', () => {
-    const two = publish.replace('</next-hops>', '<next-hop><af>1</af><address>192.0.2.11</address><label>21</label></next-hop></next-hops>');
+    const two = publish.replace(
+      '</next-hops>',
+      '<next-hop><af>1</af><address>192.0.2.11</address><label>21</label></next-hop></next-hops>',
+    );
     expect(code(assemble(two + collection))).toEqual(['too-many-next-hops']);
   });
 
@@ -214,7 +227,10 @@ describe('pairing failures are item errors', () => {
   });
 
   test('several items in one publish are each assembled (TF loops over them)', () => {
-    const second = publish.replace('<item>', `<item><entry><nlri><af>1</af><safi>1</safi><address>10.9.9.9/32</address></nlri><next-hops><next-hop><af>1</af><address>192.0.2.11</address><label>5</label></next-hop></next-hops></entry></item><item>`);
+    const second = publish.replace(
+      '<item>',
+      `<item><entry><nlri><af>1</af><safi>1</safi><address>10.9.9.9/32</address></nlri><next-hops><next-hop><af>1</af><address>192.0.2.11</address><label>5</label></next-hop></next-hops></entry></item><item>`,
+    );
     const us = assemble(second + collection);
     expect(us.map((u) => u.kind === 'route' && u.nlri)).toEqual([
       { family: 'inet', prefix: '10.9.9.9/32' },

@@ -18,7 +18,15 @@ export type AgentRouteUpdate =
       node: string;
       primaryInstanceId?: number;
     }
-  | { kind: 'route'; op: 'delete'; ri: string; family: Family; nlri: Nlri; node: string; primaryInstanceId?: number }
+  | {
+      kind: 'route';
+      op: 'delete';
+      ri: string;
+      family: Family;
+      nlri: Nlri;
+      node: string;
+      primaryInstanceId?: number;
+    }
   | { kind: 'end-of-rib' }
   /** Drop and count in `bad_items`; the session stays up. */
   | { kind: 'item-error'; ri?: string; error: ItemError };
@@ -45,12 +53,23 @@ export class PublishAssembler {
       this.pending = stanza;
       return dropped === undefined
         ? []
-        : [{ kind: 'item-error', error: itemError('orphan-publish', 'publish without collection', dropped.node) }];
+        : [
+            {
+              kind: 'item-error',
+              error: itemError('orphan-publish', 'publish without collection', dropped.node),
+            },
+          ];
     }
     const publish = this.pending;
     this.pending = undefined;
     if (publish === undefined) {
-      return [{ kind: 'item-error', ri: stanza.node, error: itemError('orphan-collection', 'collection without publish', stanza.itemNode) }];
+      return [
+        {
+          kind: 'item-error',
+          ri: stanza.node,
+          error: itemError('orphan-collection', 'collection without publish', stanza.itemNode),
+        },
+      ];
     }
     if (publish.node !== stanza.itemNode) {
       const msg = `collection names ${JSON.stringify(stanza.itemNode)}, publish was ${JSON.stringify(publish.node)}`;
@@ -68,7 +87,15 @@ function assemble(publish: PublishIq, collection: CollectionIq): AgentRouteUpdat
   const error = (e: ItemError): AgentRouteUpdate => ({ kind: 'item-error', ri, error: e });
   // Only reachable with an unnamed publish: the collection names no node, so the two matched on ''.
   if (collection.op === undefined) {
-    return [error(itemError('malformed-item', 'route items with an empty collection (neither associate nor dissociate)', node))];
+    return [
+      error(
+        itemError(
+          'malformed-item',
+          'route items with an empty collection (neither associate nor dissociate)',
+          node,
+        ),
+      ),
+    ];
   }
   const parsed = parsePublishNode(node);
   if (!parsed.ok) return [error(parsed.error)];
@@ -87,6 +114,15 @@ function assemble(publish: PublishIq, collection: CollectionIq): AgentRouteUpdat
     if (!entry.ok) return error(entry.error);
     const bad = validateAgentRoute(entry.value, 'add', ri, node);
     if (bad) return error(bad);
-    return { kind: 'route', op: 'add', ri, family, nlri: entry.value.nlri, entry: entry.value, node, ...extra };
+    return {
+      kind: 'route',
+      op: 'add',
+      ri,
+      family,
+      nlri: entry.value.nlri,
+      entry: entry.value,
+      node,
+      ...extra,
+    };
   });
 }

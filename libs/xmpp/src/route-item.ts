@@ -99,7 +99,13 @@ export const MAX_VNI = 0xffffff;
 const num = (name: string, v: number | undefined) => (v === undefined ? undefined : element(name, {}, v));
 const str = (name: string, v: string | undefined) => (v === undefined ? undefined : element(name, {}, v));
 const list = <T extends string | number>(outer: string, inner: string, vs: readonly T[]) =>
-  vs.length === 0 ? undefined : element(outer, {}, vs.map((v) => element(inner, {}, v)));
+  vs.length === 0
+    ? undefined
+    : element(
+        outer,
+        {},
+        vs.map((v) => element(inner, {}, v)),
+      );
 
 function afOf(address: string): number {
   return parseIp(address)?.version === 6 ? 2 : 1;
@@ -139,7 +145,9 @@ export function encodeEntry(e: RouteEntry): XmlElement {
   return element('entry', {}, [
     encodeNlri(e.nlri),
     e.nextHops.length === 0 ? undefined : element('next-hops', {}, e.nextHops.map(encodeNextHop)),
-    e.olist === undefined || e.olist.length === 0 ? undefined : element('olist', {}, e.olist.map(encodeNextHop)),
+    e.olist === undefined || e.olist.length === 0
+      ? undefined
+      : element('olist', {}, e.olist.map(encodeNextHop)),
     num('version', e.version),
     str('virtual-network', e.virtualNetwork),
     num('sequence-number', e.sequenceNumber),
@@ -178,7 +186,9 @@ function u32(el: XmlElement, name: string): number | undefined {
   const t = childText(el, name);
   if (t === undefined || t === '') return undefined;
   const n = parseU32(t);
-  return n === undefined ? problem('bad-field', `<${name}> ${JSON.stringify(t)} is not a 32-bit unsigned integer`) : n;
+  return n === undefined
+    ? problem('bad-field', `<${name}> ${JSON.stringify(t)} is not a 32-bit unsigned integer`)
+    : n;
 }
 
 function u32List(el: XmlElement, outer: string, inner: string): number[] {
@@ -186,7 +196,9 @@ function u32List(el: XmlElement, outer: string, inner: string): number[] {
   if (!o) return [];
   return childrenNamed(o, inner).map((c) => {
     const n = parseU32(c.text.trim());
-    return n === undefined ? problem('bad-field', `<${inner}> ${JSON.stringify(c.text)} is not an integer`) : n;
+    return n === undefined
+      ? problem('bad-field', `<${inner}> ${JSON.stringify(c.text)} is not an integer`)
+      : n;
   });
 }
 
@@ -298,7 +310,9 @@ export function decodeEntry(el: XmlElement, family: Family, node?: string): Resu
   try {
     const e: RouteEntry = {
       nlri: decodeNlri(el, family),
-      nextHops: (child(el, 'next-hops')?.children ?? []).filter((c) => c.name === 'next-hop').map(decodeNextHop),
+      nextHops: (child(el, 'next-hops')?.children ?? [])
+        .filter((c) => c.name === 'next-hop')
+        .map(decodeNextHop),
       securityGroups: u32List(el, 'security-group-list', 'security-group'),
       communityTags: textList(el, 'community-tag-list', 'community-tag'),
     };

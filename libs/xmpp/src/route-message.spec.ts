@@ -79,13 +79,20 @@ describe('control node → agent route messages', () => {
     expect(msgs).toHaveLength(3);
     const decoded = decodeAll(msgs.join(''));
     expect(decoded.map((m) => (m.kind === 'route-event' ? m.items.length : -1))).toEqual([256, 256, 88]);
-    const ids = decoded.flatMap((m) => (m.kind === 'route-event' ? m.items.map((it) => ('id' in it ? it.id : '')) : []));
+    const ids = decoded.flatMap((m) =>
+      m.kind === 'route-event' ? m.items.map((it) => ('id' in it ? it.id : '')) : [],
+    );
     expect(ids).toEqual(updates.map((u) => (u.op === 'retract' ? u.nlri : u.entry.nlri)).map(itemIdOf));
   });
 
   test('a smaller limit splits accordingly; no updates, no message', () => {
-    const updates: RouteUpdate[] = [1, 2, 3].map((i) => ({ op: 'retract', nlri: { family: 'inet', prefix: `10.0.0.${i}/32` } }));
-    expect(encodeRouteMessages({ agent: 'a', family: 'inet', ri: RI, updates, maxItemsPerMessage: 2 })).toHaveLength(2);
+    const updates: RouteUpdate[] = [1, 2, 3].map((i) => ({
+      op: 'retract',
+      nlri: { family: 'inet', prefix: `10.0.0.${i}/32` },
+    }));
+    expect(
+      encodeRouteMessages({ agent: 'a', family: 'inet', ri: RI, updates, maxItemsPerMessage: 2 }),
+    ).toHaveLength(2);
     expect(encodeRouteMessages({ agent: 'a', family: 'inet', ri: RI, updates: [] })).toEqual([]);
   });
 
@@ -137,21 +144,40 @@ describe('bad items in a message are item errors; the rest of the message is use
   const msg = (items: string, node = `1/1/${RI}`) =>
     `<message from='network-control@contrailsystems.com' to='a/bgp-peer'><event xmlns='http://jabber.org/protocol/pubsub'>` +
     `<items node='${node}'>${items}</items></event></message>`;
-  const good = "<item id='10.0.0.1/32'><entry><nlri><af>1</af><safi>1</safi><address>10.0.0.1/32</address></nlri><next-hops><next-hop><af>1</af><address>192.0.2.1</address><label>5</label></next-hop></next-hops></entry></item>";
+  const good =
+    "<item id='10.0.0.1/32'><entry><nlri><af>1</af><safi>1</safi><address>10.0.0.1/32</address></nlri><next-hops><next-hop><af>1</af><address>192.0.2.1</address><label>5</label></next-hop></next-hops></entry></item>";
 
   test.each([
     ['an id that is no prefix', "<retract id='banana'/>", 'bad-prefix'],
     ['an item without entry', "<item id='10.0.0.2/32'/>", 'malformed-item'],
-    ['an id that disagrees with the NLRI', good.replace("id='10.0.0.1/32'", "id='10.0.0.2/32'"), 'node-mismatch'],
-    ['an entry with no next hop and no olist', good.replace(/<next-hops>.*<\/next-hops>/, ''), 'missing-next-hop'],
+    [
+      'an id that disagrees with the NLRI',
+      good.replace("id='10.0.0.1/32'", "id='10.0.0.2/32'"),
+      'node-mismatch',
+    ],
+    [
+      'an entry with no next hop and no olist',
+      good.replace(/<next-hops>.*<\/next-hops>/, ''),
+      'missing-next-hop',
+    ],
   ])('%s → %s', (_what, bad, code) => {
     const [m] = decodeAll(msg(bad + good));
-    expect(m).toMatchObject({ kind: 'route-event', items: [{ op: 'error', error: { code } }, { op: 'add', id: '10.0.0.1/32' }] });
+    expect(m).toMatchObject({
+      kind: 'route-event',
+      items: [
+        { op: 'error', error: { code } },
+        { op: 'add', id: '10.0.0.1/32' },
+      ],
+    });
   });
 
   test('a table Skein does not carry makes the whole message unusable', () => {
     expect(decodeAll(msg(good, `1/241/${RI}`))).toEqual([
-      expect.objectContaining({ kind: 'bad-stanza', condition: 'feature-not-implemented', itemError: expect.objectContaining({ code: 'unsupported-family' }) }),
+      expect.objectContaining({
+        kind: 'bad-stanza',
+        condition: 'feature-not-implemented',
+        itemError: expect.objectContaining({ code: 'unsupported-family' }),
+      }),
     ]);
   });
 });

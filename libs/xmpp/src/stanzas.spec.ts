@@ -41,11 +41,19 @@ describe('subscribe / unsubscribe', () => {
 
   test('decode(encode(subscribe)) for any RI, instance-id and no-ribout', () => {
     fc.assert(
-      fc.property(riArb(), fc.option(fc.nat(), { nil: undefined }), fc.boolean(), textArb(), (node, instanceId, noRibout, id) => {
-        const expected: Stanza = { kind: 'subscribe', id, from: 'agent-a', to: BGP_PEER, node, noRibout };
-        if (instanceId !== undefined) expected.instanceId = instanceId;
-        expect(decodeOne(encodeSubscribe({ from: 'agent-a', id, node, instanceId, noRibout }))).toEqual(expected);
-      }),
+      fc.property(
+        riArb(),
+        fc.option(fc.nat(), { nil: undefined }),
+        fc.boolean(),
+        textArb(),
+        (node, instanceId, noRibout, id) => {
+          const expected: Stanza = { kind: 'subscribe', id, from: 'agent-a', to: BGP_PEER, node, noRibout };
+          if (instanceId !== undefined) expected.instanceId = instanceId;
+          expect(decodeOne(encodeSubscribe({ from: 'agent-a', id, node, instanceId, noRibout }))).toEqual(
+            expected,
+          );
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -54,7 +62,15 @@ describe('subscribe / unsubscribe', () => {
     const tf =
       `<iq type="set" from="agent-a" to="${BGP_PEER}" id="subscribe0">\n<pubsub xmlns="http://jabber.org/protocol/pubsub">\n` +
       `<subscribe node="${RI}">\n<options>\n<instance-id>3</instance-id>\n</options>\n</subscribe>\n</pubsub>\n</iq>`;
-    expect(decodeOne(tf)).toEqual({ kind: 'subscribe', id: 'subscribe0', from: 'agent-a', to: BGP_PEER, node: RI, instanceId: 3, noRibout: false });
+    expect(decodeOne(tf)).toEqual({
+      kind: 'subscribe',
+      id: 'subscribe0',
+      from: 'agent-a',
+      to: BGP_PEER,
+      node: RI,
+      instanceId: 3,
+      noRibout: false,
+    });
   });
 
   test('decode(encode(unsubscribe))', () => {
@@ -87,7 +103,12 @@ describe('iq replies', () => {
 
   test('result swaps from/to and keeps the id', () => {
     expect(encodeIqResult(req)).toBe(`<iq type='result' from='${BGP_PEER}' to='agent-a' id='p7'/>`);
-    expect(decodeOne(encodeIqResult(req))).toEqual({ kind: 'iq-result', id: 'p7', from: BGP_PEER, to: 'agent-a' });
+    expect(decodeOne(encodeIqResult(req))).toEqual({
+      kind: 'iq-result',
+      id: 'p7',
+      from: BGP_PEER,
+      to: 'agent-a',
+    });
   });
 
   test('error carries an RFC 6120 condition', () => {
@@ -99,7 +120,15 @@ describe('iq replies', () => {
 
   test.each(STANZA_ERROR_CONDITIONS)('decode(encode(iq error %s))', (condition) => {
     const d = decodeOne(encodeIqError(req, condition, 'why', 'cancel'));
-    expect(d).toEqual({ kind: 'iq-error', id: 'p7', from: BGP_PEER, to: 'agent-a', errorType: 'cancel', condition, text: 'why' });
+    expect(d).toEqual({
+      kind: 'iq-error',
+      id: 'p7',
+      from: BGP_PEER,
+      to: 'agent-a',
+      errorType: 'cancel',
+      condition,
+      text: 'why',
+    });
   });
 });
 
@@ -107,11 +136,23 @@ describe('stanzas that cannot be acted on are values, with the condition to answ
   test.each([
     ['an iq without type', "<iq id='1'/>", 'bad-request'],
     ['an iq get', "<iq type='get' id='1'><pubsub xmlns='x'/></iq>", 'feature-not-implemented'],
-    ['a set that is not pubsub', "<iq type='set' id='1'><query xmlns='jabber:iq:roster'/></iq>", 'feature-not-implemented'],
+    [
+      'a set that is not pubsub',
+      "<iq type='set' id='1'><query xmlns='jabber:iq:roster'/></iq>",
+      'feature-not-implemented',
+    ],
     ['an empty set', "<iq type='set' id='1'/>", 'feature-not-implemented'],
-    ['an unknown pubsub action', "<iq type='set' id='1'><pubsub><purge node='x'/></pubsub></iq>", 'feature-not-implemented'],
+    [
+      'an unknown pubsub action',
+      "<iq type='set' id='1'><pubsub><purge node='x'/></pubsub></iq>",
+      'feature-not-implemented',
+    ],
     ['a subscribe without node', "<iq type='set' id='1'><pubsub><subscribe/></pubsub></iq>", 'bad-request'],
-    ['an unsubscribe without node', "<iq type='set' id='1'><pubsub><unsubscribe/></pubsub></iq>", 'bad-request'],
+    [
+      'an unsubscribe without node',
+      "<iq type='set' id='1'><pubsub><unsubscribe/></pubsub></iq>",
+      'bad-request',
+    ],
     [
       'a non-numeric instance-id',
       "<iq type='set' id='1'><pubsub><subscribe node='r'/><options><instance-id>x</instance-id></options></pubsub></iq>",
@@ -127,7 +168,10 @@ describe('stanzas that cannot be acted on are values, with the condition to answ
   });
 
   test('an element the stream parser would refuse still decodes to a value', () => {
-    expect(decodeStanza(element('presence'))).toMatchObject({ kind: 'bad-stanza', condition: 'feature-not-implemented' });
+    expect(decodeStanza(element('presence'))).toMatchObject({
+      kind: 'bad-stanza',
+      condition: 'feature-not-implemented',
+    });
   });
 });
 
@@ -142,7 +186,10 @@ describe('stream-level elements', () => {
   });
 
   test('a message of unknown content is kept, not refused', () => {
-    expect(decodeOne("<message from='a' to='b'><body>hi</body></message>")).toMatchObject({ kind: 'message', from: 'a' });
+    expect(decodeOne("<message from='a' to='b'><body>hi</body></message>")).toMatchObject({
+      kind: 'message',
+      from: 'a',
+    });
   });
 });
 

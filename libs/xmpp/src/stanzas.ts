@@ -105,7 +105,9 @@ export function decodeStanza(el: XmlElement): Stanza {
       return { kind: 'stream-error', ...decodeStreamError(el) };
     case 'stream:features': {
       const tls = child(el, 'starttls');
-      return tls ? { kind: 'stream-features', tlsRequired: child(tls, 'required') !== undefined } : { kind: 'stream-features' };
+      return tls
+        ? { kind: 'stream-features', tlsRequired: child(tls, 'required') !== undefined }
+        : { kind: 'stream-features' };
     }
     case 'starttls':
       return { kind: 'starttls' };
@@ -134,7 +136,8 @@ function decodeIq(el: XmlElement): Stanza {
   }
   const body = el.children[0];
   if (body?.name === 'config') return decodeConfigIq(el, body, addr);
-  if (body?.name !== 'pubsub') return badStanza(el, 'feature-not-implemented', `iq set <${body?.name ?? ''}>`);
+  if (body?.name !== 'pubsub')
+    return badStanza(el, 'feature-not-implemented', `iq set <${body?.name ?? ''}>`);
   // TF's XmppProto::GetAction: the first child of <pubsub> names the action.
   const action = body.children[0];
   switch (action?.name) {
@@ -146,7 +149,12 @@ function decodeIq(el: XmlElement): Stanza {
       return { kind: 'unsubscribe', ...addr, node };
     }
     case 'publish':
-      return { kind: 'publish', ...addr, node: action.attrs['node'] ?? '', items: action.children.filter((c) => c.name === 'item') };
+      return {
+        kind: 'publish',
+        ...addr,
+        node: action.attrs['node'] ?? '',
+        items: action.children.filter((c) => c.name === 'item'),
+      };
     case 'collection': {
       const assoc = action.children.find((c) => c.name === 'associate' || c.name === 'dissociate');
       const c: CollectionIq = { kind: 'collection', ...addr, node: action.attrs['node'] ?? '', itemNode: '' };
@@ -161,7 +169,12 @@ function decodeIq(el: XmlElement): Stanza {
   }
 }
 
-function decodeSubscribe(el: XmlElement, pubsub: XmlElement, action: XmlElement, addr: StanzaAddress): Stanza {
+function decodeSubscribe(
+  el: XmlElement,
+  pubsub: XmlElement,
+  action: XmlElement,
+  addr: StanzaAddress,
+): Stanza {
   const node = action.attrs['node'] ?? '';
   if (node === '') return badStanza(el, 'bad-request', 'subscribe without node');
   // routing.md puts <options> beside <subscribe> (XEP-0060); TF's agent builds it inside <subscribe>
@@ -178,7 +191,8 @@ function decodeSubscribe(el: XmlElement, pubsub: XmlElement, action: XmlElement,
     const nr = child(options, 'no-ribout')?.text.trim();
     if (nr !== undefined && nr !== '') {
       if (nr === 'true' || nr === '1') s.noRibout = true;
-      else if (nr !== 'false' && nr !== '0') return badStanza(el, 'bad-request', `no-ribout ${JSON.stringify(nr)}`);
+      else if (nr !== 'false' && nr !== '0')
+        return badStanza(el, 'bad-request', `no-ribout ${JSON.stringify(nr)}`);
     }
   }
   return s;
@@ -221,7 +235,8 @@ function iq(type: string, addr: StanzaAddress, body?: XmlElement | string): stri
   return `${openTag('iq', attrs)}${typeof body === 'string' ? body : serialize(body)}</iq>`;
 }
 
-const pubsub = (...children: Array<XmlElement | undefined>) => element('pubsub', { xmlns: PUBSUB_NS }, children);
+const pubsub = (...children: Array<XmlElement | undefined>) =>
+  element('pubsub', { xmlns: PUBSUB_NS }, children);
 
 /** Where agents send route iqs: `network-control@contrailsystems.com/bgp-peer`. */
 const BGP_PEER_JID = controlNodeJid(BGP_PEER_RESOURCE);
@@ -234,7 +249,9 @@ export interface AgentIqOptions {
   to?: string;
 }
 
-export function encodeSubscribe(o: AgentIqOptions & { node: string; instanceId?: number; noRibout?: boolean }): string {
+export function encodeSubscribe(
+  o: AgentIqOptions & { node: string; instanceId?: number; noRibout?: boolean },
+): string {
   const opts =
     o.instanceId === undefined && !o.noRibout
       ? undefined
@@ -328,7 +345,8 @@ export function encodeIqError(
   text?: string,
   errorType: StanzaErrorType = DEFAULT_ERROR_TYPE[condition] ?? 'cancel',
 ): string {
-  const t = text === undefined ? '' : `${openTag('text', { xmlns: STANZA_ERRORS_NS })}${escapeText(text)}</text>`;
+  const t =
+    text === undefined ? '' : `${openTag('text', { xmlns: STANZA_ERRORS_NS })}${escapeText(text)}</text>`;
   const err = `${openTag('error', { type: errorType })}${openTag(condition, { xmlns: STANZA_ERRORS_NS }, true)}${t}</error>`;
   return iq('error', swap(req), err);
 }

@@ -3,13 +3,23 @@ import { decodeStanza } from './stanzas';
 import { encodeUveMessage, type Uve } from './uve';
 
 const uves: Uve[] = [
-  { type: 'vrouter', name: 'agent-a', struct: 'VrouterAgent', seq: 7, json: '{"mode":"kernel","note":"<&>\'"}' },
+  {
+    type: 'vrouter',
+    name: 'agent-a',
+    struct: 'VrouterAgent',
+    seq: 7,
+    json: '{"mode":"kernel","note":"<&>\'"}',
+  },
   { type: 'virtual-machine-interface', name: 'x:y', struct: 'UveVMInterfaceAgent', seq: 8, json: '' },
 ];
 
 test('agent UVEs go to …/analytics and come back with their JSON text untouched', () => {
   const xml = encodeUveMessage({ from: 'agent-a', uves });
-  expect(xml.startsWith("<message from='agent-a' to='network-control@contrailsystems.com/analytics'><uve xmlns='urn:skein:analytics' type='vrouter'")).toBe(true);
+  expect(
+    xml.startsWith(
+      "<message from='agent-a' to='network-control@contrailsystems.com/analytics'><uve xmlns='urn:skein:analytics' type='vrouter'",
+    ),
+  ).toBe(true);
   expect(parseStanzas(xml).map(decodeStanza)).toEqual([
     { kind: 'uve', from: 'agent-a', to: 'network-control@contrailsystems.com/analytics', uves, errors: [] },
   ]);

@@ -40,18 +40,30 @@ test('agent-valid routes of every family pass', () => {
 
 test.each([
   ['no next hop', inet([]), VRF, 'missing-next-hop'],
-  ['two next hops (TF: "Agents should send only one next-hop")', inet([nh(), nh({ address: '192.0.2.12' })]), VRF, 'too-many-next-hops'],
+  [
+    'two next hops (TF: "Agents should send only one next-hop")',
+    inet([nh(), nh({ address: '192.0.2.12' })]),
+    VRF,
+    'too-many-next-hops',
+  ],
   ['an IPv6 next hop (the RD needs an IPv4 one)', inet([nh({ address: 'fd00::11' })]), VRF, 'bad-next-hop'],
   ['label 0 in a VRF', inet([nh({ label: 0 })]), VRF, 'bad-label'],
   ['a label in the master instance', inet([nh()]), MASTER_INSTANCE, 'bad-label'],
-  ['inet label above 0xFFFFF even with vxlan', inet([nh({ label: 0x100000, tunnelEncapsulations: ['vxlan'] })]), VRF, 'bad-label'],
+  [
+    'inet label above 0xFFFFF even with vxlan',
+    inet([nh({ label: 0x100000, tunnelEncapsulations: ['vxlan'] })]),
+    VRF,
+    'bad-label',
+  ],
   ['EVPN MPLS label above 0xFFFFF', evpn([nh({ label: 0x100000 })]), VRF, 'bad-label'],
 ])('an add with %s → %s', (_what, entry, ri, code) => {
   expect(validateAgentRoute(entry, 'add', ri, 'n')).toEqual({ code, message: expect.any(String), node: 'n' });
 });
 
 test('EVPN with VXLAN takes a 24-bit VNI as label; label 0 is allowed (TF checks no EVPN label)', () => {
-  expect(validateAgentRoute(evpn([nh({ label: 0xffffff, tunnelEncapsulations: ['vxlan'] })]), 'add', VRF)).toBeUndefined();
+  expect(
+    validateAgentRoute(evpn([nh({ label: 0xffffff, tunnelEncapsulations: ['vxlan'] })]), 'add', VRF),
+  ).toBeUndefined();
   expect(validateAgentRoute(evpn([nh({ label: 0 })]), 'add', VRF)).toBeUndefined();
 });
 

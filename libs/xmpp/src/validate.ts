@@ -16,11 +16,17 @@ export type RouteOp = 'add' | 'delete';
  *
  * A delete only needs the NLRI. Returns undefined when the route is acceptable.
  */
-export function validateAgentRoute(entry: RouteEntry, op: RouteOp, ri: string, node?: string): ItemError | undefined {
+export function validateAgentRoute(
+  entry: RouteEntry,
+  op: RouteOp,
+  ri: string,
+  node?: string,
+): ItemError | undefined {
   if (op === 'delete') return undefined;
   const bad = (code: Parameters<typeof itemError>[0], message: string) => itemError(code, message, node);
   if (entry.nextHops.length === 0) return bad('missing-next-hop', 'route add without a next hop');
-  if (entry.nextHops.length > 1) return bad('too-many-next-hops', `${entry.nextHops.length} next hops from an agent`);
+  if (entry.nextHops.length > 1)
+    return bad('too-many-next-hops', `${entry.nextHops.length} next hops from an agent`);
   const nh = entry.nextHops[0]!;
   if (!parseIPv4(nh.address)) return bad('bad-next-hop', `next hop ${nh.address} is not IPv4`);
   if (entry.nlri.family === 'evpn') {

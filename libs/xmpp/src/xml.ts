@@ -45,7 +45,8 @@ export function childText(el: XmlElement, name: string): string | undefined {
 
 // XML 1.0 §2.2 Char, minus what we refuse to write: C0 controls other than TAB/LF/CR, lone surrogates,
 // U+FFFE/U+FFFF. Received text never contains them (saxes rejects them), so only encoders can trip here.
-const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const NOT_XML_CHAR =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function checkChars(s: string, what: string): void {
   if (NOT_XML_CHAR.test(s)) throw new XmppEncodeError(`${what} contains a character XML 1.0 cannot carry`);
@@ -54,7 +55,9 @@ function checkChars(s: string, what: string): void {
 export function escapeText(s: string): string {
   checkChars(s, 'text');
   // `>` is escaped too so that `]]>` can never appear; CR is escaped because a parser would turn it into LF.
-  return s.replace(/[&<>\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#13;'));
+  return s.replace(/[&<>\r]/g, (c) =>
+    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#13;',
+  );
 }
 
 export function escapeAttr(s: string): string {

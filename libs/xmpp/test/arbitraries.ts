@@ -11,9 +11,7 @@ const u32 = () => fc.integer({ min: 0, max: 0xffffffff });
 
 /** Text that survives the decoders' trimming, with characters that need escaping. */
 export const textArb = () =>
-  fc
-    .stringMatching(/^[A-Za-z0-9:_.&<>'" é€\t-]{0,24}$/)
-    .filter((s) => s === s.trim());
+  fc.stringMatching(/^[A-Za-z0-9:_.&<>'" é€\t-]{0,24}$/).filter((s) => s === s.trim());
 
 /** fq-name style routing-instance names: colons yes, slashes never. */
 export const riArb = () =>
@@ -57,8 +55,14 @@ const evpnNlriArb = (): fc.Arbitrary<EvpnNlri> =>
   );
 
 export function nlriArb(family?: Family): fc.Arbitrary<Nlri> {
-  const inet = fc.record({ family: fc.constant('inet' as const), prefix: prefixArb(4) }) as fc.Arbitrary<InetNlri>;
-  const inet6 = fc.record({ family: fc.constant('inet6' as const), prefix: prefixArb(6) }) as fc.Arbitrary<InetNlri>;
+  const inet = fc.record({
+    family: fc.constant('inet' as const),
+    prefix: prefixArb(4),
+  }) as fc.Arbitrary<InetNlri>;
+  const inet6 = fc.record({
+    family: fc.constant('inet6' as const),
+    prefix: prefixArb(6),
+  }) as fc.Arbitrary<InetNlri>;
   if (family === 'inet') return inet;
   if (family === 'inet6') return inet6;
   if (family === 'evpn') return evpnNlriArb();
@@ -66,9 +70,12 @@ export function nlriArb(family?: Family): fc.Arbitrary<Nlri> {
 }
 
 export const encapsArb = () =>
-  fc.uniqueArray(fc.oneof(fc.constantFrom(...KNOWN_ENCAPSULATIONS), fc.constantFrom('nvgre', 'vxlan-gpe', 'Foo_1')), {
-    maxLength: 4,
-  });
+  fc.uniqueArray(
+    fc.oneof(fc.constantFrom(...KNOWN_ENCAPSULATIONS), fc.constantFrom('nvgre', 'vxlan-gpe', 'Foo_1')),
+    {
+      maxLength: 4,
+    },
+  );
 
 export function nextHopArb(): fc.Arbitrary<NextHop> {
   return fc
@@ -100,7 +107,10 @@ export function entryArb(family?: Family): fc.Arbitrary<RouteEntry> {
       .record(
         {
           nextHops: fc.array(nextHopArb(), { maxLength: 3 }),
-          olist: nlri.family === 'evpn' ? fc.array(nextHopArb(), { minLength: 1, maxLength: 3 }) : fc.constant(undefined),
+          olist:
+            nlri.family === 'evpn'
+              ? fc.array(nextHopArb(), { minLength: 1, maxLength: 3 })
+              : fc.constant(undefined),
           version: u32(),
           virtualNetwork: textArb(),
           sequenceNumber: u32(),
@@ -130,11 +140,11 @@ export function entryArb(family?: Family): fc.Arbitrary<RouteEntry> {
 
 /** What an agent may publish: exactly one IPv4 next hop with a label valid for the RI kind. */
 export function agentEntryArb(family?: Family, master = false): fc.Arbitrary<RouteEntry> {
-  return fc.tuple(entryArb(family), nextHopArb(), ipv4Arb(), fc.integer({ min: 1, max: 0xfffff })).map(
-    ([e, nh, address, label]) => {
+  return fc
+    .tuple(entryArb(family), nextHopArb(), ipv4Arb(), fc.integer({ min: 1, max: 0xfffff }))
+    .map(([e, nh, address, label]) => {
       const { olist: _olist, ...rest } = e;
       const l = rest.nlri.family === 'evpn' ? nh.label : master ? 0 : label;
       return { ...rest, nextHops: [{ ...nh, address, label: l }] };
-    },
-  );
+    });
 }

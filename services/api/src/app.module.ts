@@ -25,7 +25,13 @@ export class ApiModule {
       module: ApiModule,
       imports: [TerminusModule],
       // Order matters: specific paths before the generic `/:collection` and `/:type/:uuid` routes.
-      controllers: [ObservabilityController, WatchController, ActionsController, IpamController, ResourcesController],
+      controllers: [
+        ObservabilityController,
+        WatchController,
+        ActionsController,
+        IpamController,
+        ResourcesController,
+      ],
       providers: [
         { provide: CONFIG_SERVICE, useValue: deps.svc },
         { provide: AUTH_SERVICE, useValue: deps.auth },

@@ -58,14 +58,18 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   await auth.init();
   if (o.bootstrap !== false) await bootstrapDefaults(svc, { rbac: auth.aaaMode === 'rbac' });
 
-  const app = await NestFactory.create(ApiModule.forRoot({ svc, auth, events: o.events }), { bodyParser: false, logger: false });
+  const app = await NestFactory.create(ApiModule.forRoot({ svc, auth, events: o.events }), {
+    bodyParser: false,
+    logger: false,
+  });
   app.use(metricsMiddleware);
   // Structured request logs: failures at info/error, successes only at debug (SKEIN_LOG_LEVEL=debug).
   app.use(
     pinoHttp({
       logger: (o.logger ?? pino({ name: 'skein-api', level: process.env.SKEIN_LOG_LEVEL ?? 'info' })) as any,
       genReqId: (req) => (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
     }),
   );
   app.use(jsonBody);

@@ -13,14 +13,28 @@ describe('set-tag and ASN re-keying', () => {
 
   it('set-tag attaches one tag per type, replaces it, keeps several labels, and removes with null', async () => {
     const vn = await create(api.http, 'virtual-network', { fq_name: [...DP, 'vn-tag'] });
-    for (const [t, v] of [['application', 'web'], ['application', 'db'], ['label', 'blue'], ['label', 'green']]) {
-      await create(api.http, 'tag', { fq_name: [...DP, `${t}=${v}`], parent_type: 'project', tag_type_name: t, tag_value: v });
+    for (const [t, v] of [
+      ['application', 'web'],
+      ['application', 'db'],
+      ['label', 'blue'],
+      ['label', 'green'],
+    ]) {
+      await create(api.http, 'tag', {
+        fq_name: [...DP, `${t}=${v}`],
+        parent_type: 'project',
+        tag_type_name: t,
+        tag_value: v,
+      });
     }
-    const set = (body: Record<string, unknown>) => api.http('POST', '/set-tag', { obj_type: 'virtual_network', obj_uuid: vn, ...body });
-    const tags = async () => ((await read(api.http, 'virtual-network', vn)).tag_refs ?? []).map((r: any) => r.to[2]).sort();
+    const set = (body: Record<string, unknown>) =>
+      api.http('POST', '/set-tag', { obj_type: 'virtual_network', obj_uuid: vn, ...body });
+    const tags = async () =>
+      ((await read(api.http, 'virtual-network', vn)).tag_refs ?? []).map((r: any) => r.to[2]).sort();
     expect((await set({ application: { value: 'web' } })).status).toBe(200);
     expect(await tags()).toEqual(['application=web']);
-    expect((await set({ application: { value: 'db' }, label: { value: ['blue', 'green'] } })).status).toBe(200);
+    expect((await set({ application: { value: 'db' }, label: { value: ['blue', 'green'] } })).status).toBe(
+      200,
+    );
     expect(await tags()).toEqual(['application=db', 'label=blue', 'label=green']);
     expect((await set({ label: null })).status).toBe(200);
     expect(await tags()).toEqual(['application=db']);
@@ -35,16 +49,33 @@ describe('set-tag and ASN re-keying', () => {
     const riUuid = (await read(api.http, 'virtual-network', vn)).routing_instances[0].uuid;
     const before = (await read(api.http, 'routing-instance', riUuid)).route_target_refs[0];
     const n = before.to[0].split(':')[2];
-    const gsc = (await api.http('POST', '/fqname-to-id', { type: 'global-system-config', fq_name: ['default-global-system-config'] })).json.uuid;
-    expect((await api.http('PUT', `/global-system-config/${gsc}`, { 'global-system-config': { autonomous_system: 64600 } })).status).toBe(200);
+    const gsc = (
+      await api.http('POST', '/fqname-to-id', {
+        type: 'global-system-config',
+        fq_name: ['default-global-system-config'],
+      })
+    ).json.uuid;
+    expect(
+      (
+        await api.http('PUT', `/global-system-config/${gsc}`, {
+          'global-system-config': { autonomous_system: 64600 },
+        })
+      ).status,
+    ).toBe(200);
     const after = (await read(api.http, 'routing-instance', riUuid)).route_target_refs;
     expect(after.map((r: any) => r.to[0])).toEqual([`target:64600:${n}`]);
     expect(after[0].attr).toEqual(before.attr);
     expect((await api.http('GET', `/route-target/${before.uuid}`)).status).toBe(404);
     // New instances are keyed by the new ASN too.
     const vn2 = await create(api.http, 'virtual-network', { fq_name: [...DP, 'vn-asn2'] });
-    const ri2 = await read(api.http, 'routing-instance', (await read(api.http, 'virtual-network', vn2)).routing_instances[0].uuid);
+    const ri2 = await read(
+      api.http,
+      'routing-instance',
+      (await read(api.http, 'virtual-network', vn2)).routing_instances[0].uuid,
+    );
     expect(ri2.route_target_refs[0].to[0]).toMatch(/^target:64600:\d+$/);
-    await api.http('PUT', `/global-system-config/${gsc}`, { 'global-system-config': { autonomous_system: 64512 } });
+    await api.http('PUT', `/global-system-config/${gsc}`, {
+      'global-system-config': { autonomous_system: 64512 },
+    });
   });
 });

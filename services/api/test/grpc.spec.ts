@@ -7,7 +7,13 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { SkeinError } from '@skein/model';
 import { compactedBelow, compactEvents } from '@skein/store';
-import { CONFIG_PROTO_PATH, ERROR_CODE_TRAILER, PROTO_LOADER_OPTIONS, startGrpcServer, type GrpcServer } from '../src/grpc';
+import {
+  CONFIG_PROTO_PATH,
+  ERROR_CODE_TRAILER,
+  PROTO_LOADER_OPTIONS,
+  startGrpcServer,
+  type GrpcServer,
+} from '../src/grpc';
 import { healthDefinition } from '../src/grpc/health';
 import { grpcCode } from '../src/grpc/status';
 import { DP, IPAM, read, subnet } from './fixtures';
@@ -18,17 +24,32 @@ const HEARTBEAT_MS = 200;
 type Client = grpc.Client & Record<string, any>;
 
 /** A unary call as a promise; a failure rejects with the ServiceError (code, details, trailers in metadata). */
-function call<T = any>(client: Client, method: string, req: object, md: Record<string, string> = {}): Promise<T> {
+function call<T = any>(
+  client: Client,
+  method: string,
+  req: object,
+  md: Record<string, string> = {},
+): Promise<T> {
   const meta = new grpc.Metadata();
   for (const [k, v] of Object.entries(md)) meta.set(k, v);
-  return new Promise((resolve, reject) => client[method](req, meta, (err: grpc.ServiceError | null, reply: T) => (err ? reject(err) : resolve(reply))));
+  return new Promise((resolve, reject) =>
+    client[method](req, meta, (err: grpc.ServiceError | null, reply: T) =>
+      err ? reject(err) : resolve(reply),
+    ),
+  );
 }
 
-async function failure(p: Promise<unknown>): Promise<{ code: grpc.status; details: string; skein: string | undefined }> {
+async function failure(
+  p: Promise<unknown>,
+): Promise<{ code: grpc.status; details: string; skein: string | undefined }> {
   try {
     await p;
   } catch (e: any) {
-    return { code: e.code, details: e.details, skein: e.metadata?.get(ERROR_CODE_TRAILER)[0] as string | undefined };
+    return {
+      code: e.code,
+      details: e.details,
+      skein: e.metadata?.get(ERROR_CODE_TRAILER)[0] as string | undefined,
+    };
   }
   throw new Error('expected the call to fail');
 }
@@ -61,7 +82,8 @@ class WatchStream {
       const i = this.items.findIndex(pred);
       if (i >= 0) return i;
       if (this.error) throw this.error;
-      if (Date.now() > deadline) throw new Error(`watch: nothing matched in ${ms} ms; got ${JSON.stringify(this.items.slice(-5))}`);
+      if (Date.now() > deadline)
+        throw new Error(`watch: nothing matched in ${ms} ms; got ${JSON.stringify(this.items.slice(-5))}`);
       await new Promise<void>((r) => {
         this.wake = r;
         setTimeout(r, 50);
@@ -106,8 +128,17 @@ describe('gRPC config API', () => {
 
   beforeAll(async () => {
     api = await startTestApi();
-    server = await startGrpcServer({ svc: api.server.svc, auth: api.server.auth, events: api.events, port: 0, hrefBase: api.base, heartbeatMs: HEARTBEAT_MS });
-    const pkg = grpc.loadPackageDefinition(protoLoader.loadSync(CONFIG_PROTO_PATH, PROTO_LOADER_OPTIONS)) as any;
+    server = await startGrpcServer({
+      svc: api.server.svc,
+      auth: api.server.auth,
+      events: api.events,
+      port: 0,
+      hrefBase: api.base,
+      heartbeatMs: HEARTBEAT_MS,
+    });
+    const pkg = grpc.loadPackageDefinition(
+      protoLoader.loadSync(CONFIG_PROTO_PATH, PROTO_LOADER_OPTIONS),
+    ) as any;
     Config = pkg.skein.config.v1.Config;
     client = new Config(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure()) as Client;
   });
@@ -118,11 +149,19 @@ describe('gRPC config API', () => {
   });
 
   const events = async (afterSeq: number) =>
-    (await api.db.query(`SELECT seq::int, oper, type, uuid::text FROM config_events WHERE seq > $1 ORDER BY seq`, [afterSeq])).rows;
+    (
+      await api.db.query(
+        `SELECT seq::int, oper, type, uuid::text FROM config_events WHERE seq > $1 ORDER BY seq`,
+        [afterSeq],
+      )
+    ).rows;
 
   describe('CRUD equals REST', () => {
     it('Create replies with the written object and its seq; Read equals REST GET', async () => {
-      const c = await call(client, 'Create', { type: 'virtual-network', object_json: JSON.stringify(vn('g-vn1', [subnet('10.9.1.0', 24)])) });
+      const c = await call(client, 'Create', {
+        type: 'virtual-network',
+        object_json: JSON.stringify(vn('g-vn1', [subnet('10.9.1.0', 24)])),
+      });
       expect(c.type).toBe('virtual-network');
       expect(c.fq_name).toEqual([...DP, 'g-vn1']);
       expect(c.version).toBeGreaterThanOrEqual(1);
@@ -148,14 +187,26 @@ describe('gRPC config API', () => {
       expect(r.seq).toBe(Number(g.headers.get('x-skein-seq')));
       expect(r).toMatchObject({ type: 'virtual-network', uuid: c.uuid, fq_name: [...DP, 'g-vn1'] });
 
-      const byName = await call(client, 'Read', { type: 'virtual_network', fq_name: [...DP, 'g-vn1'], fields: ['display_name'] });
+      const byName = await call(client, 'Read', {
+        type: 'virtual_network',
+        fq_name: [...DP, 'g-vn1'],
+        fields: ['display_name'],
+      });
       const gf = await api.http('GET', `/virtual-network/${c.uuid}?fields=display_name`);
       expect(JSON.parse(byName.object_json)).toEqual(gf.json['virtual-network']);
     });
 
     it('Update with if_version, List (plain, detail, count) and Delete match REST', async () => {
-      const c = await call(client, 'Create', { type: 'virtual-network', object_json: JSON.stringify(vn('g-vn2')) });
-      const u = await call(client, 'Update', { type: 'virtual-network', uuid: c.uuid, patch_json: JSON.stringify({ display_name: 'two' }), if_version: c.version });
+      const c = await call(client, 'Create', {
+        type: 'virtual-network',
+        object_json: JSON.stringify(vn('g-vn2')),
+      });
+      const u = await call(client, 'Update', {
+        type: 'virtual-network',
+        uuid: c.uuid,
+        patch_json: JSON.stringify({ display_name: 'two' }),
+        if_version: c.version,
+      });
       expect(u.version).toBe(c.version + 1);
       expect(JSON.parse(u.object_json).display_name).toBe('two');
       expect(u.seq).toBe(await api.head());
@@ -167,16 +218,32 @@ describe('gRPC config API', () => {
       expect(same.version).toBe(u.version);
       expect(await api.eventCount()).toBe(before);
 
-      const plain = await call(client, 'List', { type: 'virtual-network', parent_uuids: [JSON.parse(u.object_json).parent_uuid] });
-      const rp = await api.http('GET', `/virtual-networks?parent_id=${JSON.parse(u.object_json).parent_uuid}`);
+      const plain = await call(client, 'List', {
+        type: 'virtual-network',
+        parent_uuids: [JSON.parse(u.object_json).parent_uuid],
+      });
+      const rp = await api.http(
+        'GET',
+        `/virtual-networks?parent_id=${JSON.parse(u.object_json).parent_uuid}`,
+      );
       expect(plain.items.map((i: any) => JSON.parse(i.object_json))).toEqual(rp.json['virtual-networks']);
       expect(plain.as_of_seq).toBe(Number(rp.headers.get('x-skein-seq')));
       expect(plain.count).toBe(rp.json['virtual-networks'].length);
 
-      const detail = await call(client, 'List', { type: 'virtual-network', obj_uuids: [c.uuid], detail: true });
+      const detail = await call(client, 'List', {
+        type: 'virtual-network',
+        obj_uuids: [c.uuid],
+        detail: true,
+      });
       const rd = await api.http('GET', `/virtual-networks?obj_uuids=${c.uuid}&detail=true`);
-      expect(detail.items.map((i: any) => ({ 'virtual-network': JSON.parse(i.object_json) }))).toEqual(rd.json['virtual-networks']);
-      expect(detail.items[0]).toMatchObject({ type: 'virtual-network', uuid: c.uuid, fq_name: [...DP, 'g-vn2'] });
+      expect(detail.items.map((i: any) => ({ 'virtual-network': JSON.parse(i.object_json) }))).toEqual(
+        rd.json['virtual-networks'],
+      );
+      expect(detail.items[0]).toMatchObject({
+        type: 'virtual-network',
+        uuid: c.uuid,
+        fq_name: [...DP, 'g-vn2'],
+      });
 
       const counted = await call(client, 'List', { type: 'virtual-network', count: true });
       const rc = await api.http('GET', '/virtual-networks?count=true');
@@ -187,28 +254,68 @@ describe('gRPC config API', () => {
       expect(page.items).toHaveLength(1);
       expect(page.next_marker).toBe(page.items[0].uuid);
 
-      const d = await call(client, 'Delete', { type: 'virtual-network', uuid: c.uuid, if_version: u.version });
-      expect(d).toMatchObject({ type: 'virtual-network', uuid: c.uuid, fq_name: [...DP, 'g-vn2'], version: u.version, seq: await api.head() });
+      const d = await call(client, 'Delete', {
+        type: 'virtual-network',
+        uuid: c.uuid,
+        if_version: u.version,
+      });
+      expect(d).toMatchObject({
+        type: 'virtual-network',
+        uuid: c.uuid,
+        fq_name: [...DP, 'g-vn2'],
+        version: u.version,
+        seq: await api.head(),
+      });
       expect(JSON.parse(d.object_json).display_name).toBe('two');
       expect((await api.http('GET', `/virtual-network/${c.uuid}`)).status).toBe(404);
     });
 
     it('RefUpdate adds and removes a ref like REST /ref-update', async () => {
-      const vnR = await call(client, 'Create', { type: 'virtual-network', object_json: JSON.stringify(vn('g-vn3')) });
-      const pol = await call(client, 'Create', { type: 'network-policy', object_json: JSON.stringify({ fq_name: [...DP, 'g-pol1'] }) });
+      const vnR = await call(client, 'Create', {
+        type: 'virtual-network',
+        object_json: JSON.stringify(vn('g-vn3')),
+      });
+      const pol = await call(client, 'Create', {
+        type: 'network-policy',
+        object_json: JSON.stringify({ fq_name: [...DP, 'g-pol1'] }),
+      });
       const attr = { sequence: { major: 0, minor: 0 } };
-      const add = await call(client, 'RefUpdate', { add: true, type: 'virtual-network', uuid: vnR.uuid, ref_type: 'network_policy', ref_uuid: pol.uuid, attr_json: JSON.stringify(attr) });
+      const add = await call(client, 'RefUpdate', {
+        add: true,
+        type: 'virtual-network',
+        uuid: vnR.uuid,
+        ref_type: 'network_policy',
+        ref_uuid: pol.uuid,
+        attr_json: JSON.stringify(attr),
+      });
       expect(add.version).toBe(vnR.version + 1);
       expect(add.seq).toBe(await api.head());
       const rest = await read(api.http, 'virtual-network', vnR.uuid);
-      expect(rest.network_policy_refs).toEqual([{ to: [...DP, 'g-pol1'], uuid: pol.uuid, href: `${api.base}/network-policy/${pol.uuid}`, attr }]);
+      expect(rest.network_policy_refs).toEqual([
+        { to: [...DP, 'g-pol1'], uuid: pol.uuid, href: `${api.base}/network-policy/${pol.uuid}`, attr },
+      ]);
       expect(JSON.parse(add.object_json).network_policy_refs).toEqual(rest.network_policy_refs);
 
-      const del = await call(client, 'RefUpdate', { add: false, type: 'virtual-network', uuid: vnR.uuid, ref_type: 'network-policy', ref_fq_name: [...DP, 'g-pol1'] });
+      const del = await call(client, 'RefUpdate', {
+        add: false,
+        type: 'virtual-network',
+        uuid: vnR.uuid,
+        ref_type: 'network-policy',
+        ref_fq_name: [...DP, 'g-pol1'],
+      });
       expect(JSON.parse(del.object_json).network_policy_refs).toBeUndefined();
       expect((await read(api.http, 'virtual-network', vnR.uuid)).network_policy_refs).toBeUndefined();
 
-      expect(await failure(call(client, 'RefUpdate', { add: true, type: 'virtual-network', uuid: vnR.uuid, ref_type: 'network-policy' }))).toMatchObject({
+      expect(
+        await failure(
+          call(client, 'RefUpdate', {
+            add: true,
+            type: 'virtual-network',
+            uuid: vnR.uuid,
+            ref_type: 'network-policy',
+          }),
+        ),
+      ).toMatchObject({
         code: grpc.status.INVALID_ARGUMENT,
         skein: 'BAD_REQUEST',
       });
@@ -227,33 +334,70 @@ describe('gRPC config API', () => {
     }
 
     it('bad input gives INVALID_ARGUMENT with the VNC code, nothing written', async () => {
-      const bad = (object_json: string) => nothingWritten(() => failure(call(client, 'Create', { type: 'virtual-network', object_json })));
-      expect(await bad(JSON.stringify({ ...vn('g-bad1'), uuid: 'ABC' }))).toEqual({ code: grpc.status.INVALID_ARGUMENT, details: 'Invalid UUID format', skein: 'INVALID_UUID' });
-      expect(await bad(JSON.stringify({ ...vn('g-bad2'), foo: 1 }))).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, skein: 'UNKNOWN_FIELD' });
-      expect(await bad('{"fq_name": [')).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, skein: 'BAD_REQUEST' });
+      const bad = (object_json: string) =>
+        nothingWritten(() => failure(call(client, 'Create', { type: 'virtual-network', object_json })));
+      expect(await bad(JSON.stringify({ ...vn('g-bad1'), uuid: 'ABC' }))).toEqual({
+        code: grpc.status.INVALID_ARGUMENT,
+        details: 'Invalid UUID format',
+        skein: 'INVALID_UUID',
+      });
+      expect(await bad(JSON.stringify({ ...vn('g-bad2'), foo: 1 }))).toMatchObject({
+        code: grpc.status.INVALID_ARGUMENT,
+        skein: 'UNKNOWN_FIELD',
+      });
+      expect(await bad('{"fq_name": [')).toMatchObject({
+        code: grpc.status.INVALID_ARGUMENT,
+        skein: 'BAD_REQUEST',
+      });
       expect(await bad('[1]')).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, skein: 'BAD_REQUEST' });
-      expect(await bad(JSON.stringify({ fq_name: ['x', 'y', 'z'], parent_type: 'domain' }))).toMatchObject({ code: grpc.status.INVALID_ARGUMENT });
-      const rest = await api.http('POST', '/virtual-networks', { 'virtual-network': { ...vn('g-bad1'), uuid: 'ABC' } }, { accept: 'application/json' });
+      expect(await bad(JSON.stringify({ fq_name: ['x', 'y', 'z'], parent_type: 'domain' }))).toMatchObject({
+        code: grpc.status.INVALID_ARGUMENT,
+      });
+      const rest = await api.http(
+        'POST',
+        '/virtual-networks',
+        { 'virtual-network': { ...vn('g-bad1'), uuid: 'ABC' } },
+        { accept: 'application/json' },
+      );
       expect(rest.status).toBe(400);
       expect(rest.json.code).toBe('INVALID_UUID');
     });
 
     it('unknown uuid gives NOT_FOUND; an unknown type too', async () => {
       const uuid = '00000000-0000-4000-8000-000000000001';
-      expect(await failure(call(client, 'Read', { type: 'virtual-network', uuid }))).toMatchObject({ code: grpc.status.NOT_FOUND, skein: 'NOT_FOUND' });
-      expect(await failure(call(client, 'Update', { type: 'virtual-network', uuid, patch_json: '{}' }))).toMatchObject({ code: grpc.status.NOT_FOUND });
-      expect(await failure(call(client, 'Delete', { type: 'virtual-network', uuid }))).toMatchObject({ code: grpc.status.NOT_FOUND });
-      expect(await failure(call(client, 'Read', { type: 'virtual-network', fq_name: [...DP, 'nope'] }))).toMatchObject({ code: grpc.status.NOT_FOUND });
-      expect(await failure(call(client, 'List', { type: 'no-such-type' }))).toMatchObject({ code: grpc.status.NOT_FOUND, skein: 'NOT_FOUND' });
+      expect(await failure(call(client, 'Read', { type: 'virtual-network', uuid }))).toMatchObject({
+        code: grpc.status.NOT_FOUND,
+        skein: 'NOT_FOUND',
+      });
+      expect(
+        await failure(call(client, 'Update', { type: 'virtual-network', uuid, patch_json: '{}' })),
+      ).toMatchObject({ code: grpc.status.NOT_FOUND });
+      expect(await failure(call(client, 'Delete', { type: 'virtual-network', uuid }))).toMatchObject({
+        code: grpc.status.NOT_FOUND,
+      });
+      expect(
+        await failure(call(client, 'Read', { type: 'virtual-network', fq_name: [...DP, 'nope'] })),
+      ).toMatchObject({ code: grpc.status.NOT_FOUND });
+      expect(await failure(call(client, 'List', { type: 'no-such-type' }))).toMatchObject({
+        code: grpc.status.NOT_FOUND,
+        skein: 'NOT_FOUND',
+      });
     });
 
     it('duplicate fq_name gives ALREADY_EXISTS; other conflicts FAILED_PRECONDITION', async () => {
       const body = JSON.stringify(vn('g-dup'));
       const first = await call(client, 'Create', { type: 'virtual-network', object_json: body });
-      const dup = await nothingWritten(() => failure(call(client, 'Create', { type: 'virtual-network', object_json: body })));
+      const dup = await nothingWritten(() =>
+        failure(call(client, 'Create', { type: 'virtual-network', object_json: body })),
+      );
       expect(dup).toMatchObject({ code: grpc.status.ALREADY_EXISTS, skein: 'FQ_NAME_EXISTS' });
       expect(dup.details).toContain(first.uuid);
-      const reused = await failure(call(client, 'Create', { type: 'virtual-network', object_json: JSON.stringify({ ...vn('g-dup2'), uuid: first.uuid }) }));
+      const reused = await failure(
+        call(client, 'Create', {
+          type: 'virtual-network',
+          object_json: JSON.stringify({ ...vn('g-dup2'), uuid: first.uuid }),
+        }),
+      );
       expect(reused).toMatchObject({ code: grpc.status.ALREADY_EXISTS, skein: 'UUID_EXISTS' });
 
       const project = JSON.parse(first.object_json).parent_uuid;
@@ -262,21 +406,46 @@ describe('gRPC config API', () => {
     });
 
     it('stale if_version gives FAILED_PRECONDITION, nothing written', async () => {
-      const c = await call(client, 'Create', { type: 'virtual-network', object_json: JSON.stringify(vn('g-stale')) });
-      await call(client, 'Update', { type: 'virtual-network', uuid: c.uuid, patch_json: JSON.stringify({ display_name: 'x' }) });
+      const c = await call(client, 'Create', {
+        type: 'virtual-network',
+        object_json: JSON.stringify(vn('g-stale')),
+      });
+      await call(client, 'Update', {
+        type: 'virtual-network',
+        uuid: c.uuid,
+        patch_json: JSON.stringify({ display_name: 'x' }),
+      });
       const stale = { code: grpc.status.FAILED_PRECONDITION, skein: 'VERSION_MISMATCH' };
       expect(
-        await nothingWritten(() => failure(call(client, 'Update', { type: 'virtual-network', uuid: c.uuid, patch_json: JSON.stringify({ display_name: 'y' }), if_version: c.version }))),
+        await nothingWritten(() =>
+          failure(
+            call(client, 'Update', {
+              type: 'virtual-network',
+              uuid: c.uuid,
+              patch_json: JSON.stringify({ display_name: 'y' }),
+              if_version: c.version,
+            }),
+          ),
+        ),
       ).toMatchObject(stale);
-      expect(await nothingWritten(() => failure(call(client, 'Delete', { type: 'virtual-network', uuid: c.uuid, if_version: c.version })))).toMatchObject(stale);
+      expect(
+        await nothingWritten(() =>
+          failure(call(client, 'Delete', { type: 'virtual-network', uuid: c.uuid, if_version: c.version })),
+        ),
+      ).toMatchObject(stale);
     });
 
     it('authentication comes from metadata: UNAUTHENTICATED without a token, PERMISSION_DENIED across tenants', async () => {
       const auth = api.server.auth;
       await auth.setMode('cloud-admin');
       try {
-        expect(await failure(call(client, 'List', { type: 'virtual-network' }))).toMatchObject({ code: grpc.status.UNAUTHENTICATED, skein: 'UNAUTHENTICATED' });
-        expect(await failure(call(client, 'List', { type: 'virtual-network' }, { authorization: 'Bearer nope' }))).toMatchObject({ code: grpc.status.UNAUTHENTICATED });
+        expect(await failure(call(client, 'List', { type: 'virtual-network' }))).toMatchObject({
+          code: grpc.status.UNAUTHENTICATED,
+          skein: 'UNAUTHENTICATED',
+        });
+        expect(
+          await failure(call(client, 'List', { type: 'virtual-network' }, { authorization: 'Bearer nope' })),
+        ).toMatchObject({ code: grpc.status.UNAUTHENTICATED });
         const w = new WatchStream(client, { from_seq: 0 });
         expect(await w.ended()).toMatchObject({ code: grpc.status.UNAUTHENTICATED });
 
@@ -285,8 +454,19 @@ describe('gRPC config API', () => {
         expect(ok.items.length).toBeGreaterThan(0);
         const dp = ok.items.find((i: any) => i.fq_name.join(':') === DP.join(':')).uuid;
 
-        const other = auth.issueToken({ user: 'bob', roles: ['member'], project_id: '11111111-2222-4333-8444-555555555555' }).token;
-        const denied = await failure(call(client, 'Create', { type: 'virtual-network', object_json: JSON.stringify(vn('g-bob')) }, { authorization: `Bearer ${other}` }));
+        const other = auth.issueToken({
+          user: 'bob',
+          roles: ['member'],
+          project_id: '11111111-2222-4333-8444-555555555555',
+        }).token;
+        const denied = await failure(
+          call(
+            client,
+            'Create',
+            { type: 'virtual-network', object_json: JSON.stringify(vn('g-bob')) },
+            { authorization: `Bearer ${other}` },
+          ),
+        );
         expect(denied).toMatchObject({ code: grpc.status.PERMISSION_DENIED, skein: 'PERMISSION_DENIED' });
         expect(dp).toBeDefined();
       } finally {
@@ -307,12 +487,23 @@ describe('gRPC config API', () => {
       const from = await api.head();
       const w = new WatchStream(client, { from_seq: from, types: ['virtual-network'] });
       try {
-        const c = await call(client, 'Create', { type: 'virtual-network', object_json: JSON.stringify(vn('g-actor')) }, { 'x-skein-actor': 'alice', 'x-request-id': 'rid-grpc-1' });
+        const c = await call(
+          client,
+          'Create',
+          { type: 'virtual-network', object_json: JSON.stringify(vn('g-actor')) },
+          { 'x-skein-actor': 'alice', 'x-request-id': 'rid-grpc-1' },
+        );
         await w.until((it) => it.item === 'event' && it.event.uuid === c.uuid);
         const e = w.events().find((x) => x.uuid === c.uuid);
         expect(e).toMatchObject({ oper: 'CREATE', type: 'virtual-network' });
         const env = JSON.parse(e.envelope_json);
-        expect(env).toMatchObject({ seq: e.seq, oper: 'CREATE', uuid: c.uuid, actor: 'alice', request_id: 'rid-grpc-1' });
+        expect(env).toMatchObject({
+          seq: e.seq,
+          oper: 'CREATE',
+          uuid: c.uuid,
+          actor: 'alice',
+          request_id: 'rid-grpc-1',
+        });
         expect(env.tx_id).toBeDefined();
       } finally {
         w.cancel();
@@ -321,7 +512,10 @@ describe('gRPC config API', () => {
 
     it('an unknown type gives NOT_FOUND', async () => {
       const w = new WatchStream(client, { from_seq: 0, types: ['virtual-netwerk'] });
-      expect(await w.ended()).toMatchObject({ code: grpc.status.NOT_FOUND, details: 'Unknown type virtual-netwerk' });
+      expect(await w.ended()).toMatchObject({
+        code: grpc.status.NOT_FOUND,
+        details: 'Unknown type virtual-netwerk',
+      });
     });
 
     it('filters by type and sends heartbeats with its position', async () => {
@@ -329,10 +523,18 @@ describe('gRPC config API', () => {
       const w = new WatchStream(client, { from_seq: from, types: ['network_policy'] });
       try {
         await w.caughtUp(from);
-        await call(client, 'Create', { type: 'virtual-network', object_json: JSON.stringify(vn('g-filter-vn')) });
-        const pol = await call(client, 'Create', { type: 'network-policy', object_json: JSON.stringify({ fq_name: [...DP, 'g-filter-pol'] }) });
+        await call(client, 'Create', {
+          type: 'virtual-network',
+          object_json: JSON.stringify(vn('g-filter-vn')),
+        });
+        const pol = await call(client, 'Create', {
+          type: 'network-policy',
+          object_json: JSON.stringify({ fq_name: [...DP, 'g-filter-pol'] }),
+        });
         await w.caughtUp(pol.seq);
-        expect(w.events().map((e) => [e.oper, e.type, e.uuid])).toEqual([['CREATE', 'network-policy', pol.uuid]]);
+        expect(w.events().map((e) => [e.oper, e.type, e.uuid])).toEqual([
+          ['CREATE', 'network-policy', pol.uuid],
+        ]);
         expect((await events(from)).some((e) => e.type === 'virtual-network')).toBe(true);
       } finally {
         w.cancel();
@@ -346,21 +548,43 @@ describe('gRPC config API', () => {
         const doneAt = await w.until((it) => it.item === 'snapshot_done_seq');
         const s = w.items[doneAt].snapshot_done_seq;
         const snap = w.items.slice(0, doneAt);
-        expect(snap.every((it) => it.item === 'event' && it.event.seq === s && it.event.oper === 'CREATE' && it.event.type === 'virtual-network')).toBe(true);
+        expect(
+          snap.every(
+            (it) =>
+              it.item === 'event' &&
+              it.event.seq === s &&
+              it.event.oper === 'CREATE' &&
+              it.event.type === 'virtual-network',
+          ),
+        ).toBe(true);
         const list = await api.http('GET', '/virtual-networks');
         expect(Number(list.headers.get('x-skein-seq'))).toBe(s);
-        expect(snap.map((it) => it.event.uuid).sort()).toEqual(list.json['virtual-networks'].map((v: any) => v.uuid).sort());
-        const one = snap.find((it) => JSON.parse(it.event.envelope_json).fq_name.join(':') === [...DP, 'g-snap1'].join(':'));
+        expect(snap.map((it) => it.event.uuid).sort()).toEqual(
+          list.json['virtual-networks'].map((v: any) => v.uuid).sort(),
+        );
+        const one = snap.find(
+          (it) => JSON.parse(it.event.envelope_json).fq_name.join(':') === [...DP, 'g-snap1'].join(':'),
+        );
         const env = JSON.parse(one.event.envelope_json);
         const rest = await read(api.http, 'virtual-network', env.uuid);
-        expect(env.object).toMatchObject({ uuid: rest.uuid, fq_name: rest.fq_name, virtual_network_network_id: rest.virtual_network_network_id });
+        expect(env.object).toMatchObject({
+          uuid: rest.uuid,
+          fq_name: rest.fq_name,
+          virtual_network_network_id: rest.virtual_network_network_id,
+        });
         expect(env.object.routing_instances).toBeUndefined();
 
-        const live = await call(client, 'Create', { type: 'virtual-network', object_json: JSON.stringify(vn('g-snap2')) });
+        const live = await call(client, 'Create', {
+          type: 'virtual-network',
+          object_json: JSON.stringify(vn('g-snap2')),
+        });
         const at = await w.until((it) => it.item === 'event' && it.event.uuid === live.uuid);
         expect(at).toBeGreaterThan(doneAt);
         await w.caughtUp(live.seq);
-        const after = w.items.slice(doneAt + 1).filter((it) => it.item === 'event').map((it) => it.event);
+        const after = w.items
+          .slice(doneAt + 1)
+          .filter((it) => it.item === 'event')
+          .map((it) => it.event);
         expect(after.map((e) => [e.oper, e.uuid])).toEqual([['CREATE', live.uuid]]);
         expect(after[0].seq).toBeGreaterThan(s);
       } finally {
@@ -373,9 +597,18 @@ describe('gRPC config API', () => {
       const asOf = listed.as_of_seq;
       expect(asOf).toBe(await api.head());
 
-      const a = await call(client, 'Create', { type: 'virtual-network', object_json: JSON.stringify(vn('g-45a', [subnet('10.45.0.0', 24)])) });
-      await call(client, 'Update', { type: 'virtual-network', uuid: a.uuid, patch_json: JSON.stringify({ display_name: 'a' }) });
-      const pol = await api.http('POST', '/network-policys', { 'network-policy': { fq_name: [...DP, 'g-45p'] } });
+      const a = await call(client, 'Create', {
+        type: 'virtual-network',
+        object_json: JSON.stringify(vn('g-45a', [subnet('10.45.0.0', 24)])),
+      });
+      await call(client, 'Update', {
+        type: 'virtual-network',
+        uuid: a.uuid,
+        patch_json: JSON.stringify({ display_name: 'a' }),
+      });
+      const pol = await api.http('POST', '/network-policys', {
+        'network-policy': { fq_name: [...DP, 'g-45p'] },
+      });
       await call(client, 'Delete', { type: 'virtual-network', uuid: a.uuid });
       const head = await api.head();
 
@@ -386,7 +619,11 @@ describe('gRPC config API', () => {
         expect(got).toEqual(await events(asOf));
         expect(got.map((e) => e.seq)).toContain(head);
         expect(got.some((e) => e.uuid === pol.json['network-policy'].uuid)).toBe(true);
-        expect(got.filter((e) => e.uuid === a.uuid).map((e) => e.oper)).toEqual(['CREATE', 'UPDATE', 'DELETE']);
+        expect(got.filter((e) => e.uuid === a.uuid).map((e) => e.oper)).toEqual([
+          'CREATE',
+          'UPDATE',
+          'DELETE',
+        ]);
       } finally {
         w.cancel();
       }
@@ -433,14 +670,21 @@ describe('gRPC config API', () => {
       try {
         expect(await call(h, 'Check', { service: '' })).toEqual({ status: 'SERVING' });
         expect(await call(h, 'Check', { service: 'skein.config.v1.Config' })).toEqual({ status: 'SERVING' });
-        expect(await failure(call(h, 'Check', { service: 'nope' }))).toMatchObject({ code: grpc.status.NOT_FOUND });
+        expect(await failure(call(h, 'Check', { service: 'nope' }))).toMatchObject({
+          code: grpc.status.NOT_FOUND,
+        });
       } finally {
         h.close();
       }
     });
 
     it('a busy port fails like a net listener would (code EADDRINUSE, port)', async () => {
-      const err: any = await startGrpcServer({ svc: api.server.svc, auth: api.server.auth, events: api.events, port: server.port }).then(
+      const err: any = await startGrpcServer({
+        svc: api.server.svc,
+        auth: api.server.auth,
+        events: api.events,
+        port: server.port,
+      }).then(
         (s) => (s.close(), undefined),
         (e) => e,
       );
@@ -448,7 +692,13 @@ describe('gRPC config API', () => {
     });
 
     it('close() ends open watches with UNAVAILABLE', async () => {
-      const s2 = await startGrpcServer({ svc: api.server.svc, auth: api.server.auth, events: api.events, port: 0, heartbeatMs: HEARTBEAT_MS });
+      const s2 = await startGrpcServer({
+        svc: api.server.svc,
+        auth: api.server.auth,
+        events: api.events,
+        port: 0,
+        heartbeatMs: HEARTBEAT_MS,
+      });
       const c2 = new Config(`127.0.0.1:${s2.port}`, grpc.credentials.createInsecure()) as Client;
       try {
         const head = await api.head();

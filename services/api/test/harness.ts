@@ -11,7 +11,12 @@ export interface Reply {
   json: any;
 }
 
-export type Http = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Reply>;
+export type Http = (
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<Reply>;
 
 export function httpClient(base: string, defaults: Record<string, string> = {}): Http {
   return async (method, path, body, headers = {}) => {
@@ -48,11 +53,20 @@ export interface TestApi {
 }
 
 /** A config API on a fresh database, listening on a random loopback port. */
-export async function startTestApi(opts: Partial<ApiServerOptions> = {}, tdbIn?: TestDatabase): Promise<TestApi> {
+export async function startTestApi(
+  opts: Partial<ApiServerOptions> = {},
+  tdbIn?: TestDatabase,
+): Promise<TestApi> {
   const tdb = tdbIn ?? (await createTestDatabase());
   const db = await Db.open({ url: tdb.url, migrations: API_MIGRATIONS, poolSize: 8 });
   const events = new PgTailEventLog({ connection: tdb.url });
-  const server = await startApiServer({ db, events, port: 0, logger: pino({ level: process.env.SKEIN_LOG_LEVEL ?? 'silent' }), ...opts });
+  const server = await startApiServer({
+    db,
+    events,
+    port: 0,
+    logger: pino({ level: process.env.SKEIN_LOG_LEVEL ?? 'silent' }),
+    ...opts,
+  });
   const base = `http://127.0.0.1:${server.port}`;
   return {
     base,

@@ -11,7 +11,20 @@ import { join, resolve } from 'node:path';
 const BIN = resolve(__dirname, '../../../bin/skein.js');
 const BUILT = resolve(__dirname, '../dist/main.js');
 /** Every listener on a free port, so runs never collide with each other or a running Skein. */
-const ZERO_PORTS = ['--api-port', '0', '--grpc-port', '0', '--bgp-port', '0', '--xmpp-port', '0', '--introspect-port', '0', '--control-grpc-port', '0'];
+const ZERO_PORTS = [
+  '--api-port',
+  '0',
+  '--grpc-port',
+  '0',
+  '--bgp-port',
+  '0',
+  '--xmpp-port',
+  '0',
+  '--introspect-port',
+  '0',
+  '--control-grpc-port',
+  '0',
+];
 
 interface Run {
   proc: ChildProcess;
@@ -22,7 +35,10 @@ interface Run {
 
 function run(args: string[], env: Record<string, string | undefined> = {}): Run {
   if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run \`npm run build\` first (npm test does)`);
-  const proc = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: '', KAFKA_BROKERS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, DATABASE_URL: '', KAFKA_BROKERS: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   proc.stdout!.on('data', (d) => (out += d));
@@ -36,7 +52,8 @@ async function waitFor<T>(f: () => T | undefined, ms: number, what: string, r?: 
   for (;;) {
     const v = f();
     if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timeout waiting for ${what}; stdout: ${r?.out()} stderr: ${r?.err()}`);
+    if (Date.now() > end)
+      throw new Error(`timeout waiting for ${what}; stdout: ${r?.out()} stderr: ${r?.err()}`);
     await new Promise((x) => setTimeout(x, 100));
   }
 }
@@ -63,7 +80,11 @@ describe('skein all-in-one (child process, embedded Postgres)', () => {
       expect(r.status).toBe(200);
       const names = ((await r.json()) as any)['virtual-networks'].map((v: any) => v.fq_name.join(':'));
       expect(names).toEqual(
-        expect.arrayContaining(['default-domain:default-project:default-virtual-network', 'default-domain:default-project:ip-fabric', 'default-domain:default-project:__link_local__']),
+        expect.arrayContaining([
+          'default-domain:default-project:default-virtual-network',
+          'default-domain:default-project:ip-fabric',
+          'default-domain:default-project:__link_local__',
+        ]),
       );
       const c = await fetch(`${api}/virtual-networks`, {
         method: 'POST',
@@ -71,7 +92,12 @@ describe('skein all-in-one (child process, embedded Postgres)', () => {
         body: JSON.stringify({
           'virtual-network': {
             fq_name: ['default-domain', 'default-project', 'kept'],
-            network_ipam_refs: [{ to: ['default-domain', 'default-project', 'default-network-ipam'], attr: { ipam_subnets: [{ subnet: { ip_prefix: '10.9.0.0', ip_prefix_len: 24 } }] } }],
+            network_ipam_refs: [
+              {
+                to: ['default-domain', 'default-project', 'default-network-ipam'],
+                attr: { ipam_subnets: [{ subnet: { ip_prefix: '10.9.0.0', ip_prefix_len: 24 } }] },
+              },
+            ],
           },
         }),
       });
@@ -79,7 +105,12 @@ describe('skein all-in-one (child process, embedded Postgres)', () => {
       const iip = await fetch(`${api}/instance-ips`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ 'instance-ip': { fq_name: ['kept-ip'], virtual_network_refs: [{ to: ['default-domain', 'default-project', 'kept'] }] } }),
+        body: JSON.stringify({
+          'instance-ip': {
+            fq_name: ['kept-ip'],
+            virtual_network_refs: [{ to: ['default-domain', 'default-project', 'kept'] }],
+          },
+        }),
       });
       expect(iip.status).toBe(200);
     } finally {
@@ -91,7 +122,10 @@ describe('skein all-in-one (child process, embedded Postgres)', () => {
       const r = await fetch(`${api}/fqname-to-id`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'virtual-network', fq_name: ['default-domain', 'default-project', 'kept'] }),
+        body: JSON.stringify({
+          type: 'virtual-network',
+          fq_name: ['default-domain', 'default-project', 'kept'],
+        }),
       });
       expect(r.status).toBe(200);
     } finally {
@@ -113,7 +147,9 @@ describe('skein all-in-one (child process, embedded Postgres)', () => {
     try {
       const r = run(['all-in-one', '--data-dir', dir2, ...ZERO_PORTS, '--api-port', String(busy)]);
       expect(await r.exited).toBe(1);
-      expect(r.err().trim()).toBe(`skein: port ${busy} is already in use (--api-port); pick another with the flag or stop the other process`);
+      expect(r.err().trim()).toBe(
+        `skein: port ${busy} is already in use (--api-port); pick another with the flag or stop the other process`,
+      );
     } finally {
       blocker.close();
       rmSync(dir2, { recursive: true, force: true });

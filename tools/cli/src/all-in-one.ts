@@ -61,28 +61,62 @@ export async function startAllInOne(o: AllInOneOptions, log = pino({ name: 'skei
       url = embedded.url;
       log.info({ dataDir: o.dataDir }, 'embedded Postgres (PGlite) started');
     }
-    const db = await Db.open({ url, migrations: API_MIGRATIONS, poolSize: 16, ...embedded?.dbOptions, applicationName: 'skein-all-in-one', onConnectionError: (e) => log.warn({ err: e.message }, 'store connection lost; the pool reconnects') });
+    const db = await Db.open({
+      url,
+      migrations: API_MIGRATIONS,
+      poolSize: 16,
+      ...embedded?.dbOptions,
+      applicationName: 'skein-all-in-one',
+      onConnectionError: (e) => log.warn({ err: e.message }, 'store connection lost; the pool reconnects'),
+    });
     stops.push(() => db.close());
-    const events = new PgTailEventLog({ connection: url, pool: embedded ? db.pool : undefined, onError: (e) => log.warn({ err: e.message }, 'event log') });
+    const events = new PgTailEventLog({
+      connection: url,
+      pool: embedded ? db.pool : undefined,
+      onError: (e) => log.warn({ err: e.message }, 'event log'),
+    });
     stops.push(() => events.close());
     const endpoints: Record<string, string> = {};
     if (o.kafkaBrokers?.length) {
-      const kafka = new Kafka({ clientId: 'skein-relay', brokers: o.kafkaBrokers, logLevel: logLevel.NOTHING });
-      const relay = new Relay({ connection: url, kafka, logger: { info: (m, f) => log.info(f ?? {}, m), error: (m, f) => log.error(f ?? {}, m) } });
+      const kafka = new Kafka({
+        clientId: 'skein-relay',
+        brokers: o.kafkaBrokers,
+        logLevel: logLevel.NOTHING,
+      });
+      const relay = new Relay({
+        connection: url,
+        kafka,
+        logger: { info: (m, f) => log.info(f ?? {}, m), error: (m, f) => log.error(f ?? {}, m) },
+      });
       await relay.start();
       stops.push(() => relay.stop());
       endpoints.kafka = `${o.kafkaBrokers.join(',')} (topic config.events)`;
     }
-    const api = await startApiServer({ db, events, port: o.apiPort, host: o.host, batching: embedded ? false : undefined });
+    const api = await startApiServer({
+      db,
+      events,
+      port: o.apiPort,
+      host: o.host,
+      batching: embedded ? false : undefined,
+    });
     stops.push(() => api.close());
     endpoints.api = `http://${o.host}:${api.port}`;
     endpoints.docs = `http://${o.host}:${api.port}/docs`;
     endpoints.metrics = `http://${o.host}:${api.port}/metrics`;
-    const grpc = await startGrpcServer({ svc: api.svc, auth: api.auth, events, port: o.grpcPort, host: o.host, hrefBase: endpoints.api });
+    const grpc = await startGrpcServer({
+      svc: api.svc,
+      auth: api.auth,
+      events,
+      port: o.grpcPort,
+      host: o.host,
+      hrefBase: endpoints.api,
+    });
     stops.push(() => grpc.close());
     endpoints.grpc = `${o.host}:${grpc.port}`;
     if (o.control) {
-      const kafka = o.kafkaBrokers?.length ? new Kafka({ clientId: 'skein-control', brokers: o.kafkaBrokers, logLevel: logLevel.NOTHING }) : undefined;
+      const kafka = o.kafkaBrokers?.length
+        ? new Kafka({ clientId: 'skein-control', brokers: o.kafkaBrokers, logLevel: logLevel.NOTHING })
+        : undefined;
       const introspectHost = o.control.introspectHost ?? DEFAULT_CONTROL_READ_HOST;
       const grpcHost = o.control.grpcHost ?? DEFAULT_CONTROL_READ_HOST;
       const control = await startControlNode({
@@ -91,7 +125,11 @@ export async function startAllInOne(o: AllInOneOptions, log = pino({ name: 'skei
         name: o.control.name,
         bgp: { host: o.host, port: o.control.bgpPort, defaultPrefixLimit: o.control.bgpPrefixLimit },
         xmpp: { ...o.control.xmpp, host: o.host, port: o.control.xmppPort },
-        introspect: { host: introspectHost, port: o.control.introspectPort, requireAuth: o.control.requireAuth },
+        introspect: {
+          host: introspectHost,
+          port: o.control.introspectPort,
+          requireAuth: o.control.requireAuth,
+        },
         grpc: { host: grpcHost, port: o.control.grpcPort, requireAuth: o.control.requireAuth },
         // Off loopback, introspect and Routes answer the API's admins only (issue 7 item 9).
         authorize: apiAdmins(api.auth),

@@ -10,9 +10,15 @@ export function describeStartupError(e: any, what: Record<string, string> = {}):
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === 'EAI_AGAIN') {
     return `cannot reach the database: ${e.message}`;
   }
-  if (code === '3D000' || code === '28P01' || code === '28000') return `database rejected the connection: ${e.message}`;
-  if (String(e?.message ?? '').includes('timeout exceeded when trying to connect')) return `cannot reach the database: connection timed out`;
-  if (e?.name === 'KafkaJSConnectionError' || e?.name === 'KafkaJSNumberOfRetriesExceeded' || e?.name === 'KafkaJSNonRetriableError') {
+  if (code === '3D000' || code === '28P01' || code === '28000')
+    return `database rejected the connection: ${e.message}`;
+  if (String(e?.message ?? '').includes('timeout exceeded when trying to connect'))
+    return `cannot reach the database: connection timed out`;
+  if (
+    e?.name === 'KafkaJSConnectionError' ||
+    e?.name === 'KafkaJSNumberOfRetriesExceeded' ||
+    e?.name === 'KafkaJSNonRetriableError'
+  ) {
     return `cannot reach Kafka at ${process.env.KAFKA_BROKERS}: ${e.message}`;
   }
   return e?.message ?? String(e);

@@ -14,7 +14,10 @@ export interface TokenRequest {
  * `skein token issue`: signs with the store's secret when DATABASE_URL is given, otherwise asks a running
  * API (POST /auth/tokens, admin only; no-auth on loopback counts as admin).
  */
-export async function issueToken(req: TokenRequest, o: { databaseUrl?: string; api: string; adminToken?: string }): Promise<{ token: string; expires_at: string }> {
+export async function issueToken(
+  req: TokenRequest,
+  o: { databaseUrl?: string; api: string; adminToken?: string },
+): Promise<{ token: string; expires_at: string }> {
   if (o.databaseUrl) {
     const db = await Db.open({ url: o.databaseUrl, poolSize: 1 });
     try {
@@ -27,7 +30,10 @@ export async function issueToken(req: TokenRequest, o: { databaseUrl?: string; a
   }
   const r = await fetch(`${o.api}/auth/tokens`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(o.adminToken ? { authorization: `Bearer ${o.adminToken}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(o.adminToken ? { authorization: `Bearer ${o.adminToken}` } : {}),
+    },
     body: JSON.stringify(req),
   });
   const text = await r.text();

@@ -17,11 +17,12 @@ export const PERM_R = 4;
 export const PERM_W = 2;
 export const PERM_X = 1;
 
-
 export const noDashes = (uuid: string) => uuid.replace(/-/g, '');
 /** The inverse of noDashes for a 32-digit id; anything else is returned as it is. */
 export const withDashes = (u: string) =>
-  u.length === 32 ? `${u.slice(0, 8)}-${u.slice(8, 12)}-${u.slice(12, 16)}-${u.slice(16, 20)}-${u.slice(20)}` : u;
+  u.length === 32
+    ? `${u.slice(0, 8)}-${u.slice(8, 12)}-${u.slice(12, 16)}-${u.slice(16, 20)}-${u.slice(20)}`
+    : u;
 
 /** The access bits the caller has on an object: owner + matching shares + global. */
 export function accessBits(id: Identity, perms2: Perms2): number {
@@ -32,7 +33,10 @@ export function accessBits(id: Identity, perms2: Perms2): number {
   for (const s of perms2.share ?? []) {
     const [kind, who] = s.tenant.split(':');
     const target = who ? noDashes(who) : '';
-    if ((kind === 'tenant' && project && target === project) || (kind === 'domain' && id.domainId && target === noDashes(id.domainId))) {
+    if (
+      (kind === 'tenant' && project && target === project) ||
+      (kind === 'domain' && id.domainId && target === noDashes(id.domainId))
+    ) {
       bits |= s.tenant_access;
     }
   }

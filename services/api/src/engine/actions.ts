@@ -9,7 +9,8 @@ import { checkUuid, isUuid } from './names';
 import type { RequestContext } from './write-tx';
 
 const obj = (v: unknown, what = 'Request body'): Record<string, any> => {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw badRequest(`${what} must be a JSON object`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw badRequest(`${what} must be a JSON object`);
   return v as Record<string, any>;
 };
 
@@ -20,14 +21,20 @@ export class Actions {
   async refUpdate(ctx: RequestContext, body: unknown) {
     const b = obj(body);
     const op = b.operation;
-    if (op !== 'ADD' && op !== 'DELETE') throw badRequest(`Invalid operation ${JSON.stringify(op)}: expected ADD or DELETE`, { field: 'operation' });
+    if (op !== 'ADD' && op !== 'DELETE')
+      throw badRequest(`Invalid operation ${JSON.stringify(op)}: expected ADD or DELETE`, {
+        field: 'operation',
+      });
     const type = b.type;
-    if (typeof type !== 'string' || !getType(type)) throw badRequest(`Unknown type ${JSON.stringify(type)}`, { field: 'type' });
+    if (typeof type !== 'string' || !getType(type))
+      throw badRequest(`Unknown type ${JSON.stringify(type)}`, { field: 'type' });
     const refType = (b['ref-type'] as string | undefined)?.replace(/_/g, '-');
-    if (!refType || !getType(refType)) throw badRequest(`Unknown ref-type ${JSON.stringify(b['ref-type'])}`, { field: 'ref-type' });
+    if (!refType || !getType(refType))
+      throw badRequest(`Unknown ref-type ${JSON.stringify(b['ref-type'])}`, { field: 'ref-type' });
     const uuid = checkUuid(b.uuid);
     const target: { uuid?: string; fq_name?: string[] } = {};
-    if (b['ref-uuid'] !== undefined && b['ref-uuid'] !== null) target.uuid = checkUuid(b['ref-uuid'], 'ref-uuid');
+    if (b['ref-uuid'] !== undefined && b['ref-uuid'] !== null)
+      target.uuid = checkUuid(b['ref-uuid'], 'ref-uuid');
     else if (Array.isArray(b['ref-fq-name'])) target.fq_name = b['ref-fq-name'];
     else throw badRequest('ref-uuid or ref-fq-name is required', { field: 'ref-uuid' });
     const r = await this.svc.write(ctx, (w) =>
@@ -46,9 +53,12 @@ export class Actions {
       const ref = cur.refs.find((x) => x.to_uuid === refUuid);
       if (!ref) throw notFound(`${uuid} has no reference to ${refUuid}`, { uuid: refUuid });
       if (ref.relaxed) return;
-      if (!ctx.identity.admin && !can(ctx.identity, cur.perms2, PERM_W)) throw forbidden(`Permission denied to update ${uuid}`);
+      if (!ctx.identity.admin && !can(ctx.identity, cur.perms2, PERM_W))
+        throw forbidden(`Permission denied to update ${uuid}`);
       const next = { ...cur, refs: cur.refs.map((x) => (x === ref ? { ...x, relaxed: true } : x)) };
-      await this.svc.writer.queueUpdate(w, cur, next, 'REF_ADD', { ref: { type: ref.to_type, uuid: refUuid, attr: ref.attr, relaxed: true } });
+      await this.svc.writer.queueUpdate(w, cur, next, 'REF_ADD', {
+        ref: { type: ref.to_type, uuid: refUuid, attr: ref.attr, relaxed: true },
+      });
     });
     return { body: { uuid }, seq: r.seq };
   }
@@ -62,7 +72,9 @@ export class Actions {
 
   async propCollectionGet(ctx: RequestContext, q: Record<string, unknown>) {
     const uuid = checkUuid(q.uuid);
-    const fields = String(q.fields ?? '').split(',').filter(Boolean);
+    const fields = String(q.fields ?? '')
+      .split(',')
+      .filter(Boolean);
     if (!fields.length) throw badRequest('fields is required', { field: 'fields' });
     const o = await this.svc.loadForRead(this.svc.db, ctx, uuid);
     const out: Record<string, unknown> = {};
@@ -84,7 +96,8 @@ export class Actions {
     const r = await this.svc.write(ctx, async (w) => {
       const cur = await loadObject(w.c, uuid, { forUpdate: true });
       if (!cur) throw notFound(`No object found for id ${uuid}`, { uuid });
-      if (!ctx.identity.admin && !can(ctx.identity, cur.perms2, PERM_W)) throw forbidden(`Permission denied to update ${uuid}`);
+      if (!ctx.identity.admin && !can(ctx.identity, cur.perms2, PERM_W))
+        throw forbidden(`Permission denied to update ${uuid}`);
       const next = { ...cur, props: jsonClone(cur.props) };
       const fieldsChanged = new Set<string>();
       (b.updates as unknown[]).forEach((u0, i) => {
@@ -104,10 +117,17 @@ export class Actions {
           if (op === 'add') list.push(checkElem(u.value));
           else if (op === 'modify' || op === 'delete') {
             const pos = Number(u.position);
-            if (!Number.isInteger(pos) || pos < 0 || pos >= list.length) throw badRequest(`updates[${i}]: no element at position ${u.position}`, { field: `updates[${i}].position` });
+            if (!Number.isInteger(pos) || pos < 0 || pos >= list.length)
+              throw badRequest(`updates[${i}]: no element at position ${u.position}`, {
+                field: `updates[${i}].position`,
+              });
             if (op === 'modify') list[pos] = checkElem(u.value);
             else list.splice(pos, 1);
-          } else throw badRequest(`updates[${i}]: invalid operation ${JSON.stringify(op)} for a list (add, modify, delete)`, { field: `updates[${i}].operation` });
+          } else
+            throw badRequest(
+              `updates[${i}]: invalid operation ${JSON.stringify(op)} for a list (add, modify, delete)`,
+              { field: `updates[${i}].operation` },
+            );
         } else {
           if (op === 'set') {
             const v = checkElem(u.value);
@@ -117,14 +137,24 @@ export class Actions {
             else list.push(v);
           } else if (op === 'delete') {
             const at = list.findIndex((e) => e[c.key!] === u.position);
-            if (at < 0) throw badRequest(`updates[${i}]: no element with key ${JSON.stringify(u.position)}`, { field: `updates[${i}].position` });
+            if (at < 0)
+              throw badRequest(`updates[${i}]: no element with key ${JSON.stringify(u.position)}`, {
+                field: `updates[${i}].position`,
+              });
             list.splice(at, 1);
-          } else throw badRequest(`updates[${i}]: invalid operation ${JSON.stringify(op)} for a map (set, delete)`, { field: `updates[${i}].operation` });
+          } else
+            throw badRequest(
+              `updates[${i}]: invalid operation ${JSON.stringify(op)} for a map (set, delete)`,
+              { field: `updates[${i}].operation` },
+            );
         }
         fieldsChanged.add(field);
       });
       if (jsonEqual(next.props, cur.props)) return;
-      await this.svc.writer.queueUpdate(w, cur, next, 'PROP_COLLECTION', { updates: b.updates, changed: { props: [...fieldsChanged], refs: {} } });
+      await this.svc.writer.queueUpdate(w, cur, next, 'PROP_COLLECTION', {
+        updates: b.updates,
+        changed: { props: [...fieldsChanged], refs: {} },
+      });
     });
     return { body: {}, seq: r.seq };
   }
@@ -146,7 +176,10 @@ export class Actions {
     switch (b.operation) {
       case 'STORE':
         if (typeof b.value !== 'string') throw badRequest('value must be a string', { field: 'value' });
-        await this.svc.db.query(`INSERT INTO useragent_kv (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [key, b.value]);
+        await this.svc.db.query(
+          `INSERT INTO useragent_kv (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+          [key, b.value],
+        );
         return {};
       case 'RETRIEVE': {
         const { rows } = await this.svc.db.query(`SELECT value FROM useragent_kv WHERE key = $1`, [key]);
@@ -157,7 +190,10 @@ export class Actions {
         await this.svc.db.query(`DELETE FROM useragent_kv WHERE key = $1`, [key]);
         return {};
       default:
-        throw badRequest(`Invalid operation ${JSON.stringify(b.operation)}: expected STORE, RETRIEVE or DELETE`, { field: 'operation' });
+        throw badRequest(
+          `Invalid operation ${JSON.stringify(b.operation)}: expected STORE, RETRIEVE or DELETE`,
+          { field: 'operation' },
+        );
     }
   }
 
@@ -169,7 +205,13 @@ export class Actions {
     const perms = `${bits & 4 ? 'R' : ''}${bits & 2 ? 'W' : ''}${bits & 1 ? 'X' : ''}`;
     const id = ctx.identity;
     return {
-      token_info: { token: { roles: id.roles.map((name) => ({ name })), project: { id: id.projectId, domain: { id: id.domainId } }, user: { name: id.user } } },
+      token_info: {
+        token: {
+          roles: id.roles.map((name) => ({ name })),
+          project: { id: id.projectId, domain: { id: id.domainId } },
+          user: { name: id.user },
+        },
+      },
       is_cloud_admin_role: id.admin,
       is_global_read_only_role: false,
       permissions: perms,
@@ -180,7 +222,10 @@ export class Actions {
     const b = obj(body);
     const uuid = checkUuid(b.uuid);
     if (typeof b.owner !== 'string' || !b.owner) throw badRequest('owner is required', { field: 'owner' });
-    return this.changePerms(ctx, uuid, (p) => ({ ...p, owner: b.owner === 'cloud-admin' ? b.owner : noDashes(b.owner) }));
+    return this.changePerms(ctx, uuid, (p) => ({
+      ...p,
+      owner: b.owner === 'cloud-admin' ? b.owner : noDashes(b.owner),
+    }));
   }
 
   async chmod(ctx: RequestContext, body: unknown) {
@@ -200,9 +245,13 @@ export class Actions {
       share = b.share.map((s: any, i: number) => {
         const t = String(s?.tenant ?? '');
         const m = /^(tenant|domain):(.+)$/.exec(t);
-        if (!m) throw badRequest(`share[${i}].tenant must be tenant:<uuid> or domain:<uuid>`, { field: `share[${i}].tenant` });
+        if (!m)
+          throw badRequest(`share[${i}].tenant must be tenant:<uuid> or domain:<uuid>`, {
+            field: `share[${i}].tenant`,
+          });
         const ta = s.tenant_access;
-        if (!Number.isInteger(ta) || ta < 0 || ta > 7) throw badRequest(`share[${i}].tenant_access must be 0..7`, { field: `share[${i}].tenant_access` });
+        if (!Number.isInteger(ta) || ta < 0 || ta > 7)
+          throw badRequest(`share[${i}].tenant_access must be 0..7`, { field: `share[${i}].tenant_access` });
         return { tenant: `${m[1]}:${noDashes(m[2])}`, tenant_access: ta };
       });
     }
@@ -218,7 +267,10 @@ export class Actions {
     const r = await this.svc.write(ctx, async (w) => {
       const cur = await loadObject(w.c, uuid, { forUpdate: true });
       if (!cur) throw notFound(`No object found for id ${uuid}`, { uuid });
-      if (!ctx.identity.admin && !(can(ctx.identity, cur.perms2, PERM_W) && isOwner(ctx.identity, cur.perms2))) {
+      if (
+        !ctx.identity.admin &&
+        !(can(ctx.identity, cur.perms2, PERM_W) && isOwner(ctx.identity, cur.perms2))
+      ) {
         throw forbidden(`Permission denied to change permissions of ${uuid}`, { uuid });
       }
       const perms2 = f(cur.perms2);
@@ -227,7 +279,10 @@ export class Actions {
       const next = { ...cur, perms2, props: { ...cur.props } };
       // is_shared follows global_access (config-api.md §1.3 VN hook, §3.4 chmod).
       if (getType(cur.type)?.props.is_shared) next.props.is_shared = perms2.global_access !== 0;
-      await this.svc.writer.queueUpdate(w, cur, next, 'UPDATE', { changed: { props: ['perms2'], refs: {} }, before: { perms2: cur.perms2 } });
+      await this.svc.writer.queueUpdate(w, cur, next, 'UPDATE', {
+        changed: { props: ['perms2'], refs: {} },
+        before: { perms2: cur.perms2 },
+      });
     });
     return { body: {}, seq: r.seq };
   }
@@ -238,12 +293,15 @@ export class Actions {
    * `useragent-keyvalue` for kv_*, `virtual-network-ip-alloc` with a `%s` for the network's uuid, ...).
    */
   homepage(base: string) {
-    const links: { link: { href: string; name: string; rel: string; method?: string } }[] = [{ link: { href: base, name: 'root', rel: 'root' } }];
+    const links: { link: { href: string; name: string; rel: string; method?: string } }[] = [
+      { link: { href: base, name: 'root', rel: 'root' } },
+    ];
     for (const t of this.svc.allTypes()) {
       links.push({ link: { href: `${base}/${t}s`, name: `${t}`, rel: 'collection' } });
       links.push({ link: { href: `${base}/${t}`, name: `${t}`, rel: 'resource-base' } });
     }
-    for (const [path, name, method] of ACTION_LINKS) links.push({ link: { href: `${base}${path}`, name, rel: 'action', method } });
+    for (const [path, name, method] of ACTION_LINKS)
+      links.push({ link: { href: `${base}${path}`, name, rel: 'action', method } });
     return { href: base, links };
   }
 }

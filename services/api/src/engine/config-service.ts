@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { backRefSourceForField, badRequest, childTypeForField, forbidden, getType, notFound, typeNames } from '@skein/model';
+import {
+  backRefSourceForField,
+  badRequest,
+  childTypeForField,
+  forbidden,
+  getType,
+  notFound,
+  typeNames,
+} from '@skein/model';
 import {
   countObjects,
   Db,
@@ -64,8 +72,12 @@ export interface ListResult {
 
 /** What a read loads: back-refs and children only when its reply can show them. */
 function loadOptions(o: ReadOptions): LoadOptions {
-  const asked = (typeOfField: (f: string) => string | undefined) => !o.fields || o.fields.some((f) => typeOfField(f) !== undefined);
-  return { backRefs: !o.excludeBackRefs && asked(backRefSourceForField), children: !o.excludeChildren && asked(childTypeForField) };
+  const asked = (typeOfField: (f: string) => string | undefined) =>
+    !o.fields || o.fields.some((f) => typeOfField(f) !== undefined);
+  return {
+    backRefs: !o.excludeBackRefs && asked(backRefSourceForField),
+    children: !o.excludeChildren && asked(childTypeForField),
+  };
 }
 
 /** Maps Postgres constraint failures that race past the pre-checks to VNC errors (never quoting the database). */
@@ -116,7 +128,12 @@ export class ConfigService {
 
   /** Turns on group commit for creates (the REST and gRPC servers do; tests of the plain path need not). */
   enableBatching(opts: BatcherOptions = {}): WriteBatcher {
-    this.batcher = new WriteBatcher(this.db, (ctx, fn) => this.write(ctx, fn), (w) => (w.quota = this.quota), opts);
+    this.batcher = new WriteBatcher(
+      this.db,
+      (ctx, fn) => this.write(ctx, fn),
+      (w) => (w.quota = this.quota),
+      opts,
+    );
     return this.batcher;
   }
 
@@ -147,11 +164,17 @@ export class ConfigService {
       }, 'REPEATABLE READ');
       if (!r.xip.length || attempt >= 20) return { value: r.value, seq: r.seq };
       for (let i = 0; i < 200; i++) {
-        const { rows } = await this.db.query(`SELECT count(*)::int AS n FROM unnest($1::xid8[]) x WHERE pg_xact_status(x) = 'in progress'`, [r.xip]);
+        const { rows } = await this.db.query(
+          `SELECT count(*)::int AS n FROM unnest($1::xid8[]) x WHERE pg_xact_status(x) = 'in progress'`,
+          [r.xip],
+        );
         if (rows[0].n === 0) break;
         await new Promise((res) => setTimeout(res, 2));
       }
-      const late = await this.db.query(`SELECT 1 FROM config_events WHERE tx_id = ANY($1::xid8[]) AND seq <= $2 LIMIT 1`, [r.xip, r.seq]);
+      const late = await this.db.query(
+        `SELECT 1 FROM config_events WHERE tx_id = ANY($1::xid8[]) AND seq <= $2 LIMIT 1`,
+        [r.xip, r.seq],
+      );
       if (!late.rows.length) return { value: r.value, seq: r.seq };
     }
   }
@@ -162,15 +185,22 @@ export class ConfigService {
    */
   async currentObjects(types: readonly string[]): Promise<{ value: FullObject[][]; seq: number }> {
     return this.snapshot(async (c) => {
-      const { rows } = await c.query(`SELECT uuid::text AS uuid FROM objects WHERE type = ANY($1::text[])`, [types]);
+      const { rows } = await c.query(`SELECT uuid::text AS uuid FROM objects WHERE type = ANY($1::text[])`, [
+        types,
+      ]);
       const byType = new Map<string, FullObject[]>(types.map((t) => [t, []]));
-      for (const o of await loadObjects(c, rows.map((r: { uuid: string }) => r.uuid))) byType.get(o.type)!.push(o);
+      for (const o of await loadObjects(
+        c,
+        rows.map((r: { uuid: string }) => r.uuid),
+      ))
+        byType.get(o.type)!.push(o);
       return types.map((t) => byType.get(t)!);
     });
   }
 
   visibleTo(id: Identity) {
-    return (l: { perms2: any; user_visible: boolean }) => id.admin || (l.user_visible !== false && can(id, l.perms2, PERM_R));
+    return (l: { perms2: any; user_visible: boolean }) =>
+      id.admin || (l.user_visible !== false && can(id, l.perms2, PERM_R));
   }
 
   shape(ctx: RequestContext, o: FullObject, opts: ReadOptions): Record<string, unknown> {
@@ -186,7 +216,12 @@ export class ConfigService {
   }
 
   /** GET /T/<uuid>: the object with refs, back-refs and children, plus the snapshot's head seq. */
-  async read(ctx: RequestContext, type: string, uuid: string, opts: ReadOptions = {}): Promise<{ obj: FullObject; body: Record<string, unknown>; seq: number }> {
+  async read(
+    ctx: RequestContext,
+    type: string,
+    uuid: string,
+    opts: ReadOptions = {},
+  ): Promise<{ obj: FullObject; body: Record<string, unknown>; seq: number }> {
     if (!getType(type)) throw notFound(`Unknown type ${type}`);
     if (!isUuid(uuid)) throw notFound(`No ${type} object found for id ${uuid}`, { uuid, type });
     const { obj, head: seq } = await loadObjectAtHead(this.db, uuid, loadOptions(opts));
@@ -194,7 +229,8 @@ export class ConfigService {
     if (!obj || obj.type !== type || (!id.admin && obj.id_perms.user_visible === false)) {
       throw notFound(`No ${type} object found for id ${uuid}`, { uuid, type });
     }
-    if (!id.admin && !can(id, obj.perms2, PERM_R)) throw forbidden(`Permission denied to read ${type} ${uuid}`, { uuid, type });
+    if (!id.admin && !can(id, obj.perms2, PERM_R))
+      throw forbidden(`Permission denied to read ${type} ${uuid}`, { uuid, type });
     return { obj, body: this.shape(ctx, obj, opts), seq };
   }
 
@@ -221,7 +257,10 @@ export class ConfigService {
           ? undefined
           : {
               project: noDashes(id.projectId ?? ''),
-              shareKeys: [`tenant:${noDashes(id.projectId ?? '')}`, ...(id.domainId ? [`domain:${noDashes(id.domainId)}`] : [])],
+              shareKeys: [
+                `tenant:${noDashes(id.projectId ?? '')}`,
+                ...(id.domainId ? [`domain:${noDashes(id.domainId)}`] : []),
+              ],
               shared: !!p.shared,
             },
         marker: p.pageMarker,
@@ -236,7 +275,11 @@ export class ConfigService {
       }
       let items: Record<string, unknown>[];
       if (p.detail || p.fields?.length) {
-        const full = await loadObjects(c, rows.map((r) => r.uuid), loadOptions(p));
+        const full = await loadObjects(
+          c,
+          rows.map((r) => r.uuid),
+          loadOptions(p),
+        );
         items = full.map((o) => (p.detail ? { [p.type]: this.shape(ctx, o, p) } : this.shape(ctx, o, p)));
       } else {
         items = rows.map((r) => {
@@ -253,10 +296,17 @@ export class ConfigService {
   // ---------------------------------------------------------------- actions
 
   async fqNameToId(ctx: RequestContext, type: unknown, fq: unknown): Promise<string> {
-    if (typeof type !== 'string' || !getType(type)) throw badRequest(`Unknown type ${String(type)}`, { field: 'type' });
-    if (!Array.isArray(fq) || fq.some((e) => typeof e !== 'string')) throw badRequest('fq_name must be a list of strings', { field: 'fq_name' });
+    if (typeof type !== 'string' || !getType(type))
+      throw badRequest(`Unknown type ${String(type)}`, { field: 'type' });
+    if (!Array.isArray(fq) || fq.some((e) => typeof e !== 'string'))
+      throw badRequest('fq_name must be a list of strings', { field: 'fq_name' });
     const hit = await findByFqName(this.db, type, fq as string[]);
-    if (!hit || (!ctx.identity.admin && (!hit.user_visible || !can(ctx.identity, hit.perms2, PERM_R) && !isSharedWith(ctx.identity, hit.perms2)))) {
+    if (
+      !hit ||
+      (!ctx.identity.admin &&
+        (!hit.user_visible ||
+          (!can(ctx.identity, hit.perms2, PERM_R) && !isSharedWith(ctx.identity, hit.perms2))))
+    ) {
       throw notFound(`Name ${JSON.stringify(fq)} not found`, { fq_name: fq as string[] });
     }
     return hit.uuid;
@@ -265,7 +315,8 @@ export class ConfigService {
   async idToFqName(ctx: RequestContext, uuid: unknown): Promise<{ type: string; fq_name: string[] }> {
     if (!isUuid(uuid)) throw notFound(`UUID ${String(uuid)} not found`);
     const hit = (await identify(this.db, [uuid])).get(uuid);
-    if (!hit || (!ctx.identity.admin && (!hit.user_visible || !can(ctx.identity, hit.perms2, PERM_R)))) throw notFound(`UUID ${uuid} not found`, { uuid });
+    if (!hit || (!ctx.identity.admin && (!hit.user_visible || !can(ctx.identity, hit.perms2, PERM_R))))
+      throw notFound(`UUID ${uuid} not found`, { uuid });
     return { type: hit.type, fq_name: hit.fq_name };
   }
 
@@ -278,7 +329,11 @@ export class ConfigService {
   async loadForRead(c: SqlClient, ctx: RequestContext, uuid: string): Promise<FullObject> {
     checkUuid(uuid);
     const o = await loadObject(c, uuid);
-    if (!o || (!ctx.identity.admin && (o.id_perms.user_visible === false || !can(ctx.identity, o.perms2, PERM_R)))) throw notFound(`No object found for id ${uuid}`, { uuid });
+    if (
+      !o ||
+      (!ctx.identity.admin && (o.id_perms.user_visible === false || !can(ctx.identity, o.perms2, PERM_R)))
+    )
+      throw notFound(`No object found for id ${uuid}`, { uuid });
     return o;
   }
 

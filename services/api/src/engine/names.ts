@@ -9,24 +9,44 @@ export function checkFqName(type: string, fq: unknown, topLevel: boolean): strin
     throw badRequest('fq_name must be a non-empty list of strings', { field: 'fq_name' }, 'INVALID_FQ_NAME');
   }
   if (topLevel && fq.length !== 1) {
-    throw badRequest(`fq_name of a ${type} must have exactly one element`, { field: 'fq_name', fq_name: fq }, 'INVALID_FQ_NAME');
+    throw badRequest(
+      `fq_name of a ${type} must have exactly one element`,
+      { field: 'fq_name', fq_name: fq },
+      'INVALID_FQ_NAME',
+    );
   }
   if (!topLevel && fq.length < 2) {
-    throw badRequest(`fq_name of a ${type} must name its parent`, { field: 'fq_name', fq_name: fq }, 'INVALID_FQ_NAME');
+    throw badRequest(
+      `fq_name of a ${type} must name its parent`,
+      { field: 'fq_name', fq_name: fq },
+      'INVALID_FQ_NAME',
+    );
   }
   for (const e of fq as string[]) {
     if (e.length === 0 || e.length > 1024) {
-      throw badRequest('fq_name elements must be 1 to 1024 characters', { field: 'fq_name', fq_name: fq }, 'INVALID_FQ_NAME');
+      throw badRequest(
+        'fq_name elements must be 1 to 1024 characters',
+        { field: 'fq_name', fq_name: fq },
+        'INVALID_FQ_NAME',
+      );
     }
     if (ILLEGAL.test(e)) {
-      throw badRequest(`fq_name element contains a character illegal in XML: ${JSON.stringify(e)}`, {
-        field: 'fq_name',
-      }, 'INVALID_FQ_NAME');
+      throw badRequest(
+        `fq_name element contains a character illegal in XML: ${JSON.stringify(e)}`,
+        {
+          field: 'fq_name',
+        },
+        'INVALID_FQ_NAME',
+      );
     }
   }
   const name = fq[fq.length - 1] as string;
   if (type !== 'route-target' && name.includes(':')) {
-    throw badRequest(`Name ${JSON.stringify(name)} may not contain ':'`, { field: 'fq_name', fq_name: fq }, 'INVALID_FQ_NAME');
+    throw badRequest(
+      `Name ${JSON.stringify(name)} may not contain ':'`,
+      { field: 'fq_name', fq_name: fq },
+      'INVALID_FQ_NAME',
+    );
   }
   return fq as string[];
 }
@@ -50,7 +70,10 @@ export function uuidHalves(uuid: string): { uuid_mslong: string; uuid_lslong: st
 
 /** TF's timestamp shape: UTC `YYYY-MM-DDTHH:MM:SS.ffffff`. */
 export function tfTimestamp(d = new Date()): string {
-  return d.toISOString().replace('Z', '').replace(/\.(\d{3})$/, '.$1000');
+  return d
+    .toISOString()
+    .replace('Z', '')
+    .replace(/\.(\d{3})$/, '.$1000');
 }
 
 /** Structural equality of JSON values (key order and object prototypes do not matter). */

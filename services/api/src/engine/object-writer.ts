@@ -79,7 +79,12 @@ export class ObjectWriter {
   // ---------------------------------------------------------------- create
 
   /** A client create (POST /Ts, gRPC Create). */
-  async create(w: WriteTx, type: string, body: Record<string, any>, opts: WriteOptions = {}): Promise<StoredObject> {
+  async create(
+    w: WriteTx,
+    type: string,
+    body: Record<string, any>,
+    opts: WriteOptions = {},
+  ): Promise<StoredObject> {
     const td = getType(type);
     if (!td) throw notFound(`Unknown type ${type}`);
     const who = this.who(w, opts);
@@ -87,7 +92,8 @@ export class ObjectWriter {
     const uuid = body.uuid === undefined || body.uuid === null ? randomUUID() : checkUuid(body.uuid);
     const { fq, parentType } = await this.placement(w, td, body);
     // As in TF, only cloud-admin creates under config-root (domains, global-system-configs, global tags, …).
-    if (who && parentType === 'config-root') throw forbidden(`Only admin may create ${type} under config-root`, { type });
+    if (who && parentType === 'config-root')
+      throw forbidden(`Only admin may create ${type} under config-root`, { type });
 
     const props: Record<string, any> = {};
     let idPermsIn: Record<string, any> | undefined;
@@ -95,7 +101,8 @@ export class ObjectWriter {
     const refFields = typeInfo(type)!.refFields;
     const refInputs: RefInput[] = [];
     for (const [k, v] of Object.entries(body)) {
-      if (IDENTITY_KEYS.has(k) || IGNORED_KEYS.has(k) || k.endsWith('_back_refs') || this.isChildField(td, k)) continue;
+      if (IDENTITY_KEYS.has(k) || IGNORED_KEYS.has(k) || k.endsWith('_back_refs') || this.isChildField(td, k))
+        continue;
       if (k === 'id_perms') {
         if (v !== null) idPermsIn = validateValue({ kind: 'struct', name: 'IdPermsType' }, v, k) as any;
         continue;
@@ -114,7 +121,8 @@ export class ObjectWriter {
       }
       const pd = own(td.props, k);
       if (!pd) {
-        if (k.endsWith('_refs')) throw badRequest(`Unknown reference field ${k} for ${type}`, { field: k }, 'UNKNOWN_FIELD');
+        if (k.endsWith('_refs'))
+          throw badRequest(`Unknown reference field ${k} for ${type}`, { field: k }, 'UNKNOWN_FIELD');
         throw badRequest(`Unknown field: ${k}`, { field: k }, 'UNKNOWN_FIELD');
       }
       if (v === null) continue;
@@ -130,15 +138,30 @@ export class ObjectWriter {
     const all = await lookupObjects(w.c, [...lookups, ...refNeeds.fqs], refNeeds.uuids);
     const found = all.byFq;
     const existing = found.get(fqLookupKey(type, fq)) ?? w.pendingFq.get(fqLookupKey(type, fq));
-    if (existing) throw conflict('FQ_NAME_EXISTS', `${JSON.stringify(fq)} already exists with uuid: ${existing.uuid}`, { fq_name: fq, uuid: existing.uuid });
+    if (existing)
+      throw conflict('FQ_NAME_EXISTS', `${JSON.stringify(fq)} already exists with uuid: ${existing.uuid}`, {
+        fq_name: fq,
+        uuid: existing.uuid,
+      });
     let parent: { uuid: string; perms2: Perms2 } | undefined;
     if (parentType !== 'config-root') {
-      parent = found.get(fqLookupKey(parentType, parentFq)) ?? w.pendingFq.get(fqLookupKey(parentType, parentFq));
-      if (!parent) throw badRequest(`Parent ${JSON.stringify(parentFq)} (${parentType}) does not exist`, { field: 'fq_name', fq_name: parentFq }, 'INVALID_PARENT');
+      parent =
+        found.get(fqLookupKey(parentType, parentFq)) ?? w.pendingFq.get(fqLookupKey(parentType, parentFq));
+      if (!parent)
+        throw badRequest(
+          `Parent ${JSON.stringify(parentFq)} (${parentType}) does not exist`,
+          { field: 'fq_name', fq_name: parentFq },
+          'INVALID_PARENT',
+        );
       if (body.parent_uuid && body.parent_uuid !== parent.uuid) {
-        throw badRequest(`parent_uuid ${body.parent_uuid} does not match fq_name`, { field: 'parent_uuid' }, 'INVALID_PARENT');
+        throw badRequest(
+          `parent_uuid ${body.parent_uuid} does not match fq_name`,
+          { field: 'parent_uuid' },
+          'INVALID_PARENT',
+        );
       }
-      if (who && !can(who, parent.perms2, PERM_W)) throw forbidden(`Permission denied to create in ${parentType} ${parent.uuid}`, { uuid: parent.uuid });
+      if (who && !can(who, parent.perms2, PERM_W))
+        throw forbidden(`Permission denied to create in ${parentType} ${parent.uuid}`, { uuid: parent.uuid });
       const quota = (parent as { quota?: Record<string, number> | null }).quota;
       if (parentType === 'project' && quota !== undefined) w.knownQuotas.set(noDashes(parent.uuid), quota);
     }
@@ -154,11 +177,19 @@ export class ObjectWriter {
     });
     for (const [target, def] of Object.entries(td.refs)) {
       if (def.required && !obj.refs.some((r) => r.to_type === target)) {
-        throw badRequest(`${type} requires ${refField(target)}`, { field: refField(target) }, 'INVALID_FIELD');
+        throw badRequest(
+          `${type} requires ${refField(target)}`,
+          { field: refField(target) },
+          'INVALID_FIELD',
+        );
       }
       const n = obj.refs.filter((r) => r.to_type === target).length;
       if (def.max !== undefined && n > def.max) {
-        throw badRequest(`${refField(target)} takes at most ${def.max} reference(s)`, { field: refField(target) }, 'INVALID_FIELD');
+        throw badRequest(
+          `${refField(target)} takes at most ${def.max} reference(s)`,
+          { field: refField(target) },
+          'INVALID_FIELD',
+        );
       }
     }
     await this.insert(w, obj);
@@ -174,19 +205,31 @@ export class ObjectWriter {
     if (spec.parent_type !== 'config-root') {
       const pfq = fq.slice(0, -1);
       const p =
-        w.pendingFq.get(fqLookupKey(spec.parent_type, pfq)) ?? (await findByFqName(w.c, spec.parent_type, pfq));
-      if (!p) throw new SkeinError(500, 'INTERNAL', `Parent ${JSON.stringify(pfq)} of implicit ${type} is missing`);
+        w.pendingFq.get(fqLookupKey(spec.parent_type, pfq)) ??
+        (await findByFqName(w.c, spec.parent_type, pfq));
+      if (!p)
+        throw new SkeinError(500, 'INTERNAL', `Parent ${JSON.stringify(pfq)} of implicit ${type} is missing`);
       parentUuid = p.uuid;
       parentOwner = p.perms2.owner;
     }
     const props: Record<string, any> = {};
     for (const [k, v] of Object.entries(spec.props ?? {})) if (v !== undefined && v !== null) props[k] = v;
-    const obj = this.assemble(w, td, spec.uuid ?? randomUUID(), fq, spec.parent_type, parentUuid, props, spec.refs ?? [], {
-      perms2In: spec.perms2,
-      idPermsIn: spec.hidden ? { user_visible: false } : undefined,
-      parentOwner,
-      internal: true,
-    });
+    const obj = this.assemble(
+      w,
+      td,
+      spec.uuid ?? randomUUID(),
+      fq,
+      spec.parent_type,
+      parentUuid,
+      props,
+      spec.refs ?? [],
+      {
+        perms2In: spec.perms2,
+        idPermsIn: spec.hidden ? { user_visible: false } : undefined,
+        parentOwner,
+        internal: true,
+      },
+    );
     const was = w.internal;
     w.internal = true;
     try {
@@ -206,16 +249,28 @@ export class ObjectWriter {
     parentUuid: string | null,
     props: Record<string, any>,
     refs: StoredRef[],
-    o: { idPermsIn?: Record<string, any>; perms2In?: Partial<Perms2>; parentOwner?: string; internal: boolean },
+    o: {
+      idPermsIn?: Record<string, any>;
+      perms2In?: Partial<Perms2>;
+      parentOwner?: string;
+      internal: boolean;
+    },
   ): StoredObject {
     for (const [k, pd] of Object.entries(td.props)) {
-      if (props[k] === undefined && pd.default !== undefined && k !== 'id_perms' && k !== 'perms2') props[k] = clone(pd.default);
+      if (props[k] === undefined && pd.default !== undefined && k !== 'id_perms' && k !== 'perms2')
+        props[k] = clone(pd.default);
     }
     if (td.props.display_name && props.display_name === undefined) props.display_name = fq[fq.length - 1];
     const now = tfTimestamp();
     const idIn = o.idPermsIn ?? {};
     const id_perms = {
-      permissions: { owner: 'cloud-admin', owner_access: 7, group: 'cloud-admin-group', group_access: 7, other_access: 7 },
+      permissions: {
+        owner: 'cloud-admin',
+        owner_access: 7,
+        group: 'cloud-admin-group',
+        group_access: 7,
+        other_access: 7,
+      },
       uuid: uuidHalves(uuid),
       enable: idIn.enable ?? true,
       created: now,
@@ -225,11 +280,30 @@ export class ObjectWriter {
       creator: w.ctx.identity.user ?? null,
     };
     const perms2 = this.ownerPerms(w, td.name, uuid, parentType, o.parentOwner, o.perms2In, o.internal);
-    return { uuid, type: td.name, fq_name: fq, parent_uuid: parentUuid, parent_type: parentType, props, id_perms, perms2, version: 1, refs };
+    return {
+      uuid,
+      type: td.name,
+      fq_name: fq,
+      parent_uuid: parentUuid,
+      parent_type: parentType,
+      props,
+      id_perms,
+      perms2,
+      version: 1,
+      refs,
+    };
   }
 
   /** config-api.md §5 "The owner". */
-  private ownerPerms(w: WriteTx, type: string, uuid: string, parentType: string, parentOwner: string | undefined, given: Partial<Perms2> | undefined, internal: boolean): Perms2 {
+  private ownerPerms(
+    w: WriteTx,
+    type: string,
+    uuid: string,
+    parentType: string,
+    parentOwner: string | undefined,
+    given: Partial<Perms2> | undefined,
+    internal: boolean,
+  ): Perms2 {
     const id = w.ctx.identity;
     let owner: string;
     if (type === 'project') owner = noDashes(uuid);
@@ -238,7 +312,8 @@ export class ObjectWriter {
         throw forbidden(`Cannot set owner ${given.owner}`);
       }
       owner = given.owner === 'cloud-admin' ? given.owner : noDashes(given.owner);
-    } else if (parentType === 'domain' || parentType === 'config-root') owner = id.projectId ? noDashes(id.projectId) : 'cloud-admin';
+    } else if (parentType === 'domain' || parentType === 'config-root')
+      owner = id.projectId ? noDashes(id.projectId) : 'cloud-admin';
     else owner = parentOwner ?? 'cloud-admin';
     return {
       owner,
@@ -262,16 +337,34 @@ export class ObjectWriter {
 
   // ---------------------------------------------------------------- update
 
-  async update(w: WriteTx, type: string, uuid: string, patch: Record<string, any>, opts: WriteOptions = {}): Promise<StoredObject | undefined> {
+  async update(
+    w: WriteTx,
+    type: string,
+    uuid: string,
+    patch: Record<string, any>,
+    opts: WriteOptions = {},
+  ): Promise<StoredObject | undefined> {
     const td = getType(type);
     if (!td) throw notFound(`Unknown type ${type}`);
     const cur = await this.lockOwn(w, type, uuid, opts);
     const who = this.who(w, opts);
-    if (who && !can(who, cur.perms2, PERM_W)) throw forbidden(`Permission denied to update ${type} ${uuid}`, { uuid, type });
+    if (who && !can(who, cur.perms2, PERM_W))
+      throw forbidden(`Permission denied to update ${type} ${uuid}`, { uuid, type });
     if (opts.ifMatch !== undefined && opts.ifMatch !== cur.version) {
-      throw new SkeinError(412, 'VERSION_MISMATCH', `Version mismatch: ${type} ${uuid} is at version ${cur.version}`, { uuid });
+      throw new SkeinError(
+        412,
+        'VERSION_MISMATCH',
+        `Version mismatch: ${type} ${uuid} is at version ${cur.version}`,
+        { uuid },
+      );
     }
-    const next: StoredObject = { ...cur, props: clone(cur.props), id_perms: clone(cur.id_perms), perms2: clone(cur.perms2), refs: [...cur.refs] };
+    const next: StoredObject = {
+      ...cur,
+      props: clone(cur.props),
+      id_perms: clone(cur.id_perms),
+      perms2: clone(cur.perms2),
+      refs: [...cur.refs],
+    };
     const changed = new Set<string>();
     const before: Record<string, unknown> = {};
     const refFields = typeInfo(type)!.refFields;
@@ -279,8 +372,14 @@ export class ObjectWriter {
 
     for (const [k, v] of Object.entries(patch)) {
       if (IDENTITY_KEYS.has(k)) {
-        const current = k === 'name' ? cur.fq_name[cur.fq_name.length - 1] : k === 'parent_uuid' ? cur.parent_uuid : (cur as any)[k];
-        if (v !== undefined && !jsonEqual(v, current)) throw badRequest(`${k} cannot be updated`, { field: k }, 'IMMUTABLE_FIELD');
+        const current =
+          k === 'name'
+            ? cur.fq_name[cur.fq_name.length - 1]
+            : k === 'parent_uuid'
+              ? cur.parent_uuid
+              : (cur as any)[k];
+        if (v !== undefined && !jsonEqual(v, current))
+          throw badRequest(`${k} cannot be updated`, { field: k }, 'IMMUTABLE_FIELD');
         continue;
       }
       if (IGNORED_KEYS.has(k) || k.endsWith('_back_refs') || this.isChildField(td, k)) continue;
@@ -290,7 +389,8 @@ export class ObjectWriter {
         const upd = { ...next.id_perms };
         if (ip.enable !== undefined) upd.enable = ip.enable;
         if (ip.description !== undefined) upd.description = ip.description;
-        if (ip.user_visible !== undefined && (w.ctx.identity.admin || opts.internal)) upd.user_visible = ip.user_visible;
+        if (ip.user_visible !== undefined && (w.ctx.identity.admin || opts.internal))
+          upd.user_visible = ip.user_visible;
         if (!jsonEqual(upd, next.id_perms)) {
           before.id_perms = cur.id_perms;
           next.id_perms = upd;
@@ -299,10 +399,17 @@ export class ObjectWriter {
         continue;
       }
       if (k === 'perms2') {
-        if (v === null || typeof v !== 'object' || !(v as any).owner) throw badRequest('perms2 needs owner', { field: 'perms2.owner' }, 'INVALID_FIELD');
+        if (v === null || typeof v !== 'object' || !(v as any).owner)
+          throw badRequest('perms2 needs owner', { field: 'perms2.owner' }, 'INVALID_FIELD');
         const p = validateValue({ kind: 'struct', name: 'PermType2' }, v, k) as any;
-        const np: Perms2 = { owner: p.owner, owner_access: p.owner_access ?? 7, global_access: p.global_access ?? 0, share: p.share ?? [] };
-        if (who && noDashes(np.owner) !== cur.perms2.owner && !isOwner(who, cur.perms2)) throw forbidden('Only the owner may change the owner');
+        const np: Perms2 = {
+          owner: p.owner,
+          owner_access: p.owner_access ?? 7,
+          global_access: p.global_access ?? 0,
+          share: p.share ?? [],
+        };
+        if (who && noDashes(np.owner) !== cur.perms2.owner && !isOwner(who, cur.perms2))
+          throw forbidden('Only the owner may change the owner');
         if (who && noDashes(np.owner) !== cur.perms2.owner) await checkNewOwner(w.c, who, np.owner);
         if (!jsonEqual(np, cur.perms2)) {
           before.perms2 = cur.perms2;
@@ -313,7 +420,8 @@ export class ObjectWriter {
       }
       const rf = refFields.get(k);
       if (rf) {
-        if (rf.derived && !opts.internal && !w.ctx.identity.admin) throw badRequest(`${k} is maintained by the server`, { field: k }, 'INVALID_FIELD');
+        if (rf.derived && !opts.internal && !w.ctx.identity.admin)
+          throw badRequest(`${k} is maintained by the server`, { field: k }, 'INVALID_FIELD');
         refInputs.push(parseRefField(k, rf.to, rf, v));
         continue;
       }
@@ -322,7 +430,8 @@ export class ObjectWriter {
       const value = v === null ? clone(pd.default) : validateValue(pd.type, v, k);
       const old = cur.props[k];
       if (jsonEqual(value, old)) continue;
-      if (pd.immutable && !opts.internal) throw badRequest(`${k} cannot be updated`, { field: k }, 'IMMUTABLE_FIELD');
+      if (pd.immutable && !opts.internal)
+        throw badRequest(`${k} cannot be updated`, { field: k }, 'IMMUTABLE_FIELD');
       this.checkWritable(w, k, pd, opts);
       before[k] = old ?? null;
       if (value === undefined) delete next.props[k];
@@ -337,12 +446,27 @@ export class ObjectWriter {
         const newRefs = resolved.get(input.field)!;
         const oldRefs = cur.refs.filter((r) => r.to_type === input.target);
         const diff = diffRefs(oldRefs, newRefs);
-        if (diff.added.length + diff.removed.length + diff.attr_changed.length === 0 && sameOrder(oldRefs, newRefs)) continue;
+        if (
+          diff.added.length + diff.removed.length + diff.attr_changed.length === 0 &&
+          sameOrder(oldRefs, newRefs)
+        )
+          continue;
         if (input.def.max !== undefined && newRefs.length > input.def.max) {
-          throw badRequest(`${input.field} takes at most ${input.def.max} reference(s)`, { field: input.field }, 'INVALID_FIELD');
+          throw badRequest(
+            `${input.field} takes at most ${input.def.max} reference(s)`,
+            { field: input.field },
+            'INVALID_FIELD',
+          );
         }
-        if (input.def.required && newRefs.length === 0) throw badRequest(`${type} requires ${input.field}`, { field: input.field }, 'INVALID_FIELD');
-        next.refs = [...next.refs.filter((r) => r.to_type !== input.target), ...newRefs.map((r) => ({ ...r, relaxed: oldRefs.find((o) => o.to_uuid === r.to_uuid)?.relaxed ?? false }))];
+        if (input.def.required && newRefs.length === 0)
+          throw badRequest(`${type} requires ${input.field}`, { field: input.field }, 'INVALID_FIELD');
+        next.refs = [
+          ...next.refs.filter((r) => r.to_type !== input.target),
+          ...newRefs.map((r) => ({
+            ...r,
+            relaxed: oldRefs.find((o) => o.to_uuid === r.to_uuid)?.relaxed ?? false,
+          })),
+        ];
         refChanges[input.field] = diff;
         changed.add(input.field);
       }
@@ -359,7 +483,13 @@ export class ObjectWriter {
   }
 
   /** Queues a changed object (version + 1), its ref rows and one event. */
-  async queueUpdate(w: WriteTx, cur: StoredObject, next: StoredObject, oper: 'UPDATE' | 'REF_ADD' | 'REF_DELETE' | 'PROP_COLLECTION', extra: Record<string, unknown>): Promise<void> {
+  async queueUpdate(
+    w: WriteTx,
+    cur: StoredObject,
+    next: StoredObject,
+    oper: 'UPDATE' | 'REF_ADD' | 'REF_DELETE' | 'PROP_COLLECTION',
+    extra: Record<string, unknown>,
+  ): Promise<void> {
     next.version = cur.version + 1;
     next.id_perms = { ...next.id_perms, last_modified: tfTimestamp() };
     const idx = w.cs.updates.findIndex((u) => u.uuid === next.uuid);
@@ -368,14 +498,24 @@ export class ObjectWriter {
     w.track(next);
     const oldByTo = new Map(cur.refs.map((r) => [r.to_uuid, r]));
     const newByTo = new Map(next.refs.map((r) => [r.to_uuid, r]));
-    for (const r of cur.refs) if (!newByTo.has(r.to_uuid)) w.cs.refDeletes.push({ from_uuid: cur.uuid, to_uuid: r.to_uuid });
+    for (const r of cur.refs)
+      if (!newByTo.has(r.to_uuid)) w.cs.refDeletes.push({ from_uuid: cur.uuid, to_uuid: r.to_uuid });
     for (const r of next.refs) {
       const o = oldByTo.get(r.to_uuid);
       const row = refRow(next, r);
-      if (!o || !jsonEqual(o.attr, r.attr) || o.relaxed !== r.relaxed || refRow(cur, o).position !== row.position) w.cs.refUpserts.push(row);
+      if (
+        !o ||
+        !jsonEqual(o.attr, r.attr) ||
+        o.relaxed !== r.relaxed ||
+        refRow(cur, o).position !== row.position
+      )
+        w.cs.refUpserts.push(row);
     }
     w.emit(oper, next, extra);
-    const added = next.refs.filter((r) => { const o = oldByTo.get(r.to_uuid); return !o || !jsonEqual(o.attr, r.attr); });
+    const added = next.refs.filter((r) => {
+      const o = oldByTo.get(r.to_uuid);
+      return !o || !jsonEqual(o.attr, r.attr);
+    });
     const removed = cur.refs.filter((r) => !newByTo.has(r.to_uuid));
     await this.mirrorSymmetric(w, next, added, removed);
   }
@@ -388,9 +528,15 @@ export class ObjectWriter {
     await this.lockOwn(w, type, uuid, opts);
     const obj = (await loadObject(w.c, uuid, { backRefs: true, children: true }))!;
     const who = this.who(w, opts);
-    if (who && !(can(who, obj.perms2, PERM_W) && isOwner(who, obj.perms2))) throw forbidden(`Permission denied to delete ${type} ${uuid}`, { uuid, type });
+    if (who && !(can(who, obj.perms2, PERM_W) && isOwner(who, obj.perms2)))
+      throw forbidden(`Permission denied to delete ${type} ${uuid}`, { uuid, type });
     if (opts.ifMatch !== undefined && opts.ifMatch !== obj.version) {
-      throw new SkeinError(412, 'VERSION_MISMATCH', `Version mismatch: ${type} ${uuid} is at version ${obj.version}`, { uuid });
+      throw new SkeinError(
+        412,
+        'VERSION_MISMATCH',
+        `Version mismatch: ${type} ${uuid} is at version ${obj.version}`,
+        { uuid },
+      );
     }
     await this.deleteLoaded(w, obj, opts.internal ?? false);
   }
@@ -399,9 +545,13 @@ export class ObjectWriter {
     const base = w.ctx.base;
     const blockingChildren = (obj.children ?? []).filter((c) => !this.isAutoChild(obj, c.type, c.fq_name));
     if (blockingChildren.length && !internal) {
-      throw conflict('HAS_CHILDREN', `Delete when children still present: ${JSON.stringify(blockingChildren.map((c) => hrefOf(base, c.type, c.uuid)))}`, {
-        hrefs: blockingChildren.map((c) => hrefOf(base, c.type, c.uuid)),
-      });
+      throw conflict(
+        'HAS_CHILDREN',
+        `Delete when children still present: ${JSON.stringify(blockingChildren.map((c) => hrefOf(base, c.type, c.uuid)))}`,
+        {
+          hrefs: blockingChildren.map((c) => hrefOf(base, c.type, c.uuid)),
+        },
+      );
     }
     // Back-refs that do not block: relaxed ones, derived/weak ones, and refs held by objects deleted with this one.
     const relaxedFrom = await this.relaxedHolders(w, obj.uuid);
@@ -410,39 +560,63 @@ export class ObjectWriter {
       return !!p && !p.refs.some((r) => r.to_uuid === obj.uuid);
     };
     const blockingRefs = (obj.back_refs ?? []).filter(
-      (b) => !relaxedFrom.has(b.uuid) && !this.isWeakRef(b.type, obj.type) && !w.deleting.has(b.uuid) && !droppedInThisTx(b.uuid),
+      (b) =>
+        !relaxedFrom.has(b.uuid) &&
+        !this.isWeakRef(b.type, obj.type) &&
+        !w.deleting.has(b.uuid) &&
+        !droppedInThisTx(b.uuid),
     );
     if (blockingRefs.length) {
       const hrefs = blockingRefs.map((b) => hrefOf(base, b.type, b.uuid));
-      throw conflict('HAS_BACK_REFS', `Delete when resource still referred: ${JSON.stringify(hrefs)}`, { hrefs });
+      throw conflict('HAS_BACK_REFS', `Delete when resource still referred: ${JSON.stringify(hrefs)}`, {
+        hrefs,
+      });
     }
     w.deleting.add(obj.uuid);
     const hooks = this.hooks[obj.type];
     if (hooks?.beforeDelete) await hooks.beforeDelete(w, obj, this);
     // Default and derived children go first, each with its own DELETE event.
-    const kids = await loadObjects(w.c, (obj.children ?? []).map((c) => c.uuid).filter((u) => !w.deleting.has(u)), { backRefs: true, children: true });
+    const kids = await loadObjects(
+      w.c,
+      (obj.children ?? []).map((c) => c.uuid).filter((u) => !w.deleting.has(u)),
+      { backRefs: true, children: true },
+    );
     for (const k of kids) await this.deleteLoaded(w, k, true);
     // Holders of non-blocking refs to this object lose them (REF_DELETE per holder).
     const holders = (obj.back_refs ?? []).filter((b) => !w.deleting.has(b.uuid)).map((b) => b.uuid);
-    const symmetricPeers = obj.refs.filter((r) => r.to_type === obj.type && !w.deleting.has(r.to_uuid)).map((r) => r.to_uuid);
-    for (const holder of await loadObjects(w.c, [...new Set([...holders, ...symmetricPeers])], { forUpdate: true })) {
+    const symmetricPeers = obj.refs
+      .filter((r) => r.to_type === obj.type && !w.deleting.has(r.to_uuid))
+      .map((r) => r.to_uuid);
+    for (const holder of await loadObjects(w.c, [...new Set([...holders, ...symmetricPeers])], {
+      forUpdate: true,
+    })) {
       const h = w.pending.get(holder.uuid) ?? holder;
       const gone = h.refs.find((r) => r.to_uuid === obj.uuid);
       if (!gone) continue;
       const next = { ...h, refs: h.refs.filter((r) => r.to_uuid !== obj.uuid) };
-      await this.queueUpdateNoMirror(w, h, next, 'REF_DELETE', { ref: { type: obj.type, uuid: obj.uuid, attr: gone.attr } });
+      await this.queueUpdateNoMirror(w, h, next, 'REF_DELETE', {
+        ref: { type: obj.type, uuid: obj.uuid, attr: gone.attr },
+      });
     }
     w.cs.deletes.push(obj.uuid);
     w.emit('DELETE', obj);
   }
 
-  private async queueUpdateNoMirror(w: WriteTx, cur: StoredObject, next: StoredObject, oper: 'REF_DELETE', extra: Record<string, unknown>) {
+  private async queueUpdateNoMirror(
+    w: WriteTx,
+    cur: StoredObject,
+    next: StoredObject,
+    oper: 'REF_DELETE',
+    extra: Record<string, unknown>,
+  ) {
     next.version = cur.version + 1;
     const idx = w.cs.updates.findIndex((u) => u.uuid === next.uuid);
     if (idx >= 0) w.cs.updates[idx] = next;
     else w.cs.updates.push(next);
     w.track(next);
-    for (const r of cur.refs) if (!next.refs.some((n) => n.to_uuid === r.to_uuid)) w.cs.refDeletes.push({ from_uuid: cur.uuid, to_uuid: r.to_uuid });
+    for (const r of cur.refs)
+      if (!next.refs.some((n) => n.to_uuid === r.to_uuid))
+        w.cs.refDeletes.push({ from_uuid: cur.uuid, to_uuid: r.to_uuid });
     // The refs after a removed one move up in their type's list.
     for (const r of next.refs) {
       const row = refRow(next, r);
@@ -453,7 +627,10 @@ export class ObjectWriter {
   }
 
   private async relaxedHolders(w: WriteTx, uuid: string): Promise<Set<string>> {
-    const { rows } = await w.c.query(`SELECT from_uuid::text AS u FROM refs WHERE to_uuid = $1 AND (relaxed OR from_type = to_type)`, [uuid]);
+    const { rows } = await w.c.query(
+      `SELECT from_uuid::text AS u FROM refs WHERE to_uuid = $1 AND (relaxed OR from_type = to_type)`,
+      [uuid],
+    );
     return new Set(rows.map((r: any) => r.u));
   }
 
@@ -493,7 +670,8 @@ export class ObjectWriter {
     if (!def) throw badRequest(`${type} has no reference to ${refType}`, { field: 'ref-type' });
     const cur = await this.lockOwn(w, type, uuid, opts);
     const who = this.who(w, opts);
-    if (who && !can(who, cur.perms2, PERM_W)) throw forbidden(`Permission denied to update ${type} ${uuid}`, { uuid, type });
+    if (who && !can(who, cur.perms2, PERM_W))
+      throw forbidden(`Permission denied to update ${type} ${uuid}`, { uuid, type });
     let targetUuid = target.uuid;
     if (!targetUuid) {
       const hit = await findByFqName(w.c, refType, target.fq_name!);
@@ -504,7 +682,9 @@ export class ObjectWriter {
     if (op === 'DELETE') {
       if (!existing) return false;
       const next = { ...cur, refs: cur.refs.filter((r) => r !== existing) };
-      await this.queueUpdate(w, cur, next, 'REF_DELETE', { ref: { type: refType, uuid: targetUuid, attr: existing.attr } });
+      await this.queueUpdate(w, cur, next, 'REF_DELETE', {
+        ref: { type: refType, uuid: targetUuid, attr: existing.attr },
+      });
       return true;
     }
     const input = parseRefField(refField(refType), refType, def, [{ uuid: targetUuid, attr }]);
@@ -512,47 +692,83 @@ export class ObjectWriter {
     try {
       resolved = (await resolveRefs(w.c, [input], who)).get(input.field)![0];
     } catch (e) {
-      if (e instanceof SkeinError && e.code === 'UNKNOWN_REF') throw notFound(`No ${refType} object found for id ${targetUuid}`, { uuid: targetUuid });
+      if (e instanceof SkeinError && e.code === 'UNKNOWN_REF')
+        throw notFound(`No ${refType} object found for id ${targetUuid}`, { uuid: targetUuid });
       throw e;
     }
     resolved.relaxed = relax || (existing?.relaxed ?? false);
-    if (existing && jsonEqual(existing.attr, resolved.attr) && existing.relaxed === resolved.relaxed) return false;
+    if (existing && jsonEqual(existing.attr, resolved.attr) && existing.relaxed === resolved.relaxed)
+      return false;
     const refs = existing ? cur.refs.map((r) => (r === existing ? resolved : r)) : [...cur.refs, resolved];
     if (def.max !== undefined && refs.filter((r) => r.to_type === refType).length > def.max) {
-      throw badRequest(`${refField(refType)} takes at most ${def.max} reference(s)`, { field: refField(refType) }, 'INVALID_FIELD');
+      throw badRequest(
+        `${refField(refType)} takes at most ${def.max} reference(s)`,
+        { field: refField(refType) },
+        'INVALID_FIELD',
+      );
     }
     const next = { ...cur, refs };
     const hooks = this.hooks[type];
     if (hooks?.beforeUpdate) await hooks.beforeUpdate(w, cur, next, new Set([refField(refType)]), this);
-    await this.queueUpdate(w, cur, next, 'REF_ADD', { ref: { type: refType, uuid: targetUuid, attr: resolved.attr, relaxed: resolved.relaxed } });
+    await this.queueUpdate(w, cur, next, 'REF_ADD', {
+      ref: { type: refType, uuid: targetUuid, attr: resolved.attr, relaxed: resolved.relaxed },
+    });
     return true;
   }
 
   /** Same-type refs are symmetric: the other end lists this object with the same attr. */
-  private async mirrorSymmetric(w: WriteTx, obj: StoredObject, added: StoredRef[], removed: StoredRef[]): Promise<void> {
+  private async mirrorSymmetric(
+    w: WriteTx,
+    obj: StoredObject,
+    added: StoredRef[],
+    removed: StoredRef[],
+  ): Promise<void> {
     const adds = added.filter((r) => r.to_type === obj.type && r.to_uuid !== obj.uuid);
     const rems = removed.filter((r) => r.to_type === obj.type && r.to_uuid !== obj.uuid);
     if (!adds.length && !rems.length) return;
-    const peers = await loadObjects(w.c, [...adds, ...rems].map((r) => r.to_uuid).filter((u) => !w.pending.has(u)), { forUpdate: true });
+    const peers = await loadObjects(
+      w.c,
+      [...adds, ...rems].map((r) => r.to_uuid).filter((u) => !w.pending.has(u)),
+      { forUpdate: true },
+    );
     const byUuid = new Map(peers.map((p) => [p.uuid, p as StoredObject]));
-    for (const u of [...adds, ...rems].map((r) => r.to_uuid)) if (w.pending.has(u)) byUuid.set(u, w.pending.get(u)!);
+    for (const u of [...adds, ...rems].map((r) => r.to_uuid))
+      if (w.pending.has(u)) byUuid.set(u, w.pending.get(u)!);
     for (const r of adds) {
       const peer = byUuid.get(r.to_uuid)!;
-      const back: StoredRef = { to_uuid: obj.uuid, to_type: obj.type, to_fq_name: obj.fq_name, attr: r.attr, relaxed: false };
-      const refs = peer.refs.some((x) => x.to_uuid === obj.uuid) ? peer.refs.map((x) => (x.to_uuid === obj.uuid ? back : x)) : [...peer.refs, back];
+      const back: StoredRef = {
+        to_uuid: obj.uuid,
+        to_type: obj.type,
+        to_fq_name: obj.fq_name,
+        attr: r.attr,
+        relaxed: false,
+      };
+      const refs = peer.refs.some((x) => x.to_uuid === obj.uuid)
+        ? peer.refs.map((x) => (x.to_uuid === obj.uuid ? back : x))
+        : [...peer.refs, back];
       const next = { ...peer, refs };
-      await this.queueUpdateNoMirrorUpsert(w, peer, next, 'REF_ADD', { ref: { type: obj.type, uuid: obj.uuid, attr: r.attr } });
+      await this.queueUpdateNoMirrorUpsert(w, peer, next, 'REF_ADD', {
+        ref: { type: obj.type, uuid: obj.uuid, attr: r.attr },
+      });
       byUuid.set(peer.uuid, next);
     }
     for (const r of rems) {
       const peer = byUuid.get(r.to_uuid);
       if (!peer || !peer.refs.some((x) => x.to_uuid === obj.uuid)) continue;
       const next = { ...peer, refs: peer.refs.filter((x) => x.to_uuid !== obj.uuid) };
-      await this.queueUpdateNoMirror(w, peer, next, 'REF_DELETE', { ref: { type: obj.type, uuid: obj.uuid, attr: r.attr } });
+      await this.queueUpdateNoMirror(w, peer, next, 'REF_DELETE', {
+        ref: { type: obj.type, uuid: obj.uuid, attr: r.attr },
+      });
     }
   }
 
-  private async queueUpdateNoMirrorUpsert(w: WriteTx, cur: StoredObject, next: StoredObject, oper: 'REF_ADD', extra: Record<string, unknown>) {
+  private async queueUpdateNoMirrorUpsert(
+    w: WriteTx,
+    cur: StoredObject,
+    next: StoredObject,
+    oper: 'REF_ADD',
+    extra: Record<string, unknown>,
+  ) {
     next.version = cur.version + 1;
     const idx = w.cs.updates.findIndex((u) => u.uuid === next.uuid);
     const isNew = w.cs.inserts.some((i) => i.uuid === next.uuid);
@@ -565,7 +781,8 @@ export class ObjectWriter {
       next.version = cur.version;
     }
     w.track(next);
-    for (const r of next.refs) if (r.to_uuid === (extra.ref as any).uuid) w.cs.refUpserts.push(refRow(next, r));
+    for (const r of next.refs)
+      if (r.to_uuid === (extra.ref as any).uuid) w.cs.refUpserts.push(refRow(next, r));
     w.emit(oper, next, extra);
   }
 
@@ -576,7 +793,11 @@ export class ObjectWriter {
     if (w.pending.has(uuid)) return w.pending.get(uuid) as FullObject;
     if (!isUuid(uuid)) throw notFound(`No ${type} object found for id ${uuid}`, { uuid, type });
     const cur = await loadObject(w.c, uuid, { forUpdate: true });
-    if (!cur || cur.type !== type || (!opts.internal && !w.ctx.identity.admin && cur.id_perms.user_visible === false)) {
+    if (
+      !cur ||
+      cur.type !== type ||
+      (!opts.internal && !w.ctx.identity.admin && cur.id_perms.user_visible === false)
+    ) {
       throw notFound(`No ${type} object found for id ${uuid}`, { uuid, type });
     }
     return cur;
@@ -589,28 +810,51 @@ export class ObjectWriter {
   private checkWritable(w: WriteTx, k: string, pd: PropDef, opts: WriteOptions) {
     if (opts.internal) return;
     if (pd.allocated) throw forbidden(`Cannot set the ${k.replace(/_/g, ' ')}`, { field: k });
-    if (pd.system && !w.ctx.identity.admin) throw forbidden(`Only admin or controllers may set ${k}`, { field: k });
+    if (pd.system && !w.ctx.identity.admin)
+      throw forbidden(`Only admin or controllers may set ${k}`, { field: k });
   }
 
-  private async placement(w: WriteTx, td: TypeDef, body: Record<string, any>): Promise<{ fq: string[]; parentType: string }> {
+  private async placement(
+    w: WriteTx,
+    td: TypeDef,
+    body: Record<string, any>,
+  ): Promise<{ fq: string[]; parentType: string }> {
     const allowed = td.parents;
     let parentType: string | undefined;
     if (body.parent_type !== undefined && body.parent_type !== null) {
       if (typeof body.parent_type !== 'string' || !allowed.includes(body.parent_type)) {
-        throw badRequest(`Invalid parent type: ${body.parent_type}. Allowed types: ${JSON.stringify(allowed)}`, { field: 'parent_type' }, 'INVALID_PARENT');
+        throw badRequest(
+          `Invalid parent type: ${body.parent_type}. Allowed types: ${JSON.stringify(allowed)}`,
+          { field: 'parent_type' },
+          'INVALID_PARENT',
+        );
       }
       parentType = body.parent_type;
     }
     let fq: string[];
     if (body.fq_name !== undefined && body.fq_name !== null) {
       if (!Array.isArray(body.fq_name) || body.fq_name.some((e: unknown) => typeof e !== 'string')) {
-        throw badRequest('fq_name must be a non-empty list of strings', { field: 'fq_name' }, 'INVALID_FQ_NAME');
+        throw badRequest(
+          'fq_name must be a non-empty list of strings',
+          { field: 'fq_name' },
+          'INVALID_FQ_NAME',
+        );
       }
       fq = body.fq_name;
     } else if (body.parent_uuid && typeof body.name === 'string') {
       const p = (await loadObjects(w.c, [checkUuid(body.parent_uuid, 'parent_uuid')]))[0];
-      if (!p) throw badRequest(`Parent ${body.parent_uuid} does not exist`, { field: 'parent_uuid' }, 'INVALID_PARENT');
-      if (!allowed.includes(p.type)) throw badRequest(`Invalid parent type: ${p.type}. Allowed types: ${JSON.stringify(allowed)}`, { field: 'parent_uuid' }, 'INVALID_PARENT');
+      if (!p)
+        throw badRequest(
+          `Parent ${body.parent_uuid} does not exist`,
+          { field: 'parent_uuid' },
+          'INVALID_PARENT',
+        );
+      if (!allowed.includes(p.type))
+        throw badRequest(
+          `Invalid parent type: ${p.type}. Allowed types: ${JSON.stringify(allowed)}`,
+          { field: 'parent_uuid' },
+          'INVALID_PARENT',
+        );
       parentType = p.type;
       fq = [...p.fq_name, body.name];
     } else if (typeof body.name === 'string') {
@@ -620,16 +864,29 @@ export class ObjectWriter {
     } else {
       throw badRequest('fq_name is required', { field: 'fq_name' }, 'INVALID_FQ_NAME');
     }
-    if (!Array.isArray(fq) || fq.length === 0) throw badRequest('fq_name must be a non-empty list of strings', { field: 'fq_name' }, 'INVALID_FQ_NAME');
-    if (body.name !== undefined && body.name !== fq[fq.length - 1]) throw badRequest('name does not match fq_name', { field: 'name' }, 'INVALID_FQ_NAME');
+    if (!Array.isArray(fq) || fq.length === 0)
+      throw badRequest(
+        'fq_name must be a non-empty list of strings',
+        { field: 'fq_name' },
+        'INVALID_FQ_NAME',
+      );
+    if (body.name !== undefined && body.name !== fq[fq.length - 1])
+      throw badRequest('name does not match fq_name', { field: 'name' }, 'INVALID_FQ_NAME');
     if (!parentType) {
       if (allowed.length === 1) parentType = allowed[0];
       else if (fq.length === 1 && allowed.includes('config-root')) parentType = 'config-root';
       else if (!allowed.includes('config-root')) {
-        throw badRequest(`parent_type is required: ${td.name} may be under ${JSON.stringify(allowed)}`, { field: 'parent_type' }, 'INVALID_PARENT');
+        throw badRequest(
+          `parent_type is required: ${td.name} may be under ${JSON.stringify(allowed)}`,
+          { field: 'parent_type' },
+          'INVALID_PARENT',
+        );
       } else {
         const candidates = allowed.filter((a) => a !== 'config-root');
-        const found = await resolveFqNames(w.c, candidates.map((t) => ({ type: t, fq_name: fq.slice(0, -1) })));
+        const found = await resolveFqNames(
+          w.c,
+          candidates.map((t) => ({ type: t, fq_name: fq.slice(0, -1) })),
+        );
         parentType = candidates.find((t) => found.has(fqLookupKey(t, fq.slice(0, -1)))) ?? candidates[0];
       }
     }
@@ -645,7 +902,15 @@ function refRow(from: StoredObject, r: StoredRef) {
     if (x === r || x.to_uuid === r.to_uuid) break;
     if (x.to_type === r.to_type) position++;
   }
-  return { from_uuid: from.uuid, from_type: from.type, to_uuid: r.to_uuid, to_type: r.to_type, attr: r.attr ?? null, relaxed: r.relaxed, position };
+  return {
+    from_uuid: from.uuid,
+    from_type: from.type,
+    to_uuid: r.to_uuid,
+    to_type: r.to_type,
+    attr: r.attr ?? null,
+    relaxed: r.relaxed,
+    position,
+  };
 }
 
 function diffRefs(oldRefs: StoredRef[], newRefs: StoredRef[]) {
@@ -654,7 +919,9 @@ function diffRefs(oldRefs: StoredRef[], newRefs: StoredRef[]) {
   return {
     added: newRefs.filter((r) => !o.has(r.to_uuid)).map((r) => r.to_uuid),
     removed: oldRefs.filter((r) => !n.has(r.to_uuid)).map((r) => r.to_uuid),
-    attr_changed: newRefs.filter((r) => o.has(r.to_uuid) && !jsonEqual(o.get(r.to_uuid)!.attr, r.attr)).map((r) => r.to_uuid),
+    attr_changed: newRefs
+      .filter((r) => o.has(r.to_uuid) && !jsonEqual(o.get(r.to_uuid)!.attr, r.attr))
+      .map((r) => r.to_uuid),
   };
 }
 

@@ -22,7 +22,8 @@ export function parseRefField(field: string, target: string, def: RefDef, value:
     }
     const r = raw as Record<string, unknown>;
     for (const k of Object.keys(r)) {
-      if (!['to', 'uuid', 'href', 'attr'].includes(k)) throw badRequest(`Unknown field: ${path}.${k}`, { field: `${path}.${k}` }, 'UNKNOWN_FIELD');
+      if (!['to', 'uuid', 'href', 'attr'].includes(k))
+        throw badRequest(`Unknown field: ${path}.${k}`, { field: `${path}.${k}` }, 'UNKNOWN_FIELD');
     }
     const item: RefInput['items'][number] = { path };
     if (r.uuid !== undefined && r.uuid !== null) item.uuid = checkUuid(r.uuid, `${path}.uuid`);
@@ -32,9 +33,13 @@ export function parseRefField(field: string, target: string, def: RefDef, value:
       }
       item.to = r.to as string[];
     }
-    if (!item.uuid && !item.to) throw badRequest(`${path} needs "to" or "uuid"`, { field: path }, 'INVALID_FIELD');
+    if (!item.uuid && !item.to)
+      throw badRequest(`${path} needs "to" or "uuid"`, { field: path }, 'INVALID_FIELD');
     if (def.attr) {
-      item.attr = r.attr === undefined || r.attr === null ? null : validateValue({ kind: 'struct', name: def.attr }, r.attr, `${path}.attr`);
+      item.attr =
+        r.attr === undefined || r.attr === null
+          ? null
+          : validateValue({ kind: 'struct', name: def.attr }, r.attr, `${path}.attr`);
     } else {
       item.attr = null;
     }
@@ -51,7 +56,9 @@ export function parseRefField(field: string, target: string, def: RefDef, value:
 export function refLookups(inputs: RefInput[]) {
   return {
     uuids: inputs.flatMap((f) => f.items.filter((i) => i.uuid).map((i) => i.uuid!)),
-    fqs: inputs.flatMap((f) => f.items.filter((i) => i.to && !i.uuid).map((i) => ({ type: f.target, fq_name: i.to! }))),
+    fqs: inputs.flatMap((f) =>
+      f.items.filter((i) => i.to && !i.uuid).map((i) => ({ type: f.target, fq_name: i.to! })),
+    ),
   };
 }
 
@@ -75,17 +82,39 @@ export async function resolveRefs(
       const hit = item.uuid ? byUuid!.get(item.uuid) : byFq!.get(fqLookupKey(f.target, item.to!));
       if (!hit || hit.type !== f.target) {
         const what = item.uuid ?? JSON.stringify(item.to);
-        throw badRequest(`Unknown reference ${f.target} ${what} in ${item.path}`, { field: item.path, type: f.target }, 'UNKNOWN_REF');
+        throw badRequest(
+          `Unknown reference ${f.target} ${what} in ${item.path}`,
+          { field: item.path, type: f.target },
+          'UNKNOWN_REF',
+        );
       }
       if (item.uuid && item.to && JSON.stringify(item.to) !== JSON.stringify(hit.fq_name)) {
-        throw badRequest(`${item.path}: "to" and "uuid" name different objects`, { field: item.path }, 'UNKNOWN_REF');
+        throw badRequest(
+          `${item.path}: "to" and "uuid" name different objects`,
+          { field: item.path },
+          'UNKNOWN_REF',
+        );
       }
-      if (seen.has(hit.uuid)) throw badRequest(`${item.path}: ${f.target} ${hit.uuid} is listed twice`, { field: item.path }, 'INVALID_FIELD');
+      if (seen.has(hit.uuid))
+        throw badRequest(
+          `${item.path}: ${f.target} ${hit.uuid} is listed twice`,
+          { field: item.path },
+          'INVALID_FIELD',
+        );
       seen.add(hit.uuid);
       if (who && !can(who, hit.perms2, PERM_X)) {
-        throw forbidden(`Permission denied to reference ${f.target} ${hit.uuid}`, { uuid: hit.uuid, type: f.target });
+        throw forbidden(`Permission denied to reference ${f.target} ${hit.uuid}`, {
+          uuid: hit.uuid,
+          type: f.target,
+        });
       }
-      refs.push({ to_uuid: hit.uuid, to_type: hit.type, to_fq_name: hit.fq_name, attr: item.attr ?? null, relaxed: false });
+      refs.push({
+        to_uuid: hit.uuid,
+        to_type: hit.type,
+        to_fq_name: hit.fq_name,
+        attr: item.attr ?? null,
+        relaxed: false,
+      });
     }
     out.set(f.field, refs);
   }

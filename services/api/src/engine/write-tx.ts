@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { ChangeSet, fqLookupKey, type EventDraft, type Perms2, type SqlClient, type StoredObject } from '@skein/store';
+import {
+  ChangeSet,
+  fqLookupKey,
+  type EventDraft,
+  type Perms2,
+  type SqlClient,
+  type StoredObject,
+} from '@skein/store';
 import type { Identity } from '../auth/identity';
 import { eventShape } from './rest-shape';
 

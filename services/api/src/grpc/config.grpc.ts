@@ -22,9 +22,24 @@ export const DEFAULT_GRPC_PORT = 8090;
 export const CONFIG_SERVICE_NAME = 'skein.config.v1.Config';
 
 /** src/grpc and dist/grpc are both two levels below services/api, where proto/ lives. */
-export const CONFIG_PROTO_PATH = join(__dirname, '..', '..', 'proto', 'skein', 'config', 'v1', 'config.proto');
+export const CONFIG_PROTO_PATH = join(
+  __dirname,
+  '..',
+  '..',
+  'proto',
+  'skein',
+  'config',
+  'v1',
+  'config.proto',
+);
 
-export const PROTO_LOADER_OPTIONS: protoLoader.Options = { keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true };
+export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: true,
+  longs: Number,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+};
 
 export interface GrpcServerOptions {
   svc: ConfigService;
@@ -59,7 +74,11 @@ function knownType(t: string): string {
 
 function parseJson(text: string, field: string): unknown {
   if (Buffer.byteLength(text) > MAX_REQUEST_SIZE) {
-    throw new SkeinError(413, 'PAYLOAD_TOO_LARGE', `${field} of ${Buffer.byteLength(text)} bytes exceeds ${MAX_REQUEST_SIZE}`);
+    throw new SkeinError(
+      413,
+      'PAYLOAD_TOO_LARGE',
+      `${field} of ${Buffer.byteLength(text)} bytes exceeds ${MAX_REQUEST_SIZE}`,
+    );
   }
   let v: unknown;
   try {
@@ -73,21 +92,29 @@ function parseJson(text: string, field: string): unknown {
 
 function parseObject(text: string, field: string): Record<string, any> {
   const v = parseJson(text, field);
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw badRequest(`${field} must be a JSON object`, { field });
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw badRequest(`${field} must be a JSON object`, { field });
   return v as Record<string, any>;
 }
 
 /** The config service's handlers: each turns a request into one ConfigService call and its result into a reply. */
-function configHandlers(o: Required<Pick<GrpcServerOptions, 'svc' | 'auth' | 'hrefBase'>>, rbac: Rbac, log: (e: unknown) => void) {
+function configHandlers(
+  o: Required<Pick<GrpcServerOptions, 'svc' | 'auth' | 'hrefBase'>>,
+  rbac: Rbac,
+  log: (e: unknown) => void,
+) {
   const { svc, auth } = o;
 
-  function unary<Req, Res>(fn: (req: Req, ctx: RequestContext) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+  function unary<Req, Res>(
+    fn: (req: Req, ctx: RequestContext) => Promise<Res>,
+  ): grpc.handleUnaryCall<Req, Res> {
     return (call, callback) => {
       const headers = headersOf(call.metadata);
       const requestId = headers['x-request-id'] || `req-${randomUUID()}`;
       const trailers = new grpc.Metadata();
       trailers.set('x-request-id', requestId);
-      (async () => fn(call.request, { identity: auth.identify(headers), requestId, base: o.hrefBase }))().then(
+      (async () =>
+        fn(call.request, { identity: auth.identify(headers), requestId, base: o.hrefBase }))().then(
         (reply) => callback(null, reply, trailers),
         (e) => callback(toGrpcError(e, trailers, log)),
       );
@@ -128,7 +155,14 @@ function configHandlers(o: Required<Pick<GrpcServerOptions, 'svc' | 'auth' | 'hr
         uuid = await svc.fqNameToId(ctx, type, req.fq_name);
       }
       const r = await svc.read(ctx, type, uuid, { fields: req.fields.length ? req.fields : undefined });
-      return { type, uuid: r.obj.uuid, fq_name: r.obj.fq_name, version: r.obj.version, object_json: jsonText(r.body), seq: r.seq };
+      return {
+        type,
+        uuid: r.obj.uuid,
+        fq_name: r.obj.fq_name,
+        version: r.obj.version,
+        object_json: jsonText(r.body),
+        seq: r.seq,
+      };
     }),
 
     Update: unary<M.UpdateRequest, M.ObjectReply>(async (req, ctx) => {
@@ -149,7 +183,8 @@ function configHandlers(o: Required<Pick<GrpcServerOptions, 'svc' | 'auth' | 'hr
       // The object as it was comes from the write's own DELETE event rather than a second read.
       const r = await svc.write(ctx, async (w) => {
         await svc.writer.delete(w, type, req.uuid, { ifMatch: ifVersion(req.if_version) });
-        return w.cs.events.find((e) => e.oper === 'DELETE' && e.uuid === req.uuid)?.envelope as Record<string, any> | undefined;
+        return w.cs.events.find((e) => e.oper === 'DELETE' && e.uuid === req.uuid)?.envelope as
+          Record<string, any> | undefined;
       });
       const gone = r.value;
       return {
@@ -181,7 +216,14 @@ function configHandlers(o: Required<Pick<GrpcServerOptions, 'svc' | 'auth' | 'hr
       const r = await svc.list(ctx, p);
       const items = (r.items ?? []).map((it): M.ObjectReply => {
         const inner = (p.detail ? it[type] : it) as Record<string, any>;
-        return { type, uuid: inner.uuid, fq_name: inner.fq_name ?? [], version: 0, object_json: jsonText(inner), seq: r.asOfSeq };
+        return {
+          type,
+          uuid: inner.uuid,
+          fq_name: inner.fq_name ?? [],
+          version: 0,
+          object_json: jsonText(inner),
+          seq: r.asOfSeq,
+        };
       });
       return { items, next_marker: r.marker ?? '', count: r.count ?? items.length, as_of_seq: r.asOfSeq };
     }),
@@ -191,7 +233,8 @@ function configHandlers(o: Required<Pick<GrpcServerOptions, 'svc' | 'auth' | 'hr
       const type = typeName(req.type);
       if (!getType(type)) throw badRequest(`Unknown type ${JSON.stringify(req.type)}`, { field: 'type' });
       const refType = typeName(req.ref_type);
-      if (!getType(refType)) throw badRequest(`Unknown ref-type ${JSON.stringify(req.ref_type)}`, { field: 'ref-type' });
+      if (!getType(refType))
+        throw badRequest(`Unknown ref-type ${JSON.stringify(req.ref_type)}`, { field: 'ref-type' });
       const uuid = checkUuid(req.uuid);
       let target: { uuid?: string; fq_name?: string[] };
       if (req.ref_uuid) target = { uuid: checkUuid(req.ref_uuid, 'ref-uuid') };
@@ -199,7 +242,16 @@ function configHandlers(o: Required<Pick<GrpcServerOptions, 'svc' | 'auth' | 'hr
       else throw badRequest('ref-uuid or ref-fq-name is required', { field: 'ref-uuid' });
       const attr = req.attr_json ? parseJson(req.attr_json, 'attr_json') : null;
       const r = await svc.write(ctx, async (w) => {
-        await svc.writer.refUpdate(w, req.add ? 'ADD' : 'DELETE', type, uuid, refType, target, attr, req.relax_ref_for_delete);
+        await svc.writer.refUpdate(
+          w,
+          req.add ? 'ADD' : 'DELETE',
+          type,
+          uuid,
+          refType,
+          target,
+          attr,
+          req.relax_ref_for_delete,
+        );
         return w.pending.get(uuid) ?? (await svc.writer.lockOwn(w, type, uuid, {}));
       });
       return written(ctx, type, r.value, r.seq);
@@ -210,7 +262,11 @@ function configHandlers(o: Required<Pick<GrpcServerOptions, 'svc' | 'auth' | 'hr
 /** grpc-js reports a busy port only in its message; give it the code and port a net listener's error has. */
 function bindError(err: Error, address: string, port: number): Error {
   if (!err.message.includes('EADDRINUSE')) return err;
-  return Object.assign(new Error(`listen EADDRINUSE: address already in use ${address}`), { code: 'EADDRINUSE', address, port });
+  return Object.assign(new Error(`listen EADDRINUSE: address already in use ${address}`), {
+    code: 'EADDRINUSE',
+    address,
+    port,
+  });
 }
 
 /** The gRPC config API (config-api.md §8) plus grpc.health.v1, on its own port. */
@@ -233,13 +289,18 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<GrpcServ
   const health = new Health([CONFIG_SERVICE_NAME]);
 
   const server = new grpc.Server();
-  server.addService(pkg.skein.config.v1.Config.service, { ...configHandlers(o, new Rbac(opts.svc, opts.auth), log), Watch: watches.handler() });
+  server.addService(pkg.skein.config.v1.Config.service, {
+    ...configHandlers(o, new Rbac(opts.svc, opts.auth), log),
+    Watch: watches.handler(),
+  });
   server.addService(healthDefinition(), health.implementation());
 
   const wanted = opts.port ?? DEFAULT_GRPC_PORT;
   const address = `${host.includes(':') ? `[${host}]` : host}:${wanted}`;
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(bindError(err, address, wanted)) : resolve(p))),
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(bindError(err, address, wanted)) : resolve(p),
+    ),
   );
 
   let closing: Promise<void> | undefined;

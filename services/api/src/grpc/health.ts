@@ -17,12 +17,23 @@ const HEALTH_PROTO: Parameters<typeof protoLoader.fromJSON>[0] = {
                 HealthCheckRequest: { fields: { service: { type: 'string', id: 1 } } },
                 HealthCheckResponse: {
                   fields: { status: { type: 'ServingStatus', id: 1 } },
-                  nested: { ServingStatus: { values: { UNKNOWN: 0, SERVING: 1, NOT_SERVING: 2, SERVICE_UNKNOWN: 3 } } },
+                  nested: {
+                    ServingStatus: { values: { UNKNOWN: 0, SERVING: 1, NOT_SERVING: 2, SERVICE_UNKNOWN: 3 } },
+                  },
                 },
                 Health: {
                   methods: {
-                    Check: { requestType: 'HealthCheckRequest', responseType: 'HealthCheckResponse', comment: '' },
-                    Watch: { requestType: 'HealthCheckRequest', responseType: 'HealthCheckResponse', responseStream: true, comment: '' },
+                    Check: {
+                      requestType: 'HealthCheckRequest',
+                      responseType: 'HealthCheckResponse',
+                      comment: '',
+                    },
+                    Watch: {
+                      requestType: 'HealthCheckRequest',
+                      responseType: 'HealthCheckResponse',
+                      responseStream: true,
+                      comment: '',
+                    },
                   },
                 },
               },
@@ -37,7 +48,8 @@ const HEALTH_PROTO: Parameters<typeof protoLoader.fromJSON>[0] = {
 export type ServingStatus = 'SERVING' | 'NOT_SERVING';
 
 export const healthDefinition = (): grpc.ServiceDefinition =>
-  (grpc.loadPackageDefinition(protoLoader.fromJSON(HEALTH_PROTO, { enums: String, defaults: true })) as any).grpc.health.v1.Health.service;
+  (grpc.loadPackageDefinition(protoLoader.fromJSON(HEALTH_PROTO, { enums: String, defaults: true })) as any)
+    .grpc.health.v1.Health.service;
 
 /**
  * Check and Watch for the given service names ('' is the whole server). Watch sends the status now and on
@@ -65,7 +77,8 @@ export class Health {
     const known = (name: string) => name === '' || this.services.includes(name);
     return {
       Check: (call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) => {
-        if (!known(call.request.service)) return cb({ code: grpc.status.NOT_FOUND, details: `unknown service ${call.request.service}` });
+        if (!known(call.request.service))
+          return cb({ code: grpc.status.NOT_FOUND, details: `unknown service ${call.request.service}` });
         cb(null, { status: this.current });
       },
       Watch: (call: grpc.ServerWritableStream<any, any>) => {

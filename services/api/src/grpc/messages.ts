@@ -83,4 +83,5 @@ export interface WatchEvent {
   envelope_json: string;
 }
 
-export type WatchItem = { event: WatchEvent } | { snapshot_done_seq: number } | { heartbeat_head_seq: number };
+export type WatchItem =
+  { event: WatchEvent } | { snapshot_done_seq: number } | { heartbeat_head_seq: number };

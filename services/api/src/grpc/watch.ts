@@ -1,5 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
-import { EventLogOutOfRangeError, type ConfigEvent, type EventLog, type EventSubscription } from '@skein/events';
+import {
+  EventLogOutOfRangeError,
+  type ConfigEvent,
+  type EventLog,
+  type EventSubscription,
+} from '@skein/events';
 import { getType, notFound, typeNames } from '@skein/model';
 import { compactedBelow } from '@skein/store';
 import type { AuthService } from '../auth/auth.service';
@@ -88,7 +93,19 @@ export class Watches {
         for (const e of batch) {
           if (signal.aborted) return;
           if ((!wanted || wanted.has(e.type)) && readable(visibilityOf(e))) {
-            const ok = write(call, { event: { seq: e.seq, oper: e.oper, type: e.type, uuid: e.uuid, envelope_json: JSON.stringify(e) } }, signal);
+            const ok = write(
+              call,
+              {
+                event: {
+                  seq: e.seq,
+                  oper: e.oper,
+                  type: e.type,
+                  uuid: e.uuid,
+                  envelope_json: JSON.stringify(e),
+                },
+              },
+              signal,
+            );
             position = e.seq;
             await ok;
           } else {
@@ -112,24 +129,41 @@ export class Watches {
    * The current objects of `types` as CREATE events at the seq S of one snapshot (later events are exactly
    * those with seq > S). Returns S.
    */
-  private async sendSnapshot(types: string[], identity: Identity, send: (item: WatchItem) => Promise<void>): Promise<number> {
+  private async sendSnapshot(
+    types: string[],
+    identity: Identity,
+    send: (item: WatchItem) => Promise<void>,
+  ): Promise<number> {
     const { svc } = this.d;
     const { value, seq } = await svc.currentObjects(types);
     const readable = svc.visibleTo(identity);
     for (const o of value.flat()) {
       if (!readable({ perms2: o.perms2, user_visible: o.id_perms.user_visible })) continue;
       // Envelope fields that belong to a real change (id, ts, actor, request_id, tx_id, changed) are absent.
-      const envelope = { seq, oper: 'CREATE', type: o.type, uuid: o.uuid, fq_name: o.fq_name, version: o.version, object: eventShape(o) };
-      await send({ event: { seq, oper: 'CREATE', type: o.type, uuid: o.uuid, envelope_json: JSON.stringify(envelope) } });
+      const envelope = {
+        seq,
+        oper: 'CREATE',
+        type: o.type,
+        uuid: o.uuid,
+        fq_name: o.fq_name,
+        version: o.version,
+        object: eventShape(o),
+      };
+      await send({
+        event: { seq, oper: 'CREATE', type: o.type, uuid: o.uuid, envelope_json: JSON.stringify(envelope) },
+      });
     }
     return seq;
   }
 }
 
-const unavailable = () => grpcError(grpc.status.UNAVAILABLE, 'watch ended by the server; reconnect', 'UNAVAILABLE');
+const unavailable = () =>
+  grpcError(grpc.status.UNAVAILABLE, 'watch ended by the server; reconnect', 'UNAVAILABLE');
 
 const aborted = (signal: AbortSignal) =>
-  new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+  new Promise<void>((resolve) =>
+    signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
 
 const visibilityOf = (e: ConfigEvent) => {
   const o = e.object as Record<string, any>;

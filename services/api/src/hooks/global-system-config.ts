@@ -31,10 +31,14 @@ export const globalSystemConfigHooks: TypeHooks = {
       const name = `target:${newAsn}:${m.name.split(':')[2]}`;
       if (newRt.has(name)) continue;
       const hit = await findByFqName(w.c, 'route-target', [name]);
-      const rt = hit ?? (await writer.createInternal(w, 'route-target', { fq_name: [name], parent_type: 'config-root' }));
+      const rt =
+        hit ??
+        (await writer.createInternal(w, 'route-target', { fq_name: [name], parent_type: 'config-root' }));
       newRt.set(name, { uuid: rt.uuid, fq: [name] });
     }
-    const ris = await loadObjects(w.c, [...new Set(moves.map((m: any) => m.ri as string))], { forUpdate: true });
+    const ris = await loadObjects(w.c, [...new Set(moves.map((m: any) => m.ri as string))], {
+      forUpdate: true,
+    });
     for (const ri of ris) {
       const next = {
         ...ri,
@@ -45,10 +49,16 @@ export const globalSystemConfigHooks: TypeHooks = {
           return { ...r, to_uuid: t.uuid, to_fq_name: t.fq };
         }),
       };
-      await writer.queueUpdate(w, ri, next, 'UPDATE', { changed: { props: [], refs: { route_target_refs: { added: [], removed: [], attr_changed: [] } } }, before: {} });
+      await writer.queueUpdate(w, ri, next, 'UPDATE', {
+        changed: { props: [], refs: { route_target_refs: { added: [], removed: [], attr_changed: [] } } },
+        before: {},
+      });
     }
     for (const old of new Set(moves.map((m: any) => m.rt as string))) {
-      const { rows: other } = await w.c.query(`SELECT 1 FROM refs WHERE to_uuid = $1 AND from_type <> 'routing-instance' LIMIT 1`, [old]);
+      const { rows: other } = await w.c.query(
+        `SELECT 1 FROM refs WHERE to_uuid = $1 AND from_type <> 'routing-instance' LIMIT 1`,
+        [old],
+      );
       if (!other.length) await writer.delete(w, 'route-target', old, { internal: true });
     }
   },

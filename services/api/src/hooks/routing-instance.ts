@@ -3,7 +3,6 @@ import { findByFqName, loadObject } from '@skein/store';
 import { globalAsn, rtRange } from './global';
 import type { TypeHooks } from './types';
 
-
 /** The fabric and link-local instances carry no VPN routes, so they get no route target (config-api.md §6). */
 export function needsRouteTarget(fq: string[]): boolean {
   const tail = fq.slice(-2).join(':');
@@ -18,10 +17,28 @@ export const routingInstanceHooks: TypeHooks = {
     const name = `target:${g.asn}:${n}`;
     let rt = await findByFqName(w.c, 'route-target', [name]);
     if (!rt) {
-      const created = await writer.createInternal(w, 'route-target', { fq_name: [name], parent_type: 'config-root' });
-      rt = { uuid: created.uuid, type: 'route-target', fq_name: created.fq_name, perms2: created.perms2, user_visible: true };
+      const created = await writer.createInternal(w, 'route-target', {
+        fq_name: [name],
+        parent_type: 'config-root',
+      });
+      rt = {
+        uuid: created.uuid,
+        type: 'route-target',
+        fq_name: created.fq_name,
+        perms2: created.perms2,
+        user_visible: true,
+      };
     }
-    obj.refs = [...obj.refs, { to_uuid: rt.uuid, to_type: 'route-target', to_fq_name: [name], attr: { import_export: null }, relaxed: false }];
+    obj.refs = [
+      ...obj.refs,
+      {
+        to_uuid: rt.uuid,
+        to_type: 'route-target',
+        to_fq_name: [name],
+        attr: { import_export: null },
+        relaxed: false,
+      },
+    ];
   },
 
   async beforeDelete(w, obj, writer) {

@@ -48,7 +48,8 @@ export const tagHooks: TypeHooks = {
     const typeName = String(obj.props.tag_type_name ?? '').toLowerCase();
     const value = obj.props.tag_value;
     if (!typeName) throw badRequest('tag_type_name is required', { field: 'tag_type_name' }, 'INVALID_FIELD');
-    if (typeof value !== 'string' || !value) throw badRequest('tag_value is required', { field: 'tag_value' }, 'INVALID_FIELD');
+    if (typeof value !== 'string' || !value)
+      throw badRequest('tag_value is required', { field: 'tag_value' }, 'INVALID_FIELD');
     obj.props.tag_type_name = typeName;
     const name = `${typeName}=${value}`;
     obj.fq_name = [...obj.fq_name.slice(0, -1), name];
@@ -57,10 +58,14 @@ export const tagHooks: TypeHooks = {
     const typeId = parseInt(String(tt.props.tag_type_id), 16);
     const valueId = await allocateId(w.c, `tag-value:${typeName}`, { lo: 0, hi: 0x7fff }, obj.uuid);
     obj.props.tag_id = `0x${hex4(typeId)}${hex4(valueId)}`;
-    obj.refs = [...obj.refs.filter((r) => r.to_type !== 'tag-type'), { to_uuid: tt.uuid, to_type: 'tag-type', to_fq_name: tt.fq_name, attr: null, relaxed: false }];
+    obj.refs = [
+      ...obj.refs.filter((r) => r.to_type !== 'tag-type'),
+      { to_uuid: tt.uuid, to_type: 'tag-type', to_fq_name: tt.fq_name, attr: null, relaxed: false },
+    ];
   },
   async beforeUpdate(w, before, after) {
-    if (!w.internal && after.props.tag_type_name !== before.props.tag_type_name) throw badRequest('tag_type_name cannot be updated', { field: 'tag_type_name' }, 'IMMUTABLE_FIELD');
+    if (!w.internal && after.props.tag_type_name !== before.props.tag_type_name)
+      throw badRequest('tag_type_name cannot be updated', { field: 'tag_type_name' }, 'IMMUTABLE_FIELD');
   },
   async beforeDelete(w, obj) {
     await releaseOwner(w.c, obj.uuid);

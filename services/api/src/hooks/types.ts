@@ -13,7 +13,13 @@ export interface TypeHooks {
   /** After the object is queued: create derived children (a VN's routing instance). */
   afterCreate?(w: WriteTx, obj: StoredObject, writer: ObjectWriter): Promise<void>;
   /** Before an update is queued; `changed` lists changed props and ref fields. `after` is mutable. */
-  beforeUpdate?(w: WriteTx, before: StoredObject, after: StoredObject, changed: Set<string>, writer: ObjectWriter): Promise<void>;
+  beforeUpdate?(
+    w: WriteTx,
+    before: StoredObject,
+    after: StoredObject,
+    changed: Set<string>,
+    writer: ObjectWriter,
+  ): Promise<void>;
   /** Before delete (children already checked): free allocations, remove implicit objects. */
   beforeDelete?(w: WriteTx, obj: FullObject, writer: ObjectWriter): Promise<void>;
 }

@@ -22,8 +22,20 @@ async function syncDefaultRi(w: WriteTx, obj: StoredObject, oldVn?: StoredRef) {
   if (vn) {
     const riFq = defaultRiFq(vn.to_fq_name);
     if (!refs.some((r) => r.to_type === 'routing-instance' && sameFq(r.to_fq_name, riFq))) {
-      const ri = w.pendingFq.get(fqLookupKey('routing-instance', riFq)) ?? (await findByFqName(w.c, 'routing-instance', riFq));
-      if (ri) refs = [...refs, { to_uuid: ri.uuid, to_type: 'routing-instance', to_fq_name: riFq, attr: { direction: 'both' }, relaxed: false }];
+      const ri =
+        w.pendingFq.get(fqLookupKey('routing-instance', riFq)) ??
+        (await findByFqName(w.c, 'routing-instance', riFq));
+      if (ri)
+        refs = [
+          ...refs,
+          {
+            to_uuid: ri.uuid,
+            to_type: 'routing-instance',
+            to_fq_name: riFq,
+            attr: { direction: 'both' },
+            relaxed: false,
+          },
+        ];
     }
   }
   obj.refs = refs;
@@ -33,10 +45,17 @@ async function checkSubInterface(w: WriteTx, obj: StoredObject) {
   const parents = obj.refs.filter((r) => r.to_type === 'virtual-machine-interface');
   if (!parents.length) return;
   const tag = obj.props.virtual_machine_interface_properties?.sub_interface_vlan_tag;
-  const loaded = await loadObjects(w.c, parents.map((p) => p.to_uuid));
+  const loaded = await loadObjects(
+    w.c,
+    parents.map((p) => p.to_uuid),
+  );
   for (const p of loaded) {
     if (p.refs.some((r) => r.to_type === 'virtual-machine-interface')) {
-      throw badRequest(`virtual-machine-interface ${p.uuid} is itself a sub-interface and cannot be a primary`, { field: 'virtual_machine_interface_refs' }, 'INVALID_FIELD');
+      throw badRequest(
+        `virtual-machine-interface ${p.uuid} is itself a sub-interface and cannot be a primary`,
+        { field: 'virtual_machine_interface_refs' },
+        'INVALID_FIELD',
+      );
     }
     if (tag !== undefined) {
       const { rows } = await w.c.query(
@@ -45,7 +64,12 @@ async function checkSubInterface(w: WriteTx, obj: StoredObject) {
             AND o.props->'virtual_machine_interface_properties'->'sub_interface_vlan_tag' = $3::jsonb LIMIT 1`,
         [p.uuid, obj.uuid, JSON.stringify(tag)],
       );
-      if (rows.length) throw badRequest(`sub_interface_vlan_tag ${tag} is already used on primary ${p.uuid}`, { field: 'virtual_machine_interface_properties.sub_interface_vlan_tag' }, 'INVALID_FIELD');
+      if (rows.length)
+        throw badRequest(
+          `sub_interface_vlan_tag ${tag} is already used on primary ${p.uuid}`,
+          { field: 'virtual_machine_interface_properties.sub_interface_vlan_tag' },
+          'INVALID_FIELD',
+        );
     }
   }
 }
@@ -53,14 +77,20 @@ async function checkSubInterface(w: WriteTx, obj: StoredObject) {
 export const vmiHooks: TypeHooks = {
   async beforeCreate(w, obj) {
     const macs = obj.props.virtual_machine_interface_mac_addresses?.mac_address;
-    if (!Array.isArray(macs) || macs.length === 0) obj.props.virtual_machine_interface_mac_addresses = { mac_address: [macFromUuid(obj.uuid)] };
+    if (!Array.isArray(macs) || macs.length === 0)
+      obj.props.virtual_machine_interface_mac_addresses = { mac_address: [macFromUuid(obj.uuid)] };
     await checkSubInterface(w, obj);
     await syncDefaultRi(w, obj);
   },
   async beforeUpdate(w, before, after, changed) {
-    if (changed.has('virtual_machine_interface_refs') || changed.has('virtual_machine_interface_properties')) await checkSubInterface(w, after);
+    if (changed.has('virtual_machine_interface_refs') || changed.has('virtual_machine_interface_properties'))
+      await checkSubInterface(w, after);
     if (changed.has('virtual_network_refs')) {
-      await syncDefaultRi(w, after, before.refs.find((r) => r.to_type === 'virtual-network'));
+      await syncDefaultRi(
+        w,
+        after,
+        before.refs.find((r) => r.to_type === 'virtual-network'),
+      );
       changed.add('routing_instance_refs');
     }
   },

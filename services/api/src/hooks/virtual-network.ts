@@ -1,6 +1,14 @@
 import { jsonEqual } from '../engine/names';
 import { badRequest, forbidden } from '@skein/model';
-import { ID_POOLS, allocateId, freeId, normalizeIpamSubnets, reserveId, syncSubnets, type IpamSubnetType } from '@skein/ipam';
+import {
+  ID_POOLS,
+  allocateId,
+  freeId,
+  normalizeIpamSubnets,
+  reserveId,
+  syncSubnets,
+  type IpamSubnetType,
+} from '@skein/ipam';
 import { loadObjects, type StoredObject } from '@skein/store';
 import type { WriteTx } from '../engine/write-tx';
 import { globalAsn, type GlobalAsn } from './global';
@@ -24,7 +32,8 @@ async function checkRouteTargets(w: WriteTx, obj: StoredObject) {
   let g: GlobalAsn | undefined;
   for (const f of ['route_target_list', 'import_route_target_list', 'export_route_target_list']) {
     const list: unknown[] = obj.props[f]?.route_target ?? [];
-    for (let i = 0; i < list.length; i++) checkUserRouteTarget((g ??= await globalAsn(w.c)), list[i], `${f}.route_target[${i}]`);
+    for (let i = 0; i < list.length; i++)
+      checkUserRouteTarget((g ??= await globalAsn(w.c)), list[i], `${f}.route_target[${i}]`);
   }
 }
 
@@ -35,7 +44,12 @@ async function checkVxlanId(w: WriteTx, obj: StoredObject) {
     `SELECT uuid::text FROM objects WHERE type = 'virtual-network' AND uuid <> $1 AND props->'virtual_network_properties'->'vxlan_network_identifier' = $2::jsonb LIMIT 1`,
     [obj.uuid, JSON.stringify(vni)],
   );
-  if (rows.length) throw badRequest(`VxLAN id ${vni} is already used by virtual-network ${rows[0].uuid}`, { field: 'virtual_network_properties.vxlan_network_identifier' }, 'INVALID_FIELD');
+  if (rows.length)
+    throw badRequest(
+      `VxLAN id ${vni} is already used by virtual-network ${rows[0].uuid}`,
+      { field: 'virtual_network_properties.vxlan_network_identifier' },
+      'INVALID_FIELD',
+    );
 }
 
 /**
@@ -44,7 +58,14 @@ async function checkVxlanId(w: WriteTx, obj: StoredObject) {
  */
 async function syncVnSubnets(w: WriteTx, before: StoredObject | undefined, obj: StoredObject) {
   const ipamRefs = obj.refs.filter((r) => r.to_type === 'network-ipam');
-  const ipams = new Map((await loadObjects(w.c, ipamRefs.map((r) => r.to_uuid).filter((u) => !w.pending.has(u)))).map((o) => [o.uuid, o as StoredObject]));
+  const ipams = new Map(
+    (
+      await loadObjects(
+        w.c,
+        ipamRefs.map((r) => r.to_uuid).filter((u) => !w.pending.has(u)),
+      )
+    ).map((o) => [o.uuid, o as StoredObject]),
+  );
   for (const r of ipamRefs) if (w.pending.has(r.to_uuid)) ipams.set(r.to_uuid, w.pending.get(r.to_uuid)!);
   const previous: IpamSubnetType[] = (before?.refs ?? [])
     .filter((r) => r.to_type === 'network-ipam')
@@ -58,7 +79,11 @@ async function syncVnSubnets(w: WriteTx, before: StoredObject | undefined, obj: 
     const ipam = ipams.get(r.to_uuid);
     const flat = ipam?.props.ipam_subnet_method === 'flat-subnet';
     if (flat && subnets.length) {
-      throw badRequest(`network-ipam ${ipam!.fq_name.join(':')} is flat-subnet: the ref attr must have no subnets`, { field: `network_ipam_refs[${ri}].attr.ipam_subnets` }, 'INVALID_FIELD');
+      throw badRequest(
+        `network-ipam ${ipam!.fq_name.join(':')} is flat-subnet: the ref attr must have no subnets`,
+        { field: `network_ipam_refs[${ri}].attr.ipam_subnets` },
+        'INVALID_FIELD',
+      );
     }
     subnets.forEach((s, i) => {
       inputs.push(s);
@@ -68,7 +93,10 @@ async function syncVnSubnets(w: WriteTx, before: StoredObject | undefined, obj: 
   });
   const normalized = normalizeIpamSubnets(inputs, { paths, previous });
   // Write the server-filled values back into the attrs so reads and events show them.
-  const attrs = ipamRefs.map((r) => ({ ...((r.attr ?? {}) as any), ipam_subnets: [...(((r.attr as any)?.ipam_subnets ?? []) as unknown[])] }));
+  const attrs = ipamRefs.map((r) => ({
+    ...((r.attr ?? {}) as any),
+    ipam_subnets: [...(((r.attr as any)?.ipam_subnets ?? []) as unknown[])],
+  }));
   normalized.forEach((n, k) => {
     attrs[owners[k].ref].ipam_subnets[owners[k].idx] = n.ipamSubnet;
   });
@@ -114,4 +142,3 @@ export const virtualNetworkHooks: TypeHooks = {
     await freeId(w.c, VN_ID_POOL, obj.props.virtual_network_network_id);
   },
 };
-

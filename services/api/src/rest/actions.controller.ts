@@ -74,14 +74,19 @@ export class ActionsController {
   @Post('list-bulk-collection')
   async bulk(@Req() req: Request, @Res() res: Response) {
     const b = req.body;
-    if (typeof b !== 'object' || b === null || Array.isArray(b)) throw badRequest('Request body must be a JSON object');
+    if (typeof b !== 'object' || b === null || Array.isArray(b))
+      throw badRequest('Request body must be a JSON object');
     const type = typeof b.type === 'string' ? b.type.replace(/_/g, '-') : '';
     if (!getType(type)) throw badRequest(`Unknown type ${JSON.stringify(b.type)}`, { field: 'type' });
     const { type: _type, ...q }: Record<string, unknown> = b;
-    for (const k of ['parent_id', 'back_ref_id', 'obj_uuids', 'fields']) if (Array.isArray(q[k])) q[k] = (q[k] as unknown[]).join(',');
-    for (const k of ['detail', 'count', 'shared', 'exclude_hrefs']) if (typeof q[k] === 'boolean') q[k] = q[k] ? 'true' : undefined;
+    for (const k of ['parent_id', 'back_ref_id', 'obj_uuids', 'fields'])
+      if (Array.isArray(q[k])) q[k] = (q[k] as unknown[]).join(',');
+    for (const k of ['detail', 'count', 'shared', 'exclude_hrefs'])
+      if (typeof q[k] === 'boolean') q[k] = q[k] ? 'true' : undefined;
     if (q.filters && typeof q.filters === 'object' && !Array.isArray(q.filters)) {
-      q.filters = Object.entries(q.filters as Record<string, unknown>).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => `${k}==${JSON.stringify(x)}`)).join(',');
+      q.filters = Object.entries(q.filters as Record<string, unknown>)
+        .flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => `${k}==${JSON.stringify(x)}`))
+        .join(',');
     }
     const p = parseListParams(type, q);
     sendList(res, type, p, await this.svc.list(this.ctx(req), p));
@@ -127,8 +132,10 @@ export class ActionsController {
     if (!ctx.identity.admin) throw forbidden('Only admin may issue tokens');
     const b = req.body ?? {};
     if (typeof b.user !== 'string' || !b.user) throw badRequest('user is required', { field: 'user' });
-    if (!Array.isArray(b.roles) || b.roles.some((r: unknown) => typeof r !== 'string')) throw badRequest('roles must be a list of strings', { field: 'roles' });
-    if (b.ttl_s !== undefined && (!Number.isInteger(b.ttl_s) || b.ttl_s <= 0)) throw badRequest('ttl_s must be a positive integer', { field: 'ttl_s' });
+    if (!Array.isArray(b.roles) || b.roles.some((r: unknown) => typeof r !== 'string'))
+      throw badRequest('roles must be a list of strings', { field: 'roles' });
+    if (b.ttl_s !== undefined && (!Number.isInteger(b.ttl_s) || b.ttl_s <= 0))
+      throw badRequest('ttl_s must be a positive integer', { field: 'ttl_s' });
     sendJson(res, this.auth.issueToken(b));
   }
 }

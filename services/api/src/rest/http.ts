@@ -26,9 +26,20 @@ export function jsonBody(req: Request, res: Response, next: NextFunction): void 
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_REQUEST_SIZE) {
     req.resume();
-    return sendError(req, res, new SkeinError(413, 'PAYLOAD_TOO_LARGE', `Request body of ${declared} bytes exceeds ${MAX_REQUEST_SIZE}`));
+    return sendError(
+      req,
+      res,
+      new SkeinError(
+        413,
+        'PAYLOAD_TOO_LARGE',
+        `Request body of ${declared} bytes exceeds ${MAX_REQUEST_SIZE}`,
+      ),
+    );
   }
-  const ctype = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const ctype = String(req.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
   const chunks: Buffer[] = [];
   let size = 0;
   let failed = false;
@@ -37,7 +48,11 @@ export function jsonBody(req: Request, res: Response, next: NextFunction): void 
     size += c.length;
     if (size > MAX_REQUEST_SIZE) {
       failed = true;
-      sendError(req, res, new SkeinError(413, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${MAX_REQUEST_SIZE} bytes`));
+      sendError(
+        req,
+        res,
+        new SkeinError(413, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${MAX_REQUEST_SIZE} bytes`),
+      );
       return;
     }
     chunks.push(c);
@@ -49,7 +64,15 @@ export function jsonBody(req: Request, res: Response, next: NextFunction): void 
       return next();
     }
     if (ctype !== 'application/json' && !ctype.endsWith('+json')) {
-      return sendError(req, res, new SkeinError(415, 'UNSUPPORTED_MEDIA_TYPE', `Unsupported content type ${ctype || '(none)'}; use application/json`));
+      return sendError(
+        req,
+        res,
+        new SkeinError(
+          415,
+          'UNSUPPORTED_MEDIA_TYPE',
+          `Unsupported content type ${ctype || '(none)'}; use application/json`,
+        ),
+      );
     }
     let text: string;
     try {
@@ -94,7 +117,11 @@ export function answerClientErrors(server: Server): void {
       const longLine = eol < 0 || eol >= MAX_HEADER_BYTES / 2;
       reply = longLine
         ? rawReply(414, 'URI Too Long', `Request URL exceeds ${MAX_HEADER_BYTES} bytes`)
-        : rawReply(431, 'Request Header Fields Too Large', `Request headers exceed ${MAX_HEADER_BYTES} bytes`);
+        : rawReply(
+            431,
+            'Request Header Fields Too Large',
+            `Request headers exceed ${MAX_HEADER_BYTES} bytes`,
+          );
     } else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
       reply = rawReply(408, 'Request Timeout', 'Request not received in time');
     } else {
@@ -140,13 +167,15 @@ export function sendError(req: Request, res: Response, e0: unknown): void {
 
 /** The body of a write: an object with exactly the URL's type as its one key. */
 export function envelope(body: unknown, type: string): Record<string, any> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('Request body must be a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw badRequest('Request body must be a JSON object');
   const keys = Object.keys(body);
   if (keys.length !== 1 || keys[0] !== type) {
     throw badRequest(`Request body must be {"${type}": {...}}; got keys ${JSON.stringify(keys)}`);
   }
   const inner = (body as any)[type];
-  if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) throw badRequest(`"${type}" must be a JSON object`);
+  if (typeof inner !== 'object' || inner === null || Array.isArray(inner))
+    throw badRequest(`"${type}" must be a JSON object`);
   return inner;
 }
 

@@ -32,8 +32,10 @@ export class IpamController {
     const id = req.params.id as string;
     const r = await this.svc.write(ctx, async (w) => {
       const vn = isUuid(id) ? await loadObject(w.c, id) : undefined;
-      if (!vn || vn.type !== 'virtual-network') throw notFound(`No virtual-network object found for id ${id}`, { uuid: id });
-      if (!ctx.identity.admin && !can(ctx.identity, vn.perms2, PERM_W)) throw forbidden(`Permission denied on virtual-network ${id}`);
+      if (!vn || vn.type !== 'virtual-network')
+        throw notFound(`No virtual-network object found for id ${id}`, { uuid: id });
+      if (!ctx.identity.admin && !can(ctx.identity, vn.perms2, PERM_W))
+        throw forbidden(`Permission denied on virtual-network ${id}`);
       return fn(w, vn);
     });
     return r.value;
@@ -44,13 +46,16 @@ export class IpamController {
     // vnc_api sends every optional argument, null when not given.
     const b = withoutNulls(req.body);
     const count = b.count === undefined ? 1 : b.count;
-    if (!Number.isInteger(count) || count < 1 || count > MAX_IP_ALLOC) throw badRequest(`count must be an integer 1..${MAX_IP_ALLOC}`, { field: 'count' });
-    if (b.family !== undefined && b.family !== 'v4' && b.family !== 'v6') throw badRequest('family must be v4 or v6', { field: 'family' });
+    if (!Number.isInteger(count) || count < 1 || count > MAX_IP_ALLOC)
+      throw badRequest(`count must be an integer 1..${MAX_IP_ALLOC}`, { field: 'count' });
+    if (b.family !== undefined && b.family !== 'v4' && b.family !== 'v6')
+      throw badRequest('family must be v4 or v6', { field: 'family' });
     const out = await this.withVn(req, async (w, vn) => {
       let subnets = await vnSubnets(w, vn);
       if (b.subnet !== undefined) {
         subnets = subnets.filter((s) => names(s, b.subnet));
-        if (!subnets.length) throw badRequest(`subnet ${b.subnet} is not a subnet of this virtual-network`, { field: 'subnet' });
+        if (!subnets.length)
+          throw badRequest(`subnet ${b.subnet} is not a subnet of this virtual-network`, { field: 'subnet' });
       }
       const got = await allocateAnonymous(w.c, subnets, count, b.family, vnLabel(vn));
       return got.map((g) => g.address);
@@ -61,7 +66,8 @@ export class IpamController {
   @Post('ip-free')
   async free(@Req() req: Request, @Res() res: Response) {
     const b = req.body ?? {};
-    if (!Array.isArray(b.ip_addr) || b.ip_addr.some((a: unknown) => typeof a !== 'string')) throw badRequest('ip_addr must be a list of addresses', { field: 'ip_addr' });
+    if (!Array.isArray(b.ip_addr) || b.ip_addr.some((a: unknown) => typeof a !== 'string'))
+      throw badRequest('ip_addr must be a list of addresses', { field: 'ip_addr' });
     await this.withVn(req, async (w, vn) => freeAnonymous(w.c, await vnSubnets(w, vn), b.ip_addr));
     sendJson(res, {});
   }
@@ -69,13 +75,15 @@ export class IpamController {
   @Post('subnet-ip-count')
   async count(@Req() req: Request, @Res() res: Response) {
     const b = req.body ?? {};
-    if (!Array.isArray(b.subnet_list)) throw badRequest('subnet_list must be a list of subnet uuids', { field: 'subnet_list' });
+    if (!Array.isArray(b.subnet_list))
+      throw badRequest('subnet_list must be a list of subnet uuids', { field: 'subnet_list' });
     const counts = await this.withVn(req, async (w, vn) => {
       const mine = await vnSubnets(w, vn);
       const out: number[] = [];
       for (const s of b.subnet_list) {
         const found = mine.find((m) => names(m, s));
-        if (!found) throw badRequest(`subnet ${s} is not a subnet of this virtual-network`, { field: 'subnet_list' });
+        if (!found)
+          throw badRequest(`subnet ${s} is not a subnet of this virtual-network`, { field: 'subnet_list' });
         out.push(await subnetIpCount(w.c, found.subnetUuid));
       }
       return out;
@@ -85,7 +93,10 @@ export class IpamController {
 }
 
 /** A subnet is named by its subnet_uuid or, as TF's clients also do, by its prefix (`10.1.1.0/24`). */
-const names = (s: { subnetUuid: string; prefix: string }, name: unknown) => s.subnetUuid === name || s.prefix === name;
+const names = (s: { subnetUuid: string; prefix: string }, name: unknown) =>
+  s.subnetUuid === name || s.prefix === name;
 
 const withoutNulls = (body: unknown): Record<string, any> =>
-  Object.fromEntries(Object.entries(body && typeof body === 'object' ? body : {}).filter(([, v]) => v !== null));
+  Object.fromEntries(
+    Object.entries(body && typeof body === 'object' ? body : {}).filter(([, v]) => v !== null),
+  );

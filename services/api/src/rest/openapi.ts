@@ -45,11 +45,14 @@ export function openApiDocument(): Record<string, any> {
   const schemas: Record<string, unknown> = {};
   for (const ct of Object.values(complexTypes)) {
     const properties: Record<string, unknown> = {};
-    for (const [k, f] of Object.entries(ct.fields)) properties[k] = { ...schemaOf(f.type), ...(f.description ? { description: f.description } : {}) };
+    for (const [k, f] of Object.entries(ct.fields))
+      properties[k] = { ...schemaOf(f.type), ...(f.description ? { description: f.description } : {}) };
     schemas[ct.name] = { type: 'object', additionalProperties: false, properties };
   }
   const paths: Record<string, unknown> = {};
-  const err = { description: 'Error (plain text, or {code, message, details} with Accept: application/json)' };
+  const err = {
+    description: 'Error (plain text, or {code, message, details} with Accept: application/json)',
+  };
   for (const td of Object.values(types)) {
     const name = `Obj_${td.name}`;
     const properties: Record<string, unknown> = {
@@ -57,25 +60,83 @@ export function openApiDocument(): Record<string, any> {
       fq_name: { type: 'array', items: { type: 'string' } },
       parent_type: { type: 'string', enum: [...td.parents] },
     };
-    for (const [k, p] of Object.entries(td.props)) properties[k] = { ...schemaOf(p.type), ...(p.description ? { description: p.description } : {}), ...(p.allocated || p.system ? { readOnly: true } : {}) };
-    for (const [target, r] of Object.entries(td.refs)) properties[refField(target)] = { type: 'array', items: refItem(r.attr) };
+    for (const [k, p] of Object.entries(td.props))
+      properties[k] = {
+        ...schemaOf(p.type),
+        ...(p.description ? { description: p.description } : {}),
+        ...(p.allocated || p.system ? { readOnly: true } : {}),
+      };
+    for (const [target, r] of Object.entries(td.refs))
+      properties[refField(target)] = { type: 'array', items: refItem(r.attr) };
     schemas[name] = { type: 'object', properties };
-    const body = { content: { 'application/json': { schema: { type: 'object', properties: { [td.name]: { $ref: `#/components/schemas/${name}` } } } } } };
+    const body = {
+      content: {
+        'application/json': {
+          schema: { type: 'object', properties: { [td.name]: { $ref: `#/components/schemas/${name}` } } },
+        },
+      },
+    };
     const tag = [td.name];
     paths[`/${td.name}s`] = {
       get: {
         tags: tag,
         summary: `List ${td.name}s`,
-        parameters: ['parent_id', 'parent_fq_name_str', 'parent_type', 'back_ref_id', 'obj_uuids', 'fq_names', 'detail', 'count', 'fields', 'filters', 'shared', 'exclude_hrefs', 'page_limit', 'page_marker'].map((n) => ({ name: n, in: 'query', schema: { type: 'string' } })),
+        parameters: [
+          'parent_id',
+          'parent_fq_name_str',
+          'parent_type',
+          'back_ref_id',
+          'obj_uuids',
+          'fq_names',
+          'detail',
+          'count',
+          'fields',
+          'filters',
+          'shared',
+          'exclude_hrefs',
+          'page_limit',
+          'page_marker',
+        ].map((n) => ({ name: n, in: 'query', schema: { type: 'string' } })),
         responses: { 200: { description: 'List' }, 400: err },
       },
-      post: { tags: tag, summary: `Create a ${td.name}`, requestBody: body, responses: { 200: { description: 'Created' }, 400: err, 403: err, 409: err } },
+      post: {
+        tags: tag,
+        summary: `Create a ${td.name}`,
+        requestBody: body,
+        responses: { 200: { description: 'Created' }, 400: err, 403: err, 409: err },
+      },
     };
     paths[`/${td.name}/{uuid}`] = {
       parameters: [{ name: 'uuid', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
-      get: { tags: tag, summary: `Read a ${td.name}`, responses: { 200: { description: 'The object', content: { 'application/json': { schema: { type: 'object', properties: { [td.name]: { $ref: `#/components/schemas/${name}` } } } } } }, 404: err } },
-      put: { tags: tag, summary: `Update a ${td.name} (partial)`, requestBody: body, responses: { 200: { description: 'Updated' }, 400: err, 403: err, 404: err, 412: err } },
-      delete: { tags: tag, summary: `Delete a ${td.name}`, responses: { 200: { description: 'Deleted' }, 404: err, 409: err } },
+      get: {
+        tags: tag,
+        summary: `Read a ${td.name}`,
+        responses: {
+          200: {
+            description: 'The object',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: { [td.name]: { $ref: `#/components/schemas/${name}` } },
+                },
+              },
+            },
+          },
+          404: err,
+        },
+      },
+      put: {
+        tags: tag,
+        summary: `Update a ${td.name} (partial)`,
+        requestBody: body,
+        responses: { 200: { description: 'Updated' }, 400: err, 403: err, 404: err, 412: err },
+      },
+      delete: {
+        tags: tag,
+        summary: `Delete a ${td.name}`,
+        responses: { 200: { description: 'Deleted' }, 404: err, 409: err },
+      },
     };
   }
   return {

@@ -58,7 +58,13 @@ export class ResourcesController {
     const r = await this.svc.create(ctx, type, body);
     const o = r.value;
     res.setHeader('X-Skein-Seq', String(r.seq));
-    const out: Record<string, unknown> = { name: o.fq_name[o.fq_name.length - 1], fq_name: o.fq_name, uuid: o.uuid, href: `${ctx.base}/${type}/${o.uuid}`, parent_type: o.parent_type };
+    const out: Record<string, unknown> = {
+      name: o.fq_name[o.fq_name.length - 1],
+      fq_name: o.fq_name,
+      uuid: o.uuid,
+      href: `${ctx.base}/${type}/${o.uuid}`,
+      parent_type: o.parent_type,
+    };
     if (o.parent_uuid) {
       out.parent_uuid = o.parent_uuid;
       out.parent_href = `${ctx.base}/${o.parent_type}/${o.parent_uuid}`;

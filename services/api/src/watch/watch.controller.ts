@@ -1,6 +1,11 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { EventLogOutOfRangeError, type ConfigEvent, type EventLog, type EventSubscription } from '@skein/events';
+import {
+  EventLogOutOfRangeError,
+  type ConfigEvent,
+  type EventLog,
+  type EventSubscription,
+} from '@skein/events';
 import { badRequest, getType, notFound, SkeinError } from '@skein/model';
 import { compactedBelow } from '@skein/store';
 import type { AuthService } from '../auth/auth.service';
@@ -37,7 +42,8 @@ export class WatchController {
   async watch(@Req() req: Request, @Res() res: Response) {
     const identity = this.auth.identify(req.headers);
     const rt = req.query.resource_type;
-    if (typeof rt !== 'string' || !rt) throw badRequest('resource_type is required', { field: 'resource_type' });
+    if (typeof rt !== 'string' || !rt)
+      throw badRequest('resource_type is required', { field: 'resource_type' });
     const types = rt.split(',').map((t) => t.trim().replace(/_/g, '-'));
     for (const t of types) if (!getType(t)) throw notFound(`Unknown resource type ${t}`);
     const fieldsOf = new Map<string, Set<string> | undefined>();
@@ -49,10 +55,14 @@ export class WatchController {
     // As GET and the gRPC Watch: readable, and not user_visible: false unless admin (spec §5).
     const readable = this.svc.visibleTo(identity);
     const visible = (o: any) => readable({ perms2: o.perms2, user_visible: o.id_perms?.user_visible });
-    const shape = (t: string, o: any) => restShape(o, { base, fields: fieldsOf.get(t), excludeBackRefs: true, excludeChildren: true });
+    const shape = (t: string, o: any) =>
+      restShape(o, { base, fields: fieldsOf.get(t), excludeBackRefs: true, excludeChildren: true });
 
     // Before the 200 goes out, so a bad resume point is still a 400.
-    const lastId = req.headers['last-event-id'] === undefined ? undefined : checkSeq(req.headers['last-event-id'], 'Last-Event-ID');
+    const lastId =
+      req.headers['last-event-id'] === undefined
+        ? undefined
+        : checkSeq(req.headers['last-event-id'], 'Last-Event-ID');
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream');
     res.setHeader('Cache-Control', 'no-cache');
@@ -84,7 +94,11 @@ export class WatchController {
     const sub: EventSubscription = this.events.subscribe(after, async (batch: ConfigEvent[]) => {
       for (const e of batch) {
         if (!wanted.has(e.type) || !visible(e.object)) continue;
-        send(frameOf[e.oper] ?? 'update', { [e.type]: shape(e.type, { ...toStoredLike(e.object), type: e.type }) }, e.seq);
+        send(
+          frameOf[e.oper] ?? 'update',
+          { [e.type]: shape(e.type, { ...toStoredLike(e.object), type: e.type }) },
+          e.seq,
+        );
       }
     });
     sub.done.catch((err) => {
@@ -106,10 +120,20 @@ function toStoredLike(o: Record<string, any>) {
     if (['uuid', 'fq_name', 'name', 'parent_type', 'parent_uuid', 'id_perms', 'perms2'].includes(k)) continue;
     if (k.endsWith('_refs') && Array.isArray(v)) {
       const type = k.slice(0, -5).replace(/_/g, '-');
-      for (const r of v) refs.push({ to_uuid: r.uuid, to_type: type, to_fq_name: r.to, attr: r.attr, relaxed: false });
+      for (const r of v)
+        refs.push({ to_uuid: r.uuid, to_type: type, to_fq_name: r.to, attr: r.attr, relaxed: false });
       continue;
     }
     props[k] = v;
   }
-  return { uuid: o.uuid, fq_name: o.fq_name, parent_uuid: o.parent_uuid ?? null, parent_type: o.parent_type, props, id_perms: o.id_perms, perms2: o.perms2, refs };
+  return {
+    uuid: o.uuid,
+    fq_name: o.fq_name,
+    parent_uuid: o.parent_uuid ?? null,
+    parent_type: o.parent_type,
+    props,
+    id_perms: o.id_perms,
+    perms2: o.perms2,
+    refs,
+  };
 }
