@@ -2,50 +2,11 @@
  * The one-command start, run as an operator would: the built `skein` binary in a child process, with no
  * database and no broker (embedded PGlite under a fresh data dir). The test command builds first.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-
-const BIN = resolve(__dirname, '../../../bin/skein.js');
-const BUILT = resolve(__dirname, '../dist/main.js');
-/** Every listener on a free port, so runs never collide with each other or a running Skein. */
-const ZERO_PORTS = [
-  '--api-port',
-  '0',
-  '--grpc-port',
-  '0',
-  '--bgp-port',
-  '0',
-  '--xmpp-port',
-  '0',
-  '--introspect-port',
-  '0',
-  '--control-grpc-port',
-  '0',
-];
-
-interface Run {
-  proc: ChildProcess;
-  out: () => string;
-  err: () => string;
-  exited: Promise<number | null>;
-}
-
-function run(args: string[], env: Record<string, string | undefined> = {}): Run {
-  if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run \`npm run build\` first (npm test does)`);
-  const proc = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, DATABASE_URL: '', KAFKA_BROKERS: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  proc.stdout!.on('data', (d) => (out += d));
-  proc.stderr!.on('data', (d) => (err += d));
-  const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
-  return { proc, out: () => out, err: () => err, exited };
-}
+import { join } from 'node:path';
+import { runSkein, ZERO_PORTS, type Run } from './cli-process.spec-helper';
 
 async function waitFor<T>(f: () => T | undefined, ms: number, what: string, r?: Run): Promise<T> {
   const end = Date.now() + ms;
@@ -70,7 +31,7 @@ describe('skein all-in-one (child process, embedded Postgres)', () => {
   const apiUrl = (r: Run) => /api\s+(http:\/\/\S+)/.exec(r.out())?.[1];
 
   it('starts with no database or broker, prints its endpoints, serves the default networks, and keeps data across restarts', async () => {
-    const first = run(['all-in-one', '--data-dir', dir, ...ZERO_PORTS]);
+    const first = runSkein(['all-in-one', '--data-dir', dir, ...ZERO_PORTS]);
     try {
       const api = await waitFor(() => apiUrl(first), 60_000, 'the api endpoint line', first);
       expect(first.out()).toMatch(/store\s+embedded PGlite/);
@@ -116,7 +77,7 @@ describe('skein all-in-one (child process, embedded Postgres)', () => {
     } finally {
       await stop(first);
     }
-    const second = run(['all-in-one', '--data-dir', dir, ...ZERO_PORTS]);
+    const second = runSkein(['all-in-one', '--data-dir', dir, ...ZERO_PORTS]);
     try {
       const api = await waitFor(() => apiUrl(second), 60_000, 'the api endpoint line', second);
       const r = await fetch(`${api}/fqname-to-id`, {
@@ -134,7 +95,7 @@ describe('skein all-in-one (child process, embedded Postgres)', () => {
   }, 120_000);
 
   it('`skein store rebuild` replays the embedded store to identical tables (exit 0)', async () => {
-    const r = run(['store', 'rebuild', '--data-dir', dir]);
+    const r = runSkein(['store', 'rebuild', '--data-dir', dir]);
     expect(await r.exited).toBe(0);
     expect(r.out()).toMatch(/^identical/);
   }, 60_000);
@@ -145,7 +106,7 @@ describe('skein all-in-one (child process, embedded Postgres)', () => {
     const busy = (blocker.address() as net.AddressInfo).port;
     const dir2 = mkdtempSync(join(tmpdir(), 'skein-aio-'));
     try {
-      const r = run(['all-in-one', '--data-dir', dir2, ...ZERO_PORTS, '--api-port', String(busy)]);
+      const r = runSkein(['all-in-one', '--data-dir', dir2, ...ZERO_PORTS, '--api-port', String(busy)]);
       expect(await r.exited).toBe(1);
       expect(r.err().trim()).toBe(
         `skein: port ${busy} is already in use (--api-port); pick another with the flag or stop the other process`,
@@ -157,7 +118,7 @@ describe('skein all-in-one (child process, embedded Postgres)', () => {
   }, 60_000);
 
   it('an unreachable DATABASE_URL ends with one clear line, exit code 1', async () => {
-    const r = run(['all-in-one', ...ZERO_PORTS], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    const r = runSkein(['all-in-one', ...ZERO_PORTS], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
     expect(await r.exited).toBe(1);
     const lines = r.err().trim().split('\n');
     expect(lines).toHaveLength(1);

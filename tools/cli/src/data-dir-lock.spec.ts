@@ -3,49 +3,12 @@
  * all-in-one or a `store rebuild` on a live dir is refused with one line and leaves the first serving with its
  * writes; after a SIGKILL of the first, the next one starts.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { runSkein, ZERO_PORTS, type Run } from './cli-process.spec-helper';
 import { DataDirLockedError, lockDataDir } from './data-dir-lock';
-
-const BIN = resolve(__dirname, '../../../bin/skein.js');
-const BUILT = resolve(__dirname, '../dist/main.js');
-const ZERO_PORTS = [
-  '--api-port',
-  '0',
-  '--grpc-port',
-  '0',
-  '--bgp-port',
-  '0',
-  '--xmpp-port',
-  '0',
-  '--introspect-port',
-  '0',
-  '--control-grpc-port',
-  '0',
-];
-
-interface Run {
-  proc: ChildProcess;
-  out: () => string;
-  err: () => string;
-  exited: Promise<number | null>;
-}
-
-function run(args: string[]): Run {
-  if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run \`npm run build\` first (npm test does)`);
-  const proc = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, DATABASE_URL: '', KAFKA_BROKERS: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  proc.stdout!.on('data', (d) => (out += d));
-  proc.stderr!.on('data', (d) => (err += d));
-  const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
-  return { proc, out: () => out, err: () => err, exited };
-}
 
 async function apiUrl(r: Run): Promise<string> {
   const end = Date.now() + 60_000;
@@ -80,19 +43,19 @@ describe('data dir lock', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('refuses a second all-in-one and a store rebuild on a live dir; the first keeps serving; after SIGKILL a new one starts', async () => {
-    const first = run(['all-in-one', '--data-dir', dir, ...ZERO_PORTS]);
+    const first = runSkein(['all-in-one', '--data-dir', dir, ...ZERO_PORTS]);
     try {
       const api = await apiUrl(first);
       expect((await fetch(`${api}/virtual-networks`, vn('before'))).status).toBe(200);
 
-      const second = run(['all-in-one', '--data-dir', dir, ...ZERO_PORTS]);
+      const second = runSkein(['all-in-one', '--data-dir', dir, ...ZERO_PORTS]);
       expect(await second.exited).toBe(1);
       const lines = second.err().trim().split('\n');
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(refused);
       expect(lines[0]).toContain(`pid ${first.proc.pid} `);
 
-      const rebuild = run(['store', 'rebuild', '--data-dir', dir]);
+      const rebuild = runSkein(['store', 'rebuild', '--data-dir', dir]);
       expect(await rebuild.exited).toBe(2);
       expect(rebuild.err().trim().split('\n').pop()).toMatch(refused);
 
@@ -106,7 +69,7 @@ describe('data dir lock', () => {
     }
     // The lock file is still there (SIGKILL runs no exit handler) but its owner is gone.
     expect(existsSync(join(dir, 'skein.lock'))).toBe(true);
-    const next = run(['all-in-one', '--data-dir', dir, ...ZERO_PORTS]);
+    const next = runSkein(['all-in-one', '--data-dir', dir, ...ZERO_PORTS]);
     try {
       const api = await apiUrl(next);
       expect(await exists(api, 'before')).toBe(200);
