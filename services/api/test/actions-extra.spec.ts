@@ -79,3 +79,44 @@ describe('set-tag and ASN re-keying', () => {
     });
   });
 });
+
+describe('ref-update with the underscored type names TF services send', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('type and ref-type as virtual_network / network_policy add and delete the ref', async () => {
+    const np = await create(api.http, 'network-policy', { fq_name: [...DP, 'np-us'] });
+    const vn = await create(api.http, 'virtual-network', { fq_name: [...DP, 'vn-us'] });
+    const update = (operation: string) =>
+      api.http('POST', '/ref-update', {
+        operation,
+        type: 'virtual_network',
+        uuid: vn,
+        'ref-type': 'network_policy',
+        'ref-uuid': np,
+        attr: { sequence: { major: 0, minor: 0 } },
+      });
+    expect((await update('ADD')).status).toBe(200);
+    expect((await read(api.http, 'virtual-network', vn)).network_policy_refs.map((r: any) => r.uuid)).toEqual(
+      [np],
+    );
+    expect((await update('DELETE')).status).toBe(200);
+    expect((await read(api.http, 'virtual-network', vn)).network_policy_refs).toBeUndefined();
+    const bad = await api.http('POST', '/ref-update', {
+      operation: 'ADD',
+      type: 'virtual_networks',
+      uuid: vn,
+      'ref-type': 'network_policy',
+      'ref-uuid': np,
+    });
+    expect({ status: bad.status, text: bad.text }).toEqual({
+      status: 400,
+      text: 'Unknown type "virtual_networks"',
+    });
+  });
+});

@@ -25,9 +25,10 @@ export class Actions {
       throw badRequest(`Invalid operation ${JSON.stringify(op)}: expected ADD or DELETE`, {
         field: 'operation',
       });
-    const type = b.type;
-    if (typeof type !== 'string' || !getType(type))
-      throw badRequest(`Unknown type ${JSON.stringify(type)}`, { field: 'type' });
+    // TF takes either spelling (schema-transformer and the neutron plugin send virtual_network).
+    const type = typeof b.type === 'string' ? b.type.replace(/_/g, '-') : undefined;
+    if (!type || !getType(type))
+      throw badRequest(`Unknown type ${JSON.stringify(b.type)}`, { field: 'type' });
     const refType = (b['ref-type'] as string | undefined)?.replace(/_/g, '-');
     if (!refType || !getType(refType))
       throw badRequest(`Unknown ref-type ${JSON.stringify(b['ref-type'])}`, { field: 'ref-type' });
