@@ -27,6 +27,8 @@ export type ErrorCode =
   | 'VERSION_MISMATCH'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
+  /** 405: the path exists but does not serve this method (an Allow header names those it does). */
+  | 'METHOD_NOT_ALLOWED'
   /** 503: the store is unreachable for now (connection lost); retry after Retry-After. */
   | 'UNAVAILABLE'
   | 'INTERNAL';

@@ -120,3 +120,35 @@ describe('ref-update with the underscored type names TF services send', () => {
     });
   });
 });
+
+describe('a method the path does not serve', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it.each([
+    ['DELETE', '/virtual-networks', 'GET, POST'],
+    ['PUT', '/virtual-networks', 'GET, POST'],
+    ['POST', '/virtual-network/00000000-0000-4000-8000-000000000001', 'GET, PUT, DELETE'],
+    ['GET', '/fqname-to-id', 'POST'],
+    ['GET', '/ref-update', 'POST'],
+    ['DELETE', '/aaa-mode', 'GET, PUT'],
+    ['GET', '/virtual-network/00000000-0000-4000-8000-000000000001/ip-alloc', 'POST'],
+  ])('%s %s is 405 with Allow: %s, and writes nothing', async (method, path, allow) => {
+    const before = await api.eventCount();
+    const r = await api.http(method, path);
+    expect({ status: r.status, allow: r.headers.get('allow') }).toEqual({ status: 405, allow });
+    expect(r.text).toMatch(new RegExp(`Method ${method} not allowed`));
+    expect(await api.eventCount()).toBe(before);
+  });
+
+  it('unknown paths stay 404, and a served method on a missing object is still 404', async () => {
+    expect((await api.http('DELETE', '/no-such-things')).status).toBe(404);
+    expect((await api.http('GET', '/no-such-action')).status).toBe(404);
+    expect((await api.http('GET', '/virtual-network/00000000-0000-4000-8000-000000000001')).status).toBe(404);
+  });
+});

@@ -12,6 +12,8 @@ export class ErrorFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     if (e instanceof HttpException) {
       const status = e.getStatus();
+      // Nest's "Cannot <METHOD> <path>" for routes it does not have; sendError turns it into a 405 where the
+      // path exists for other methods.
       const code = status === 404 ? 'NOT_FOUND' : status === 400 ? 'BAD_REQUEST' : 'INTERNAL';
       return sendError(req, res, new SkeinError(status, code, e.message));
     }

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { NextFunction, Request, Response } from 'express';
 import { isConnectionError, RETRY_AFTER_SECONDS } from '@skein/bus';
 import { badRequest, checkJsonDocument, collectionName, SkeinError } from '@skein/model';
+import { methodNotAllowed, methodsOf } from './methods';
 import type { AuthService } from '../auth/auth.service';
 import type { ListParams, ListResult } from '../engine/config-service';
 import { dbErrorToSkein } from '../engine/db-errors';
@@ -147,12 +148,20 @@ export function sendError(req: Request, res: Response, e0: unknown): void {
   const e = dbErrorToSkein(e0) ?? e0;
   // The database connection failed, not the request: 503 and a retry hint (issue 7 item 4).
   const unavailable = !(e instanceof SkeinError) && isConnectionError(e);
-  const err =
+  let err =
     e instanceof SkeinError
       ? e
       : unavailable
         ? new SkeinError(503, 'UNAVAILABLE', 'The config store is unavailable; retry shortly')
         : new SkeinError(500, 'INTERNAL', 'Internal error');
+  // A path that exists, asked with a method it does not serve (no route matched, or `GET /fqname-to-id`
+  // fell into the collection route): 405 with Allow, as TF answers.
+  const wrongMethod =
+    err.status === 404 ? methodNotAllowed(req.method, req.originalUrl ?? req.url) : undefined;
+  if (wrongMethod) {
+    err = wrongMethod;
+    res.setHeader('Allow', (methodsOf(req.originalUrl ?? req.url) ?? []).join(', '));
+  }
   if (unavailable) (req as any).log?.warn?.({ err: (e as Error).message }, 'store unavailable');
   else if (!(e instanceof SkeinError)) (req as any).log?.error?.({ err: e }, 'unhandled error');
   if (res.headersSent) return void res.end();
