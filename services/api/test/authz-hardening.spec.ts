@@ -90,6 +90,13 @@ describe.each(['cloud-admin', 'rbac'] as const)(
       expect(await asnOfNewVn(memberA, 'vn-after-attack', ['default-domain', 'authz-a'])).toBe('64512');
     });
 
+    it("item 2: a tenant's own instance-ips and virtual-machines still go under config-root, owned by its project", async () => {
+      const vm = await memberA('POST', '/virtual-machines', { 'virtual-machine': { fq_name: ['alice-vm'] } });
+      expect(vm.status).toBe(200);
+      const owner = (await read(admin, 'virtual-machine', vm.json['virtual-machine'].uuid)).perms2.owner;
+      expect(owner).toBe(pa.replace(/-/g, ''));
+    });
+
     it('item 2: with a second global-system-config (made by admin), route targets keep the default ASN and rbac keeps working', async () => {
       const second = await create(admin, 'global-system-config', {
         uuid: EVIL_GSC,

@@ -69,6 +69,9 @@ function defaultFqOf(type: string): string[] {
 /**
  * The generic create/update/delete/ref path shared by every type. Everything type-specific is in hooks.
  */
+/** Types a non-admin may create under config-root: they have no other parent and belong to a tenant. */
+const TENANT_ROOT_TYPES: ReadonlySet<string> = new Set(['instance-ip', 'virtual-machine']);
+
 export class ObjectWriter {
   constructor(private readonly hooks: Record<string, TypeHooks>) {}
 
@@ -91,8 +94,10 @@ export class ObjectWriter {
 
     const uuid = body.uuid === undefined || body.uuid === null ? randomUUID() : checkUuid(body.uuid);
     const { fq, parentType } = await this.placement(w, td, body);
-    // As in TF, only cloud-admin creates under config-root (domains, global-system-configs, global tags, …).
-    if (who && parentType === 'config-root')
+    // Only cloud-admin creates the global objects under config-root (domains, global-system-configs, global
+    // tags, …). Tenants' own instance-ips and virtual-machines live there too, owned by the caller's project
+    // (config-api.md §5).
+    if (who && parentType === 'config-root' && !TENANT_ROOT_TYPES.has(type))
       throw forbidden(`Only admin may create ${type} under config-root`, { type });
 
     const props: Record<string, any> = {};
