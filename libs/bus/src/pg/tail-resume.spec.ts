@@ -53,10 +53,19 @@ describe('PgTailEventLog across a Postgres outage', () => {
       () => (ended = 'ended'),
       (e) => (ended = e),
     );
-    const writer = testPool(cluster.url, 2);
+    // The writer is the test's, not the code under test: each phase gets fresh connections, since an idle
+    // pooled one may have been terminated before the pool noticed.
+    const append = async (n: number) => {
+      const writer = testPool(cluster.url, 2);
+      try {
+        return await appendEvents(writer, n);
+      } finally {
+        await writer.end();
+      }
+    };
     const appended: number[] = [];
     try {
-      appended.push(...(await appendEvents(writer, 20)));
+      appended.push(...(await append(20)));
       await until(() => seen.length === 20, 'the first 20 events');
 
       const admin = new pg.Client({ connectionString: cluster.url });
@@ -65,14 +74,14 @@ describe('PgTailEventLog across a Postgres outage', () => {
         'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
       );
       await admin.end();
-      appended.push(...(await appendEvents(writer, 20)));
+      appended.push(...(await append(20)));
       await until(() => seen.length === 40, 'the events after the backends were terminated');
 
       // Down until a read has failed (the 100 ms poll keeps reading).
       await cluster.stop();
       await until(() => errors.some(isConnectionError), 'a failed read while Postgres is down');
       await cluster.start();
-      appended.push(...(await appendEvents(writer, 20)));
+      appended.push(...(await append(20)));
       await until(() => seen.length >= 60, 'the events after the restart');
 
       expect(ended).toBe('running');
@@ -80,7 +89,6 @@ describe('PgTailEventLog across a Postgres outage', () => {
     } finally {
       await sub.stop();
       await log.close();
-      await writer.end();
     }
   }, 90_000);
 });
