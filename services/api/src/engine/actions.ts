@@ -287,44 +287,4 @@ export class Actions {
     });
     return { body: {}, seq: r.seq };
   }
-
-  /**
-   * GET /: links to every collection, resource base and action. Action links carry TF's names: vnc_api finds
-   * its action URLs by link name (`name-to-id` for fq_name_to_id and every read by fq_name,
-   * `useragent-keyvalue` for kv_*, `virtual-network-ip-alloc` with a `%s` for the network's uuid, ...).
-   */
-  homepage(base: string) {
-    const links: { link: { href: string; name: string; rel: string; method?: string } }[] = [
-      { link: { href: base, name: 'root', rel: 'root' } },
-    ];
-    for (const t of this.svc.allTypes()) {
-      links.push({ link: { href: `${base}/${t}s`, name: `${t}`, rel: 'collection' } });
-      links.push({ link: { href: `${base}/${t}`, name: `${t}`, rel: 'resource-base' } });
-    }
-    for (const [path, name, method] of ACTION_LINKS)
-      links.push({ link: { href: `${base}${path}`, name, rel: 'action', method } });
-    return { href: base, links };
-  }
 }
-
-/** The action links of GET /: path, TF's link name, method. */
-const ACTION_LINKS: readonly (readonly [string, string, string])[] = [
-  ['/prop-collection-get', 'prop-collection-get', 'GET'],
-  ['/prop-collection-update', 'prop-collection-update', 'POST'],
-  ['/ref-update', 'ref-update', 'POST'],
-  ['/ref-relax-for-delete', 'ref-relax-for-delete', 'POST'],
-  ['/fqname-to-id', 'name-to-id', 'POST'],
-  ['/id-to-fqname', 'id-to-name', 'POST'],
-  ['/useragent-kv', 'useragent-keyvalue', 'POST'],
-  ['/list-bulk-collection', 'list-bulk-collection', 'POST'],
-  ['/obj-perms', 'obj-perms', 'GET'],
-  ['/chown', 'chown', 'POST'],
-  ['/chmod', 'chmod', 'POST'],
-  ['/aaa-mode', 'aaa-mode', 'PUT'],
-  ['/set-tag', 'set-tag', 'POST'],
-  ['/virtual-network/%s/ip-alloc', 'virtual-network-ip-alloc', 'POST'],
-  ['/virtual-network/%s/ip-free', 'virtual-network-ip-free', 'POST'],
-  ['/virtual-network/%s/subnet-ip-count', 'virtual-network-subnet-ip-count', 'POST'],
-  // Skein's own.
-  ['/watch', 'watch', 'GET'],
-];

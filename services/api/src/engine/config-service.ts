@@ -6,7 +6,6 @@ import {
   forbidden,
   getType,
   notFound,
-  typeNames,
 } from '@skein/model';
 import {
   countObjects,
@@ -339,10 +338,6 @@ export class ConfigService {
 
   newContext(identity: Identity, base: string, requestId = `req-${randomUUID()}`): RequestContext {
     return { identity, base, requestId };
-  }
-
-  allTypes(): string[] {
-    return [...typeNames];
   }
 
   async head(): Promise<number> {

@@ -7,6 +7,7 @@ import type { ConfigService } from '../engine/config-service';
 import type { RequestContext } from '../engine/write-tx';
 import { requestContext, sendJson, sendList } from './http';
 import { parseListParams } from './list-params';
+import { homepage } from './routes';
 import { setTag } from './set-tag';
 import { ACTIONS, AUTH_SERVICE, CONFIG_SERVICE } from './tokens';
 
@@ -31,7 +32,7 @@ export class ActionsController {
 
   @Get()
   root(@Req() req: Request, @Res() res: Response) {
-    sendJson(res, this.actions.homepage(this.ctx(req).base));
+    sendJson(res, homepage(this.ctx(req).base));
   }
 
   @Post('fqname-to-id')

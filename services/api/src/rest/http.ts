@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { NextFunction, Request, Response } from 'express';
 import { isConnectionError, RETRY_AFTER_SECONDS } from '@skein/bus';
 import { badRequest, checkJsonDocument, collectionName, SkeinError } from '@skein/model';
-import { methodNotAllowed, methodsOf } from './methods';
+import { methodNotAllowed, methodsOf } from './routes';
 import type { AuthService } from '../auth/auth.service';
 import type { ListParams, ListResult } from '../engine/config-service';
 import { dbErrorToSkein } from '../engine/db-errors';
