@@ -24,6 +24,8 @@ export const SYMMETRIC_REF_TYPES: readonly string[] = Object.freeze([
 
 /** `virtual-network` → `virtual_network` (`virtual-DNS` → `virtual_DNS`). */
 export const typeField = (type: string): string => type.replace(/-/g, '_');
+/** The inverse, for the clients that name types with underscores (`virtual_network` → `virtual-network`). */
+export const typeFromField = (name: string): string => name.replace(/_/g, '-');
 /** `virtual-network` → `virtual-networks` (REST collection, list envelope key). */
 export const collectionName = (type: string): string => `${type}s`;
 /** Target type → the ref field on the source: `virtual-network` → `virtual_network_refs`. */

@@ -1,5 +1,5 @@
 import { jsonClone, jsonEqual } from './names';
-import { badRequest, forbidden, getType, notFound, own, validateValue } from '@skein/model';
+import { badRequest, forbidden, getType, notFound, own, typeFromField, validateValue } from '@skein/model';
 import { loadObject } from '@skein/store';
 import { SERVICE_ROLE } from '../auth/auth.service';
 import { accessBits, can, isOwner, noDashes, PERM_W } from '../auth/identity';
@@ -26,10 +26,10 @@ export class Actions {
         field: 'operation',
       });
     // TF takes either spelling (schema-transformer and the neutron plugin send virtual_network).
-    const type = typeof b.type === 'string' ? b.type.replace(/_/g, '-') : undefined;
+    const type = typeof b.type === 'string' ? typeFromField(b.type) : undefined;
     if (!type || !getType(type))
       throw badRequest(`Unknown type ${JSON.stringify(b.type)}`, { field: 'type' });
-    const refType = (b['ref-type'] as string | undefined)?.replace(/_/g, '-');
+    const refType = typeof b['ref-type'] === 'string' ? typeFromField(b['ref-type']) : undefined;
     if (!refType || !getType(refType))
       throw badRequest(`Unknown ref-type ${JSON.stringify(b['ref-type'])}`, { field: 'ref-type' });
     const uuid = checkUuid(b.uuid);

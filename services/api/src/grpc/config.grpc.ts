@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { EventLog } from '@skein/events';
-import { badRequest, checkJsonDocument, getType, notFound, SkeinError } from '@skein/model';
+import { badRequest, checkJsonDocument, getType, notFound, SkeinError, typeFromField } from '@skein/model';
 import type { StoredObject } from '@skein/store';
 import { isLoopback, type AuthService } from '../auth/auth.service';
 import { Rbac } from '../auth/rbac';
@@ -64,10 +64,9 @@ export interface GrpcServer {
 }
 
 /** Type names as REST spells them; underscores accepted as the REST actions accept them. */
-const typeName = (t: string) => t.replace(/_/g, '-');
 
 function knownType(t: string): string {
-  const type = typeName(t);
+  const type = typeFromField(t);
   if (!getType(type)) throw notFound(`Unknown type ${t}`);
   return type;
 }
@@ -230,9 +229,9 @@ function configHandlers(
 
     RefUpdate: unary<M.RefUpdateRequest, M.ObjectReply>(async (req, ctx) => {
       // The same checks, codes and messages as the REST /ref-update body parser (Actions.refUpdate).
-      const type = typeName(req.type);
+      const type = typeFromField(req.type);
       if (!getType(type)) throw badRequest(`Unknown type ${JSON.stringify(req.type)}`, { field: 'type' });
-      const refType = typeName(req.ref_type);
+      const refType = typeFromField(req.ref_type);
       if (!getType(refType))
         throw badRequest(`Unknown ref-type ${JSON.stringify(req.ref_type)}`, { field: 'ref-type' });
       const uuid = checkUuid(req.uuid);

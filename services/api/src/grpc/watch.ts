@@ -5,7 +5,7 @@ import {
   type EventLog,
   type EventSubscription,
 } from '@skein/events';
-import { getType, notFound, typeNames } from '@skein/model';
+import { getType, notFound, typeFromField, typeNames } from '@skein/model';
 import { compactedBelow } from '@skein/store';
 import type { AuthService } from '../auth/auth.service';
 import type { Identity } from '../auth/identity';
@@ -60,7 +60,7 @@ export class Watches {
     try {
       const identity = this.d.auth.identify(headersOf(call.metadata));
       const req = call.request;
-      const types = req.types.map((t) => t.replace(/_/g, '-'));
+      const types = req.types.map(typeFromField);
       for (const t of types) if (!getType(t)) throw notFound(`Unknown type ${t}`);
       const wanted = types.length ? new Set(types) : undefined;
       const readable = svc.visibleTo(identity);

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Post, Put, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { badRequest, forbidden, getType } from '@skein/model';
+import { badRequest, forbidden, getType, typeFromField } from '@skein/model';
 import type { AuthService } from '../auth/auth.service';
 import type { Actions } from '../engine/actions';
 import type { ConfigService } from '../engine/config-service';
@@ -38,7 +38,7 @@ export class ActionsController {
   @Post('fqname-to-id')
   async fqNameToId(@Req() req: Request, @Res() res: Response) {
     const b = req.body ?? {};
-    const type = typeof b.type === 'string' ? b.type.replace(/_/g, '-') : b.type;
+    const type = typeof b.type === 'string' ? typeFromField(b.type) : b.type;
     sendJson(res, { uuid: await this.svc.fqNameToId(this.ctx(req), type, b.fq_name) });
   }
 
@@ -77,7 +77,7 @@ export class ActionsController {
     const b = req.body;
     if (typeof b !== 'object' || b === null || Array.isArray(b))
       throw badRequest('Request body must be a JSON object');
-    const type = typeof b.type === 'string' ? b.type.replace(/_/g, '-') : '';
+    const type = typeof b.type === 'string' ? typeFromField(b.type) : '';
     if (!getType(type)) throw badRequest(`Unknown type ${JSON.stringify(b.type)}`, { field: 'type' });
     const { type: _type, ...q }: Record<string, unknown> = b;
     for (const k of ['parent_id', 'back_ref_id', 'obj_uuids', 'fields'])

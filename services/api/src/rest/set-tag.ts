@@ -1,4 +1,4 @@
-import { badRequest, getType, notFound } from '@skein/model';
+import { badRequest, getType, notFound, typeFromField } from '@skein/model';
 import { findByFqName, loadObject, type StoredRef } from '@skein/store';
 import type { ConfigService } from '../engine/config-service';
 import { checkUuid } from '../engine/names';
@@ -13,7 +13,7 @@ export async function setTag(svc: ConfigService, ctx: RequestContext, body: unkn
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw badRequest('Request body must be a JSON object');
   const b = body as Record<string, any>;
-  const type = typeof b.obj_type === 'string' ? b.obj_type.replace(/_/g, '-') : '';
+  const type = typeof b.obj_type === 'string' ? typeFromField(b.obj_type) : '';
   if (!getType(type))
     throw badRequest(`Unknown obj_type ${JSON.stringify(b.obj_type)}`, { field: 'obj_type' });
   const uuid = checkUuid(b.obj_uuid, 'obj_uuid');

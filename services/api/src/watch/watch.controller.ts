@@ -6,7 +6,7 @@ import {
   type EventLog,
   type EventSubscription,
 } from '@skein/events';
-import { badRequest, getType, notFound, SkeinError } from '@skein/model';
+import { badRequest, getType, notFound, SkeinError, typeFromField } from '@skein/model';
 import { compactedBelow } from '@skein/store';
 import type { AuthService } from '../auth/auth.service';
 import type { ConfigService } from '../engine/config-service';
@@ -44,7 +44,7 @@ export class WatchController {
     const rt = req.query.resource_type;
     if (typeof rt !== 'string' || !rt)
       throw badRequest('resource_type is required', { field: 'resource_type' });
-    const types = rt.split(',').map((t) => t.trim().replace(/_/g, '-'));
+    const types = rt.split(',').map((t) => typeFromField(t.trim()));
     for (const t of types) if (!getType(t)) throw notFound(`Unknown resource type ${t}`);
     const fieldsOf = new Map<string, Set<string> | undefined>();
     for (const t of types) {
@@ -119,7 +119,7 @@ function toStoredLike(o: Record<string, any>) {
   for (const [k, v] of Object.entries(o)) {
     if (['uuid', 'fq_name', 'name', 'parent_type', 'parent_uuid', 'id_perms', 'perms2'].includes(k)) continue;
     if (k.endsWith('_refs') && Array.isArray(v)) {
-      const type = k.slice(0, -5).replace(/_/g, '-');
+      const type = typeFromField(k.slice(0, -5));
       for (const r of v)
         refs.push({ to_uuid: r.uuid, to_type: type, to_fq_name: r.to, attr: r.attr, relaxed: false });
       continue;
