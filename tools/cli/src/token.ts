@@ -1,14 +1,5 @@
-import { AuthService } from '@skein/api';
+import { AuthService, type TokenRequest } from '@skein/api';
 import { Db } from '@skein/store';
-
-export interface TokenRequest {
-  user: string;
-  project_id?: string;
-  domain_id?: string;
-  roles: string[];
-  actor?: string;
-  ttl_s?: number;
-}
 
 /**
  * `skein token issue`: signs with the store's secret when DATABASE_URL is given, otherwise asks a running

@@ -29,6 +29,16 @@ export const METRICS_ROLE = 'metrics';
 /** Besides admin, the role of the services (the neutron plugin) that use /useragent-kv. */
 export const SERVICE_ROLE = 'service';
 
+/** What a token says (POST /auth/tokens, `skein token issue`); ttl_s defaults to an hour. */
+export interface TokenRequest {
+  user: string;
+  project_id?: string;
+  domain_id?: string;
+  roles: string[];
+  actor?: string;
+  ttl_s?: number;
+}
+
 type Headers = Record<string, string | string[] | undefined>;
 const header = (h: Headers, name: string) => {
   const v = h[name];
@@ -156,14 +166,7 @@ export class AuthService {
   }
 
   /** POST /auth/tokens and `skein token issue`. */
-  issueToken(claims: {
-    user: string;
-    project_id?: string;
-    domain_id?: string;
-    roles: string[];
-    actor?: string;
-    ttl_s?: number;
-  }) {
+  issueToken(claims: TokenRequest) {
     const ttl = claims.ttl_s ?? 3600;
     const token = jwt.sign(
       {
