@@ -18,12 +18,11 @@ export function testPool(url: string, max = 4): pg.Pool {
   return pool;
 }
 
-/** A fresh database with the core schema and the bus migration applied. */
-export async function migratedDatabase(prefix = 'skein_bus'): Promise<TestDatabase> {
-  const db = await createTestDatabase(prefix);
+/** Applies the core schema and the bus migration to the database at `url`. */
+export async function migrate(url: string): Promise<void> {
   const ds = new DataSource({
     type: 'postgres',
-    url: db.url,
+    url,
     migrations: [Core1763700000000, ConfigEventsNotify1763700001000],
     logging: false,
   });
@@ -33,6 +32,12 @@ export async function migratedDatabase(prefix = 'skein_bus'): Promise<TestDataba
   } finally {
     await ds.destroy();
   }
+}
+
+/** A fresh database with the core schema and the bus migration applied. */
+export async function migratedDatabase(prefix = 'skein_bus'): Promise<TestDatabase> {
+  const db = await createTestDatabase(prefix);
+  await migrate(db.url);
   return db;
 }
 

@@ -5,11 +5,8 @@
  * because it stops Postgres.
  */
 import pg from 'pg';
-import { DataSource } from 'typeorm';
 import { startPostgresCluster, type PostgresCluster } from '@skein/testing';
-import { Core1763700000000 } from '../../../store/src/migrations/1763700000000-core';
-import { ConfigEventsNotify1763700001000 } from '../migrations/1763700001000-config-events-notify';
-import { appendEvents, testPool } from '../../test/db';
+import { appendEvents, migrate, testPool } from '../../test/db';
 import { isConnectionError } from './connection-errors';
 import { PgTailEventLog } from './tail-event-log';
 
@@ -25,15 +22,7 @@ describe('PgTailEventLog across a Postgres outage', () => {
   let cluster: PostgresCluster;
   beforeAll(async () => {
     cluster = await startPostgresCluster();
-    const ds = new DataSource({
-      type: 'postgres',
-      url: cluster.url,
-      migrations: [Core1763700000000, ConfigEventsNotify1763700001000],
-      logging: false,
-    });
-    await ds.initialize();
-    await ds.runMigrations();
-    await ds.destroy();
+    await migrate(cluster.url);
   }, 60_000);
   afterAll(async () => {
     await cluster?.destroy();
