@@ -1,5 +1,5 @@
 import type { BgpMessage } from '@skein/bgp';
-import { FakePeer } from './fake-peer';
+import { FakePeer, vpnUpdate } from './fake-peer';
 import { Lab, soon } from './harness';
 
 // Issue 7 item 1, BGP side: a session whose handling throws is closed alone (Cease), the node lives and its
@@ -7,23 +7,8 @@ import { Lab, soon } from './harness';
 
 const OPEN = (id: string) => FakePeer.open({ as: 64512, id, holdTime: 0, families: ['inet-vpn'] });
 
-function announce(n: number): BgpMessage {
-  return {
-    type: 'update',
-    withdrawn: [],
-    nlri: [],
-    attributes: {
-      origin: 0,
-      asPath: [],
-      localPref: 100,
-      mpReach: {
-        family: 'inet-vpn',
-        nextHop: `192.0.2.${n}`,
-        nlri: [{ rd: `192.0.2.${n}:1`, prefix: `10.${n}.0.1/32`, label: 100 }],
-      },
-    },
-  };
-}
+const announce = (n: number): BgpMessage =>
+  vpnUpdate(`192.0.2.${n}`, [{ rd: `192.0.2.${n}:1`, prefix: `10.${n}.0.1/32`, label: 100 }]);
 
 describe('BGP last-resort guard (issue 7 item 1)', () => {
   let lab: Lab;

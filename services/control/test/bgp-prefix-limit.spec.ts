@@ -1,6 +1,6 @@
 import { ManualClock, type BgpMessage, type NotificationMessage } from '@skein/bgp';
 import { GobgpPeer } from '@skein/testing';
-import { FakePeer } from './fake-peer';
+import { FakePeer, vpnUpdate } from './fake-peer';
 import { Lab, never, soon, type Vn } from './harness';
 
 // Issue 7 item 7: TF's per-family prefix limit (bgp_session_attributes.family_attributes[].prefix_limit).
@@ -22,20 +22,7 @@ describe('BGP prefix limit (issue 7 item 7)', () => {
       prefix: `10.${n}.0.${from + i}/32`,
       label: 100 + i,
     }));
-    return {
-      type: 'update',
-      withdrawn: [],
-      nlri: [],
-      attributes: {
-        origin: 0,
-        asPath: [],
-        localPref: 100,
-        extCommunities: [
-          { kind: 'route-target', form: 'as2', asn: 64512, value: Number(blue.rt.split(':')[2]) },
-        ],
-        mpReach: { family: 'inet-vpn', nextHop: `192.0.2.${n}`, nlri },
-      },
-    };
+    return vpnUpdate(`192.0.2.${n}`, nlri, Number(blue.rt.split(':')[2]));
   }
 
   /** A passive peer at `id` whose session carries `prefix_limit` for inet-vpn (none when undefined). */

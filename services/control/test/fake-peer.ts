@@ -9,6 +9,7 @@ import {
   type Family,
   type NotificationMessage,
   type OpenMessage,
+  type UpdateMessage,
 } from '@skein/bgp';
 
 /**
@@ -176,4 +177,31 @@ export function u16(n: number): Buffer {
   const b = Buffer.alloc(2);
   b.writeUInt16BE(n);
   return b;
+}
+
+/**
+ * A VPNv4 UPDATE as the test peers announce it: iBGP attributes, next hop `nextHop`, the route target
+ * `64512:<rt>` when given, and `extra` attributes on top.
+ */
+export function vpnUpdate(
+  nextHop: string,
+  nlri: { rd: string; prefix: string; label: number }[],
+  rt?: number,
+  extra: Partial<UpdateMessage['attributes']> = {},
+): BgpMessage {
+  return {
+    type: 'update',
+    withdrawn: [],
+    nlri: [],
+    attributes: {
+      origin: 0,
+      asPath: [],
+      localPref: 100,
+      ...(rt === undefined
+        ? {}
+        : { extCommunities: [{ kind: 'route-target', form: 'as2', asn: 64512, value: rt }] }),
+      mpReach: { family: 'inet-vpn', nextHop, nlri },
+      ...extra,
+    },
+  };
 }

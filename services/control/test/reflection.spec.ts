@@ -1,6 +1,6 @@
 import type { BgpMessage, UpdateMessage } from '@skein/bgp';
 import { GobgpPeer, type GobgpPath } from '@skein/testing';
-import { FakePeer } from './fake-peer';
+import { FakePeer, vpnUpdate } from './fake-peer';
 import { Lab, soon, type Vn } from './harness';
 
 // routing.md Part F 36 (B9): with cluster_id on the own bgp-router the control node reflects between its
@@ -19,21 +19,7 @@ describe('route reflection with cluster_id (Part F 36)', () => {
 
   /** A VPNv4 UPDATE from the fake peer with blue's RT. */
   function update(prefix: string, rd: string, extra: Partial<UpdateMessage['attributes']> = {}): BgpMessage {
-    return {
-      type: 'update',
-      withdrawn: [],
-      nlri: [],
-      attributes: {
-        origin: 0,
-        asPath: [],
-        localPref: 100,
-        extCommunities: [
-          { kind: 'route-target', form: 'as2', asn: 64512, value: Number(blue.rt.split(':')[2]) },
-        ],
-        mpReach: { family: 'inet-vpn', nextHop: '192.0.2.36', nlri: [{ rd, prefix, label: 36 }] },
-        ...extra,
-      },
-    };
+    return vpnUpdate('192.0.2.36', [{ rd, prefix, label: 36 }], Number(blue.rt.split(':')[2]), extra);
   }
 
   beforeAll(async () => {
